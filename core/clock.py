@@ -1,0 +1,17 @@
+"""The only place that reads the wall clock; rules never do, services take ``today``."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+
+def today_in(timezone: str) -> date:
+    """Today in the account's time zone (update dates happen at 00:00 there)."""
+    return datetime.now(ZoneInfo(timezone)).date()
+
+
+def moment(today: date, timezone: str = "UTC") -> datetime:
+    """A naive account-local timestamp on ``today`` at the current time of day (for requested_at)."""
+    now = datetime.now(ZoneInfo(timezone)).replace(tzinfo=None, microsecond=0)
+    return datetime.combine(today, now.time())

@@ -1,0 +1,151 @@
+"""The HubSpot-style CSV format: headers, and how cells are read and written (DOMAIN.md §9)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+EMAIL = "Email"
+RECORD_ID = "Record ID"
+FIRST_NAME = "First Name"
+LAST_NAME = "Last Name"
+LIFECYCLE = "Lifecycle Stage"
+CREATED = "Create Date"
+LAST_ACTIVITY = "Last Activity Date"
+STATUS = "Marketing contact status"
+PENDING = "Marketing contact until next update"
+BOUNCE = "Email hard bounce reason"
+UNSUBSCRIBED = "Unsubscribed from all email"
+KNOWN_HEADERS = (
+    RECORD_ID,
+    EMAIL,
+    FIRST_NAME,
+    LAST_NAME,
+    LIFECYCLE,
+    CREATED,
+    LAST_ACTIVITY,
+    STATUS,
+    PENDING,
+    BOUNCE,
+    UNSUBSCRIBED,
+)
+# Extra columns the export adds for people; the import ignores them.
+EXPORT_EXTRA = (
+    "Marketing status source",
+    "Marketing status source ID",
+    "Non-marketing effective on",
+    "Original source",
+    "Original source ID",
+)
+
+MARKETING_TEXT = "Marketing contact"
+NON_MARKETING_TEXT = "Non-marketing contact"
+
+_EMAIL_RE = re.compile(
+    r"^[^@\s\"(),:;<>\[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
+_DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")
+_ISO_WITH_OFFSET = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$")
+_TRUE = {"true", "yes", "1"}
+_FALSE = {"false", "no", "0"}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class CellError(ValueError):
+    """One cell cannot be read; the message names the column and the value."""
+
+
+class StatusRequest(StrEnum):
+    MARKETING = "marketing"
+    NON_MARKETING = "non_marketing"
+    UNTIL_UPDATE = "until_update"  # marketing now, non-marketing from the next update date
+
+
+def valid_email(text: str) -> bool:
+    return len(text) <= 254 and bool(_EMAIL_RE.match(text))
+
+
+def parse_email(text: str) -> str:
+    email = text.strip()
+    if not email:
+        raise CellError("missing email")
+    if not valid_email(email):
+        raise CellError(f"invalid email {email!r}")
+    return email
+
+
+def parse_datetime(text: str, column: str, timezone: str = "UTC") -> datetime | None:
+    """The four readable forms; an offset is converted to the account's local time. Empty = None."""
+    value = text.strip()
+    if not value:
+        return None
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+    if _ISO_WITH_OFFSET.match(value):
+        try:
+            aware = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            return aware.astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
+    raise CellError(f"unreadable date in {column!r}: {value!r}")
+
+
+def parse_bool(text: str, column: str) -> bool | None:
+    value = text.strip().lower()
+    if not value:
+        return None
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise CellError(f"unknown value in {column!r}: {text.strip()!r} (use true or false)")
+
+
+def parse_status(text: str) -> bool | None:
+    """True for marketing, False for non-marketing, None when empty."""
+    value = text.strip().lower()
+    if not value:
+        return None
+    if value in ("marketing contact", "marketing", "true"):
+        return True
+    if value in ("non-marketing contact", "non-marketing", "non_marketing", "false"):
+        return False
+    raise CellError(f"unknown status value {text.strip()!r} in {STATUS!r}")
+
+
+def status_request(status: bool | None, pending: bool | None) -> StatusRequest | None:
+    """What a row asks for; non-marketing *and* until-next-update is contradictory (DOMAIN.md §9)."""
+    if status is False and pending:
+        raise CellError("contradictory status: non-marketing and marketing until next update")
+    if pending:
+        return StatusRequest.UNTIL_UPDATE if status else StatusRequest.NON_MARKETING
+    if status is None:
+        return None
+    return StatusRequest.MARKETING if status else StatusRequest.NON_MARKETING
+
+
+def unescape_cell(text: str) -> str:
+    """Undo the export's formula guard: a leading apostrophe before a formula character."""
+    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_STARTS:
+        return text[1:]
+    return text
+
+
+def escape_cell(value: object) -> str:
+    """Neutralise spreadsheet formulas: cells starting with = + - @ tab or CR get a leading apostrophe."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def format_datetime(value: datetime | date | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return value.isoformat()

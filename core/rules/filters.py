@@ -1,0 +1,159 @@
+"""The filter model shared by the command line, the Contacts page, the wizard and workflows.
+
+A filter is a list of conditions that must all hold, each ``{"property", "operator", "value"}``.
+This module validates them; ``core.store.filters`` turns them into SQL.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+
+class FilterError(ValueError):
+    """A filter the user wrote cannot be understood; the message says why."""
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    DATE = "date"
+    BOOL = "bool"
+    STATUS = "status"
+    LIST = "list"
+
+
+PROPERTIES: dict[str, Kind] = {
+    "email": Kind.TEXT,
+    "first_name": Kind.TEXT,
+    "last_name": Kind.TEXT,
+    "lifecycle_stage": Kind.TEXT,
+    "created_at": Kind.DATE,
+    "last_activity_at": Kind.DATE,
+    "hard_bounced": Kind.BOOL,
+    "unsubscribed_all": Kind.BOOL,
+    "marketing_status": Kind.STATUS,
+    "pending_non_marketing": Kind.BOOL,
+    "source_type": Kind.TEXT,
+    "status_source_type": Kind.TEXT,
+    "list": Kind.LIST,
+}
+
+OPERATORS: dict[Kind, tuple[str, ...]] = {
+    Kind.TEXT: ("eq", "neq", "in", "contains", "is_known", "is_unknown"),
+    Kind.DATE: ("eq", "before", "after", "is_known", "is_unknown"),
+    Kind.BOOL: ("eq", "neq"),
+    Kind.STATUS: ("eq", "neq", "in"),
+    Kind.LIST: ("eq", "neq", "in"),
+}
+ALL_OPERATORS = ("eq", "neq", "in", "contains", "before", "after", "is_known", "is_unknown")
+STATUS_VALUES = ("marketing", "non_marketing")
+
+Value = str | bool | date | tuple[str, ...] | tuple[date, ...] | None
+
+
+@dataclass(frozen=True)
+class Condition:
+    property: str
+    operator: str
+    value: Value
+
+    def as_dict(self) -> dict[str, Any]:
+        value: Any = self.value
+        if isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, tuple):
+            value = [v.isoformat() if isinstance(v, date) else v for v in value]
+        return {"property": self.property, "operator": self.operator, "value": value}
+
+    def describe(self) -> str:
+        """A sentence fragment a person reads, e.g. ``lifecycle_stage is lead``."""
+        words = {
+            "eq": "is",
+            "neq": "is not",
+            "in": "is any of",
+            "contains": "contains",
+            "before": "is before",
+            "after": "is after",
+            "is_known": "is known",
+            "is_unknown": "is unknown",
+        }
+        value = self.as_dict()["value"]
+        shown = "" if value is None else " " + (", ".join(map(str, value)) if isinstance(value, list) else str(value))
+        return f"{self.property.replace('_', ' ')} {words[self.operator]}{shown}"
+
+
+def _date(value: Any, where: str) -> date:
+    if not isinstance(value, str):
+        raise FilterError(f"{where}: expected a date YYYY-MM-DD, got {value!r}")
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise FilterError(f"{where}: expected a date YYYY-MM-DD, got {value!r}") from None
+
+
+def _scalar(kind: Kind, value: Any, where: str) -> str | bool | date:
+    if kind == Kind.BOOL:
+        if not isinstance(value, bool):
+            raise FilterError(f"{where}: expected true or false, got {value!r}")
+        return value
+    if kind == Kind.DATE:
+        return _date(value, where)
+    if not isinstance(value, str) or not value.strip():
+        raise FilterError(f"{where}: expected a non-empty text, got {value!r}")
+    if kind == Kind.STATUS:
+        status = value.strip().lower().replace("-", "_")
+        if status not in STATUS_VALUES:
+            raise FilterError(f"{where}: expected marketing or non_marketing, got {value!r}")
+        return status
+    return value.strip()
+
+
+def parse_condition(raw: Any, index: int = 0) -> Condition:
+    """Validate one condition: known property, an operator that fits its type, a value of that type."""
+    where = f"condition {index + 1}"
+    if not isinstance(raw, dict):
+        raise FilterError(f"{where}: expected an object with property, operator and value")
+    unknown_keys = set(raw) - {"property", "operator", "value"}
+    if unknown_keys:
+        raise FilterError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown_keys)))}")
+    prop, op = raw.get("property"), raw.get("operator")
+    if prop not in PROPERTIES:
+        raise FilterError(f"{where}: unknown property {prop!r}; use one of {', '.join(PROPERTIES)}")
+    kind = PROPERTIES[prop]
+    if op not in ALL_OPERATORS:
+        raise FilterError(f"{where}: unknown operator {op!r}; use one of {', '.join(ALL_OPERATORS)}")
+    if op not in OPERATORS[kind]:
+        raise FilterError(f"{where}: operator {op!r} does not apply to {prop}; use {', '.join(OPERATORS[kind])}")
+    where = f"{where} ({prop} {op})"
+    value = raw.get("value")
+    if op in ("is_known", "is_unknown"):
+        if value not in (None, True, ""):
+            raise FilterError(f"{where}: takes no value")
+        return Condition(prop, op, None)
+    if op == "in":
+        if not isinstance(value, list) or not value:
+            raise FilterError(f"{where}: expected a non-empty list of values")
+        items = tuple(_scalar(kind, v, where) for v in value)
+        return Condition(prop, op, items)  # type: ignore[arg-type]
+    return Condition(prop, op, _scalar(kind, value, where))
+
+
+def parse_filter(raw: Any) -> tuple[Condition, ...]:
+    """Validate a whole filter (a list of conditions, or its JSON text)."""
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise FilterError(f"filter is not valid JSON: {exc.msg} at position {exc.pos}") from None
+    if isinstance(raw, dict):
+        raw = [raw]
+    if not isinstance(raw, list):
+        raise FilterError("filter must be a JSON list of conditions")
+    return tuple(parse_condition(c, i) for i, c in enumerate(raw))
+
+
+def filter_to_json(conditions: tuple[Condition, ...] | list[Condition]) -> str:
+    return json.dumps([c.as_dict() for c in conditions])

@@ -1,0 +1,160 @@
+"""Creating, migrating and configuring the database (``init``), and the first start of the app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import Connection, Engine, func, insert, select, update
+
+from core.clock import moment
+from core.rules import tiers
+from core.rules.calendar import Commitment, update_dates_between
+from core.rules.tiers import Edition, Pricing
+from core.services.demo import insert_demo
+from core.store import engine as db
+from core.store.account import create_account, is_initialised, load_account, marketing_count, set_billed_tier
+from core.store.events import finish_operation, start_operation
+from core.store.migrate import upgrade
+from core.store.tables import account, contacts, update_runs
+
+DEMO_CONTACTS = 3_000
+
+
+@dataclass(frozen=True)
+class InitResult:
+    contacts: int
+    created: bool
+    migrated: bool
+
+    def as_json(self) -> dict[str, object]:
+        return {"contacts": self.contacts, "created": self.created, "migrated": self.migrated}
+
+
+def _change_settings(
+    conn: Connection,
+    *,
+    edition: Edition | None,
+    commitment: Commitment | None,
+    start_date: date | None,
+    today: date,
+    actor: str,
+) -> None:
+    acct = load_account(conn)
+    now = moment(today, acct.timezone)
+    values: dict[str, object] = {}
+    if commitment is not None:
+        values["commitment"] = commitment.value
+    if start_date is not None:
+        values["start_date"] = start_date
+    if edition is not None and edition != acct.edition:
+        pricing = Pricing.default(edition)
+        values.update(
+            edition=edition.value,
+            included_contacts=pricing.included,
+            increment_size=pricing.increment,
+            base_price=pricing.base_price,
+            increment_price=pricing.increment_price,
+        )
+        marketing = marketing_count(conn)
+        set_billed_tier(
+            conn,
+            old=acct.billed_tier,
+            new=pricing.fitting_tier(marketing),
+            reason="settings",
+            effective_on=today,
+            now=now,
+            marketing=marketing,
+            actor=actor,
+        )
+    if values:
+        conn.execute(update(account).where(account.c.id == 1).values(updated_at=now, **values))
+
+
+def _add_demo(conn: Connection, *, n: int, seed: int, today: date, actor: str) -> None:
+    acct = load_account(conn)
+    now = moment(today, acct.timezone)
+    op = start_operation(conn, kind="demo", now=now, actor=actor, source_type="demo", source_id=str(seed))
+    left = insert_demo(
+        conn, n=n, seed=seed, today=today, commitment=acct.commitment, start_date=acct.start_date, operation_id=op
+    )
+    known = set(conn.execute(select(update_runs.c.update_date)).scalars())
+    past = update_dates_between(acct.commitment, acct.start_date, today - timedelta(days=366), today)
+    runs = [
+        {
+            "update_date": d,
+            "ran_at": moment(d),
+            "became_non_marketing": left.get(d, 0),
+            "marketing_after": 0,
+            "actor": "system",
+        }
+        for d in past
+        if d not in known
+    ]
+    if runs:
+        conn.execute(insert(update_runs), runs)
+    marketing = marketing_count(conn)
+    new_tier = tiers.tier_after_change(acct.pricing, acct.billed_tier, marketing)
+    set_billed_tier(
+        conn,
+        old=acct.billed_tier,
+        new=new_tier,
+        reason="upgrade",
+        effective_on=today,
+        now=now,
+        marketing=marketing,
+        actor=actor,
+    )
+    finish_operation(conn, op, {"contacts": n, "seed": seed})
+
+
+def init(
+    engine: Engine,
+    *,
+    today: date,
+    actor: str,
+    edition: Edition | None = None,
+    commitment: Commitment | None = None,
+    start_date: date | None = None,
+    demo: int = 0,
+    seed: int = 1,
+    demo_only_if_new: bool = False,
+) -> InitResult:
+    """Create or migrate the database, set the given account settings (never deletes data), add demo contacts."""
+    migrated = upgrade(engine)
+    with db.write(engine) as conn:
+        created = not is_initialised(conn)
+        if created:
+            create_account(
+                conn,
+                edition=edition or Edition.PROFESSIONAL,
+                commitment=commitment or Commitment.ANNUAL,
+                start_date=start_date or today,
+                today=today,
+                now=moment(today),
+            )
+        else:
+            _change_settings(
+                conn, edition=edition, commitment=commitment, start_date=start_date, today=today, actor=actor
+            )
+        if demo > 0 and (created or not demo_only_if_new):
+            _add_demo(conn, n=demo, seed=seed, today=today, actor=actor)
+        total = int(conn.execute(select(func.count()).select_from(contacts)).scalar_one())
+    return InitResult(total, created, migrated)
+
+
+def open_database(engine: Engine, *, today: date, demo: int = DEMO_CONTACTS) -> None:
+    """On start: migrate an existing database, or create a new one filled with demo data."""
+    upgrade(engine)
+    with db.read(engine) as conn:
+        ready = is_initialised(conn)
+    if not ready:
+        init(
+            engine,
+            today=today,
+            actor="system",
+            start_date=today - timedelta(days=300),
+            demo=demo,
+            seed=42,
+            demo_only_if_new=True,
+        )

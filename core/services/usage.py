@@ -1,0 +1,96 @@
+"""Usage and simulation: where the account stands on a day, if nothing else changes (writes nothing)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+
+from core.errors import DomainError
+from core.rules import tiers
+from core.rules.calendar import next_renewal_date, next_update_date, renewal_dates_between
+from core.store import engine as db
+from core.store.account import Account, load_account
+from core.store.counts import counts_on, pending_due_count
+
+
+@dataclass(frozen=True)
+class Usage:
+    today: date
+    edition: str
+    commitment: str
+    marketing: int
+    pending: int
+    non_marketing: int
+    total: int
+    tier_limit: int
+    percent_of_tier: float
+    next_update_date: date
+    renewal_date: date
+    alerts: list[dict[str, Any]]
+    monthly_price: int
+    currency: str
+    renewal_tier: int  # the tier one could renew at with today's count after the next update
+    became_non_marketing: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("extra")
+        data.update(self.extra)
+        for key in ("today", "next_update_date", "renewal_date"):
+            data[key] = data[key].isoformat()
+        return data
+
+
+def tier_on(conn: Connection, acct: Account, on: date) -> int:
+    """The billed tier on ``on``: unchanged, unless a renewal since the last applied day lowers it."""
+    renewals = renewal_dates_between(acct.commitment, acct.start_date, acct.updates_applied_through, on)
+    if not renewals:
+        return acct.billed_tier
+    marketing_then = counts_on(conn, renewals[-1]).marketing
+    return tiers.tier_at_renewal(acct.pricing, marketing_then)
+
+
+def usage_on(conn: Connection, acct: Account, *, on: date, today: date) -> Usage:
+    """The usage object for ``on`` (``today`` itself, or a future day for a simulation)."""
+    counts = counts_on(conn, on)
+    tier = tier_on(conn, acct, on)
+    next_update = next_update_date(acct.commitment, acct.start_date, on)
+    renewal_count = counts_on(conn, next_update).marketing
+    return Usage(
+        today=on,
+        edition=acct.edition.value,
+        commitment=acct.commitment.value,
+        marketing=counts.marketing,
+        pending=counts.pending,
+        non_marketing=counts.non_marketing,
+        total=counts.total,
+        tier_limit=tier,
+        percent_of_tier=tiers.percent_of_tier(counts.marketing, tier),
+        next_update_date=next_update,
+        renewal_date=next_renewal_date(acct.commitment, acct.start_date, on),
+        alerts=[a.as_dict() for a in tiers.alerts(counts.marketing, tier)],
+        monthly_price=acct.pricing.monthly_price(tier),
+        currency=acct.currency,
+        renewal_tier=tiers.tier_at_renewal(acct.pricing, renewal_count),
+        became_non_marketing=pending_due_count(conn, on) - pending_due_count(conn, today) if on > today else 0,
+    )
+
+
+def get_usage(engine: Engine, *, today: date) -> Usage:
+    """Marketing, pending and non-marketing counts, billed tier, alerts and the next dates, as of today."""
+    with db.read(engine) as conn:
+        return usage_on(conn, load_account(conn), on=today, today=today)
+
+
+def simulate(engine: Engine, *, today: date, on: date | None = None) -> Usage:
+    """The usage as it will be on ``on`` (default: the next update date) if nothing else changes."""
+    with db.read(engine) as conn:
+        acct = load_account(conn)
+        target = on or next_update_date(acct.commitment, acct.start_date, today)
+        if target < today:
+            raise DomainError(f"--on {target} is before today ({today}): simulation looks forward")
+        return usage_on(conn, acct, on=target, today=today)

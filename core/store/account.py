@@ -1,0 +1,106 @@
+"""Reading and writing the single account row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Connection, func, insert, inspect, select, update
+
+from core.errors import NotInitialised
+from core.rules.calendar import Commitment
+from core.rules.tiers import Edition, Pricing
+from core.store.tables import account, contacts, tier_changes
+
+
+@dataclass(frozen=True)
+class Account:
+    edition: Edition
+    commitment: Commitment
+    start_date: date
+    timezone: str
+    billed_tier: int
+    pricing: Pricing
+    currency: str
+    updates_applied_through: date
+
+
+def is_initialised(conn: Connection) -> bool:
+    if not inspect(conn).has_table("account"):
+        return False
+    return conn.execute(select(account.c.id).where(account.c.id == 1)).first() is not None
+
+
+def load_account(conn: Connection) -> Account:
+    """The account settings; raises NotInitialised on a database that was never set up."""
+    if not inspect(conn).has_table("account"):
+        raise NotInitialised()
+    row = conn.execute(select(account).where(account.c.id == 1)).mappings().first()
+    if row is None:
+        raise NotInitialised()
+    return Account(
+        edition=Edition(row["edition"]),
+        commitment=Commitment(row["commitment"]),
+        start_date=row["start_date"],
+        timezone=row["timezone"],
+        billed_tier=row["billed_tier"],
+        pricing=Pricing(row["included_contacts"], row["increment_size"], row["base_price"], row["increment_price"]),
+        currency=row["currency"],
+        updates_applied_through=row["updates_applied_through"],
+    )
+
+
+def create_account(
+    conn: Connection,
+    *,
+    edition: Edition,
+    commitment: Commitment,
+    start_date: date,
+    today: date,
+    now: datetime,
+    timezone: str = "UTC",
+) -> None:
+    pricing = Pricing.default(edition)
+    conn.execute(
+        insert(account).values(
+            id=1,
+            edition=edition.value,
+            commitment=commitment.value,
+            start_date=start_date,
+            timezone=timezone,
+            billed_tier=pricing.fitting_tier(marketing_count(conn)),
+            included_contacts=pricing.included,
+            increment_size=pricing.increment,
+            base_price=pricing.base_price,
+            increment_price=pricing.increment_price,
+            updates_applied_through=today,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+
+
+def marketing_count(conn: Connection) -> int:
+    """Contacts billed now: status marketing, pending ones included."""
+    query = select(func.count()).select_from(contacts).where(contacts.c.marketing_status == "marketing")
+    return int(conn.execute(query).scalar_one())
+
+
+def set_billed_tier(
+    conn: Connection, *, old: int, new: int, reason: str, effective_on: date, now: datetime, marketing: int, actor: str
+) -> None:
+    """Record a tier change and store the new billed tier."""
+    if old == new:
+        return
+    conn.execute(update(account).where(account.c.id == 1).values(billed_tier=new, updated_at=now))
+    conn.execute(
+        insert(tier_changes).values(
+            effective_on=effective_on,
+            changed_at=now,
+            old_limit=old,
+            new_limit=new,
+            reason=reason,
+            marketing=marketing,
+            actor=actor,
+        )
+    )

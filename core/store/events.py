@@ -1,0 +1,75 @@
+"""Recording operations and status events set-based (INSERT ... SELECT), never a loop over contacts."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, insert, literal, select, update
+
+from core.store.tables import contacts, operations, status_events
+
+
+def start_operation(
+    conn: Connection,
+    *,
+    kind: str,
+    now: datetime,
+    actor: str,
+    source_type: str | None = None,
+    source_id: str | None = None,
+) -> int:
+    """One row per bulk operation; its events point at it."""
+    result = conn.execute(
+        insert(operations)
+        .values(kind=kind, requested_at=now, actor=actor, source_type=source_type, source_id=source_id)
+        .returning(operations.c.id)
+    )
+    return int(result.scalar_one())
+
+
+def finish_operation(conn: Connection, operation_id: int, summary: dict[str, Any]) -> None:
+    conn.execute(
+        update(operations).where(operations.c.id == operation_id).values(summary=json.dumps(summary, default=str))
+    )
+
+
+def record_events(
+    conn: Connection,
+    *,
+    where: ColumnElement[bool],
+    operation_id: int,
+    old_state: Any,
+    new_state: str | None,
+    now: datetime,
+    effective_on: Any,
+    source_type: str,
+    source_id: str | None,
+    actor: str,
+) -> int:
+    """Write one event per contact matching ``where``; ``old_state``/``effective_on`` may be SQL expressions."""
+    columns = [
+        contacts.c.id,
+        literal(operation_id),
+        old_state if not isinstance(old_state, str | None) else literal(old_state),
+        literal(new_state),
+        literal(now),
+        effective_on if not isinstance(effective_on, date) else literal(effective_on),
+        literal(source_type),
+        literal(source_id),
+        literal(actor),
+    ]
+    target = [
+        status_events.c.contact_id,
+        status_events.c.operation_id,
+        status_events.c.old_state,
+        status_events.c.new_state,
+        status_events.c.requested_at,
+        status_events.c.effective_on,
+        status_events.c.source_type,
+        status_events.c.source_id,
+        status_events.c.actor,
+    ]
+    result = conn.execute(insert(status_events).from_select(target, select(*columns).where(where)))
+    return int(result.rowcount)

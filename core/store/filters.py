@@ -1,0 +1,96 @@
+"""Turn validated filter conditions (core.rules.filters) into SQL on the contacts table."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, and_, false, func, not_, or_, select, true
+
+from core.rules.filters import Condition, FilterError
+from core.store.tables import contacts, list_members, static_lists
+
+_LOWERED = {"lifecycle_stage", "source_type", "status_source_type"}  # stored lower-case
+
+
+def _list_ids(conn: Connection, names: tuple[str, ...]) -> list[int]:
+    rows = conn.execute(select(static_lists.c.id, static_lists.c.name).where(static_lists.c.name.in_(names))).all()
+    found = {name for _, name in rows}
+    missing = [n for n in names if n not in found]
+    if missing:
+        raise FilterError(f"no static list named {', '.join(map(repr, missing))}")
+    return [i for i, _ in rows]
+
+
+def in_lists(list_ids: list[int]) -> ColumnElement[bool]:
+    return contacts.c.id.in_(select(list_members.c.contact_id).where(list_members.c.list_id.in_(list_ids)))
+
+
+def _text(cond: Condition) -> ColumnElement[bool]:
+    prop, op, value = cond.property, cond.operator, cond.value
+    column: Any = contacts.c.email_lower if prop == "email" else contacts.c[prop]
+    if op == "is_known":
+        return and_(column.is_not(None), column != "")
+    if op == "is_unknown":
+        return or_(column.is_(None), column == "")
+    if op == "contains":
+        return column.icontains(str(value), autoescape=True)
+    lowered = prop == "email" or prop in _LOWERED
+    target: Any = column if lowered else func.lower(column)
+    if op == "in":
+        assert isinstance(value, tuple)
+        return target.in_([str(v).lower() for v in value])
+    expr = target == str(value).lower()
+    return expr if op == "eq" else or_(column.is_(None), not_(expr))
+
+
+def _day_start(value: Any) -> datetime:
+    assert isinstance(value, date)
+    return datetime.combine(value, time.min)
+
+
+def _date(cond: Condition) -> ColumnElement[bool]:
+    column = contacts.c[cond.property]
+    op = cond.operator
+    if op == "is_known":
+        return column.is_not(None)
+    if op == "is_unknown":
+        return column.is_(None)
+    start = _day_start(cond.value)
+    if op == "before":
+        return column < start
+    if op == "after":
+        return column >= start + timedelta(days=1)
+    return and_(column >= start, column < start + timedelta(days=1))
+
+
+def condition_clause(conn: Connection, cond: Condition) -> ColumnElement[bool]:
+    """One condition as a SQL boolean over ``contacts``."""
+    prop, op, value = cond.property, cond.operator, cond.value
+    if prop == "list":
+        names = value if isinstance(value, tuple) else (value,)
+        clause = in_lists(_list_ids(conn, tuple(str(n) for n in names)))
+        return not_(clause) if op == "neq" else clause
+    if prop in ("hard_bounced", "unsubscribed_all", "pending_non_marketing"):
+        column = contacts.c[prop]
+        return column.is_(value) if op == "eq" else column.is_not(value)
+    if prop == "marketing_status":
+        column = contacts.c.marketing_status
+        if op == "in":
+            assert isinstance(value, tuple)
+            return column.in_(list(value))
+        return column == value if op == "eq" else column != value
+    if prop in ("created_at", "last_activity_at"):
+        return _date(cond)
+    return _text(cond)
+
+
+def filter_clause(conn: Connection, conditions: tuple[Condition, ...]) -> ColumnElement[bool]:
+    """All conditions must hold; an empty filter matches every contact."""
+    if not conditions:
+        return true()
+    return and_(*(condition_clause(conn, c) for c in conditions))
+
+
+UNENGAGED: ColumnElement[bool] = or_(contacts.c.hard_bounced.is_(True), contacts.c.unsubscribed_all.is_(True))
+NOTHING: ColumnElement[bool] = false()

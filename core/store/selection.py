@@ -1,0 +1,136 @@
+"""Which contacts a request is about: ids, emails, a filter, a static list, the unengaged, or all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Connection,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    and_,
+    false,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy import insert as sa_insert
+
+from core.errors import DomainError, UnknownContacts
+from core.rules.filters import Condition, FilterError
+from core.store.filters import UNENGAGED, filter_clause, in_lists
+from core.store.tables import contacts, static_lists
+
+_tmp = MetaData()
+selected_ids = Table("tmp_selected_ids", _tmp, Column("id", Integer, primary_key=True), prefixes=["TEMPORARY"])
+selected_emails = Table(
+    "tmp_selected_emails", _tmp, Column("email_lower", String(254), primary_key=True), prefixes=["TEMPORARY"]
+)
+INLINE_LIMIT = 500  # above this many ids or emails, go through a temporary table
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Exactly one way of choosing contacts; all fields empty means every contact."""
+
+    ids: tuple[int, ...] | None = None
+    emails: tuple[str, ...] | None = None
+    conditions: tuple[Condition, ...] | None = None
+    list_name: str | None = None
+    unengaged: bool = False
+    extra: tuple[Condition, ...] = field(default=())  # further conditions that must also hold
+    any_of: tuple[Selection, ...] | None = None  # a union, e.g. the wizard's unengaged + filters + lists
+
+    def describe(self) -> str:
+        if self.any_of is not None:
+            return " or ".join(s.describe() for s in self.any_of) or "no contacts"
+        if self.ids is not None:
+            return f"{len(self.ids):,} contact(s) by id"
+        if self.emails is not None:
+            return f"{len(self.emails):,} contact(s) by email"
+        if self.list_name is not None:
+            return f"list {self.list_name!r}"
+        if self.unengaged:
+            return "unengaged contacts (hard bounced or unsubscribed from all email)"
+        if self.conditions:
+            return "filter: " + "; ".join(c.describe() for c in self.conditions)
+        return "all contacts"
+
+
+def _temp_table(conn: Connection, table: Table, rows: list[dict[str, object]]) -> None:
+    table.create(conn, checkfirst=True)
+    conn.execute(table.delete())
+    for start in range(0, len(rows), 50_000):
+        conn.execute(sa_insert(table), rows[start : start + 50_000])
+
+
+def _ids_clause(conn: Connection, ids: tuple[int, ...]) -> ColumnElement[bool]:
+    unique = sorted(set(ids))
+    if len(unique) <= INLINE_LIMIT:
+        found = set(conn.execute(select(contacts.c.id).where(contacts.c.id.in_(unique))).scalars())
+        clause = contacts.c.id.in_(unique)
+    else:
+        _temp_table(conn, selected_ids, [{"id": i} for i in unique])
+        found = set(
+            conn.execute(select(contacts.c.id).join(selected_ids, selected_ids.c.id == contacts.c.id)).scalars()
+        )
+        clause = contacts.c.id.in_(select(selected_ids.c.id))
+    missing = [str(i) for i in unique if i not in found]
+    if missing:
+        raise UnknownContacts("id", missing)
+    return clause
+
+
+def _emails_clause(conn: Connection, emails: tuple[str, ...]) -> ColumnElement[bool]:
+    unique = sorted({e.strip().lower() for e in emails if e.strip()})
+    if not unique:
+        raise DomainError("no email given")
+    if len(unique) <= INLINE_LIMIT:
+        query = select(contacts.c.email_lower).where(contacts.c.email_lower.in_(unique))
+        clause = contacts.c.email_lower.in_(unique)
+    else:
+        _temp_table(conn, selected_emails, [{"email_lower": e} for e in unique])
+        query = select(contacts.c.email_lower).join(
+            selected_emails, selected_emails.c.email_lower == contacts.c.email_lower
+        )
+        clause = contacts.c.email_lower.in_(select(selected_emails.c.email_lower))
+    found = set(conn.execute(query).scalars())
+    missing = [e for e in unique if e not in found]
+    if missing:
+        raise UnknownContacts("email", missing)
+    return clause
+
+
+def _list_clause(conn: Connection, name: str) -> ColumnElement[bool]:
+    list_id = conn.execute(select(static_lists.c.id).where(static_lists.c.name == name)).scalar()
+    if list_id is None:
+        raise FilterError(f"no static list named {name!r}")
+    return in_lists([list_id])
+
+
+def where(conn: Connection, selection: Selection) -> ColumnElement[bool]:
+    """The selection as a SQL condition on ``contacts``; unknown ids, emails or lists raise."""
+    if selection.any_of is not None:
+        parts = [where(conn, s) for s in selection.any_of]
+        base = or_(*parts) if parts else false()
+    elif selection.ids is not None:
+        if not selection.ids:
+            raise DomainError("no id given")
+        base = _ids_clause(conn, selection.ids)
+    elif selection.emails is not None:
+        base = _emails_clause(conn, selection.emails)
+    elif selection.list_name is not None:
+        base = _list_clause(conn, selection.list_name)
+    elif selection.unengaged:
+        base = UNENGAGED
+    elif selection.conditions is not None:
+        base = filter_clause(conn, selection.conditions)
+    else:
+        base = true()
+    if selection.extra:
+        return and_(base, filter_clause(conn, selection.extra))
+    return base
