@@ -25,6 +25,7 @@ from core.rules.csvformat import CellError, StatusRequest
 from core.rules.status import State, Target, transition
 from core.services.updates import catch_up
 from core.store import engine as db
+from core.store.access import Action, authorize
 from core.store.account import load_account, marketing_count, set_billed_tier
 from core.store.events import finish_operation, start_operation
 from core.store.selection import _temp_table as fill_temp_table
@@ -347,6 +348,9 @@ def import_rows(
     progress: Progress | None = None,
 ) -> ImportResult:
     """Inside a write unit of work: create and update contacts from parsed rows, with their events."""
+    authorize(conn, actor, Action.EDIT_CONTACTS)
+    if as_marketing or any(r.request in (StatusRequest.MARKETING, StatusRequest.UNTIL_UPDATE) for r in rows):
+        authorize(conn, actor, Action.CHANGE_STATUS)
     catch_up(conn, today=today, now=now)
     acct = load_account(conn)
     effective = next_update_date(acct.commitment, acct.start_date, today)

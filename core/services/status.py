@@ -16,6 +16,7 @@ from core.rules.status import Target
 from core.services.updates import catch_up
 from core.services.usage import tier_on
 from core.store import engine as db
+from core.store.access import Action, authorize
 from core.store.account import Account, load_account, set_billed_tier
 from core.store.counts import counts_on, state_breakdown
 from core.store.events import finish_operation, record_events, start_operation
@@ -163,6 +164,7 @@ def apply_status_change(
     allow_tier_upgrade: bool = False,
 ) -> StatusChange:
     """Inside a write unit of work: catch up, check the tier, then change every selected contact at once."""
+    authorize(conn, actor, Action.CHANGE_STATUS)
     catch_up(conn, today=today, now=now)
     acct = load_account(conn)
     clause = where(conn, selection)

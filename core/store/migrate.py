@@ -1,4 +1,7 @@
-"""Bring a database to the newest schema with Alembic; never drops data."""
+"""Bring a database to the newest schema with Alembic; never drops data.
+
+Feature areas may add their own migration branches off ``0001``; ``upgrade`` applies every head.
+"""
 
 from __future__ import annotations
 
@@ -19,22 +22,22 @@ def _config() -> Config:
     return cfg
 
 
-def head_revision() -> str | None:
-    return ScriptDirectory.from_config(_config()).get_current_head()
+def head_revisions() -> set[str]:
+    return set(ScriptDirectory.from_config(_config()).get_heads())
 
 
-def current_revision(engine: Engine) -> str | None:
+def current_revisions(engine: Engine) -> set[str]:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return set(MigrationContext.configure(conn).get_current_heads())
 
 
 def upgrade(engine: Engine) -> bool:
     """Apply pending migrations; returns True when something was applied."""
-    if current_revision(engine) == head_revision():
+    if current_revisions(engine) == head_revisions():
         return False
     cfg = _config()
     with engine.connect().execution_options(write=True) as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, "heads")
         conn.commit()
     return True

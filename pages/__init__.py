@@ -1,0 +1,1 @@
+"""Streamlit page scripts (run through st.navigation in app.py) and their shared helpers."""

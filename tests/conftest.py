@@ -1,0 +1,92 @@
+"""Fixtures: a fresh database per test, on SQLite (a tmp_path file) and on PostgreSQL (a fresh schema).
+
+PostgreSQL tests run when MARKETABLE_TEST_PG_URL names a server (``.ci/run`` sets it); elsewhere they
+skip with that reason.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from core.cli import run
+from core.rules.calendar import Commitment
+from core.rules.tiers import Edition
+from core.services.setup import init
+from core.store.engine import make_engine
+
+PG_ENV = "MARKETABLE_TEST_PG_URL"
+TODAY = date(2026, 11, 26)
+
+
+def _pg_admin_url() -> str | None:
+    return os.environ.get(PG_ENV) or None
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Any) -> str:
+    return f"sqlite:///{tmp_path}/marketable.db"
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    admin = _pg_admin_url()
+    if not admin:
+        pytest.skip(f"PostgreSQL tests need {PG_ENV} (e.g. postgresql://postgres@127.0.0.1:5432/test)")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    base = admin.replace("postgresql://", "postgresql+psycopg://", 1)
+    admin_engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin_engine.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in base else "?"
+    yield f"{base}{sep}options=-csearch_path%3D{schema}"
+    with admin_engine.connect() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin_engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest) -> str:
+    """A fresh, empty database URL on each engine."""
+    return str(request.getfixturevalue(f"{request.param}_url"))
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """An initialised, empty Professional / annual account started 2026-01-15, on each engine."""
+    eng = make_engine(db_url)
+    init(
+        eng,
+        today=TODAY,
+        actor="test",
+        edition=Edition.PROFESSIONAL,
+        commitment=Commitment.ANNUAL,
+        start_date=date(2026, 1, 15),
+    )
+    yield eng
+    eng.dispose()
+
+
+class Cli:
+    """Runs ``python -m core`` in-process against one database: exit code, JSON and message."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def __call__(self, *args: str, today: date | str = TODAY, expect: int = 0) -> Any:
+        code, payload, message = run(["--db", self.url, "--today", str(today), *args])
+        assert code == expect, f"exit {code}, expected {expect}: {message}"
+        self.message = message
+        return json.loads(json.dumps(payload, default=str)) if payload is not None else None
+
+
+@pytest.fixture
+def cli(engine: Engine, db_url: str) -> Cli:
+    return Cli(db_url)
