@@ -39,6 +39,8 @@ def sqlite_url(tmp_path: Any) -> str:
 def postgres_url() -> Iterator[str]:
     admin = _pg_admin_url()
     if not admin:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the PostgreSQL tests: set {PG_ENV}")
         pytest.skip(f"PostgreSQL tests need {PG_ENV} (e.g. postgresql://postgres@127.0.0.1:5432/test)")
     schema = f"t_{uuid.uuid4().hex[:12]}"
     base = admin.replace("postgresql://", "postgresql+psycopg://", 1)
