@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from core import clock
 from core.errors import DomainError, NotInitialised, TierUpgradeRequired
@@ -23,6 +23,7 @@ from core.rules.tiers import Edition
 from core.services import exports, imports, setup, status, updates, usage
 from core.settings import database_url
 from core.store import engine as db
+from core.store.access import acting_user
 from core.store.account import is_initialised, load_account
 from core.store.engine import make_engine, safe_url
 from core.store.migrate import upgrade
@@ -210,8 +211,10 @@ def run(argv: Sequence[str]) -> tuple[int, dict[str, Any] | None, str | None]:
         url = database_url(args.db)
         if args.command == "init":
             engine = make_engine(url)
+            args.actor = acting_user(engine, args.actor)  # once users exist, --actor must be an enabled user
             return 0, _run_init(args, engine), None
         engine, tz_today = _open(url)
+        args.actor = acting_user(engine, args.actor)
         today: date = args.today or tz_today
         return 0, COMMANDS[args.command](args, engine, today), None
     except TierUpgradeRequired as exc:
@@ -222,6 +225,10 @@ def run(argv: Sequence[str]) -> tuple[int, dict[str, Any] | None, str | None]:
         return 2, None, f"database error ({safe_url(url)}): {str(exc.orig).splitlines()[0]}"
     except DBAPIError as exc:
         return 2, None, f"database error: {str(exc.orig).splitlines()[0]}"
+    except ArgumentError as exc:  # a --db / MARKETABLE_DB_URL that is not a usable database URL
+        return 2, None, f"bad database URL {safe_url(url)!r}: {str(exc).splitlines()[0]}"
+    except OSError as exc:  # a file that cannot be written or a folder that cannot be created
+        return 2, None, f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -231,3 +238,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if message:
         print(f"error: {message}", file=sys.stderr)
     return code
+
+
+import core.cli_contacts  # noqa: E402
+import core.cli_users  # noqa: E402
+import core.cli_workflows  # noqa: E402,F401

@@ -44,9 +44,11 @@ MARKETING_TEXT = "Marketing contact"
 NON_MARKETING_TEXT = "Non-marketing contact"
 
 _EMAIL_RE = re.compile(
-    r"^[^@\s\"(),:;<>\[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+    r"^[^@\s\x00-\x1f\x7f\"(),:;<>\[\]\\]+"  # no control characters (PostgreSQL refuses NUL)
+    r"@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
 )
 _DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")
+_PLAIN_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?$")  # strptime alone accepts 2026-1-5
 _ISO_WITH_OFFSET = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$")
 _TRUE = {"true", "yes", "1"}
 _FALSE = {"false", "no", "0"}
@@ -61,6 +63,7 @@ class StatusRequest(StrEnum):
     MARKETING = "marketing"
     NON_MARKETING = "non_marketing"
     UNTIL_UPDATE = "until_update"  # marketing now, non-marketing from the next update date
+    LEAVE_AT_UPDATE = "leave_at_update"  # only "until next update" given: a deferred non-marketing request
 
 
 def valid_email(text: str) -> bool:
@@ -81,11 +84,11 @@ def parse_datetime(text: str, column: str, timezone: str = "UTC") -> datetime | 
     value = text.strip()
     if not value:
         return None
-    for fmt in _DATE_FORMATS:
+    if _PLAIN_DATE.match(value):
         try:
-            return datetime.strptime(value, fmt)
+            return datetime.fromisoformat(value)  # exactly the _DATE_FORMATS shapes here, ~30x faster than strptime
         except ValueError:
-            continue
+            pass
     if _ISO_WITH_OFFSET.match(value):
         try:
             aware = datetime.fromisoformat(value)
@@ -124,15 +127,20 @@ def status_request(status: bool | None, pending: bool | None) -> StatusRequest |
     if status is False and pending:
         raise CellError("contradictory status: non-marketing and marketing until next update")
     if pending:
-        return StatusRequest.UNTIL_UPDATE if status else StatusRequest.NON_MARKETING
+        return StatusRequest.UNTIL_UPDATE if status else StatusRequest.LEAVE_AT_UPDATE
     if status is None:
         return None
     return StatusRequest.MARKETING if status else StatusRequest.NON_MARKETING
 
 
+def _guarded(text: str) -> bool:
+    # Apostrophes before a formula character are guarded too, so that unescape(escape(x)) == x for every x.
+    return text.lstrip("'").startswith(FORMULA_STARTS)
+
+
 def unescape_cell(text: str) -> str:
     """Undo the export's formula guard: a leading apostrophe before a formula character."""
-    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_STARTS:
+    if text.startswith("'") and _guarded(text[1:]):
         return text[1:]
     return text
 
@@ -140,7 +148,7 @@ def unescape_cell(text: str) -> str:
 def escape_cell(value: object) -> str:
     """Neutralise spreadsheet formulas: cells starting with = + - @ tab or CR get a leading apostrophe."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if _guarded(text) else text
 
 
 def format_datetime(value: datetime | date | None) -> str:

@@ -103,6 +103,8 @@ def _scalar(kind: Kind, value: Any, where: str) -> str | bool | date:
         return _date(value, where)
     if not isinstance(value, str) or not value.strip():
         raise FilterError(f"{where}: expected a non-empty text, got {value!r}")
+    if "\x00" in value:  # no database stores it (PostgreSQL refuses it in text)
+        raise FilterError(f"{where}: a text value cannot contain a NUL character")
     if kind == Kind.STATUS:
         status = value.strip().lower().replace("-", "_")
         if status not in STATUS_VALUES:

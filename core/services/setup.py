@@ -13,6 +13,7 @@ from core.rules.calendar import Commitment, update_dates_between
 from core.rules.tiers import Edition, Pricing
 from core.services.demo import insert_demo
 from core.store import engine as db
+from core.store.access import Action, authorize
 from core.store.account import create_account, is_initialised, load_account, marketing_count, set_billed_tier
 from core.store.events import finish_operation, start_operation
 from core.store.migrate import upgrade
@@ -40,6 +41,8 @@ def _change_settings(
     today: date,
     actor: str,
 ) -> None:
+    if edition is not None or commitment is not None or start_date is not None:
+        authorize(conn, actor, Action.MANAGE_SETTINGS)
     acct = load_account(conn)
     now = moment(today, acct.timezone)
     values: dict[str, object] = {}
@@ -69,9 +72,13 @@ def _change_settings(
         )
     if values:
         conn.execute(update(account).where(account.c.id == 1).values(updated_at=now, **values))
+        op = start_operation(conn, kind="settings", now=now, actor=actor, source_type="settings")  # the audit trail
+        finish_operation(conn, op, values)
 
 
 def _add_demo(conn: Connection, *, n: int, seed: int, today: date, actor: str) -> None:
+    authorize(conn, actor, Action.EDIT_CONTACTS)
+    authorize(conn, actor, Action.CHANGE_STATUS)  # demo contacts include marketing ones
     acct = load_account(conn)
     now = moment(today, acct.timezone)
     op = start_operation(conn, kind="demo", now=now, actor=actor, source_type="demo", source_id=str(seed))

@@ -165,9 +165,35 @@ def apply_status_change(
 ) -> StatusChange:
     """Inside a write unit of work: catch up, check the tier, then change every selected contact at once."""
     authorize(conn, actor, Action.CHANGE_STATUS)
+    return apply_status_change_where(
+        conn,
+        clause=where(conn, selection),
+        to=to,
+        today=today,
+        now=now,
+        actor=actor,
+        source_type=source_type,
+        source_id=source_id,
+        allow_tier_upgrade=allow_tier_upgrade,
+    )
+
+
+def apply_status_change_where(
+    conn: Connection,
+    *,
+    clause: ColumnElement[bool],
+    to: Target,
+    today: date,
+    now: datetime,
+    actor: str,
+    source_type: str,
+    source_id: str | None = None,
+    allow_tier_upgrade: bool = False,
+) -> StatusChange:
+    """Like ``apply_status_change`` for a SQL condition on contacts (e.g. a workflow's batch of enrollments)."""
+    authorize(conn, actor, Action.CHANGE_STATUS)
     catch_up(conn, today=today, now=now)
     acct = load_account(conn)
-    clause = where(conn, selection)
     change = _preview(conn, acct, clause, to, today, dry_run=False)
     if change.tier_goes_up and not allow_tier_upgrade:
         raise TierUpgradeRequired(change.as_json())

@@ -1,23 +1,87 @@
 """Who may do what. Every service that changes data calls ``authorize`` inside its unit of work.
 
-Until the users feature exists (or while no user is configured: local mode), everyone may act.
+Local mode: while no user exists, everyone may act (the app shows a banner saying so). Once users
+exist, the actor must be an enabled user whose role allows the action; changing a marketing status
+also needs the Marketing contact access grant (DOMAIN.md §6). The application's own actors
+(``system`` for update dates, ``workflow:<id>`` for workflow actions) may act; the command line and
+the pages never act as them once users exist (see ``require_person``).
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
+from dataclasses import dataclass
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine, inspect, select
+
+from core.errors import PermissionDenied
+from core.rules.roles import Action, Role, is_internal, refusal
+from core.store import engine as db
+from core.store.user_tables import users
+
+__all__ = ["Action", "Person", "acting_user", "authorize", "find_person", "require_person", "users_exist"]
 
 
-class Action(StrEnum):
-    CHANGE_STATUS = "change_status"  # needs the Marketing contact access grant
-    EDIT_CONTACTS = "edit_contacts"  # create, edit, delete contacts; lists; saved views; imports
-    MANAGE_WORKFLOWS = "manage_workflows"
-    MANAGE_SETTINGS = "manage_settings"  # account settings, default status by source
-    MANAGE_USERS = "manage_users"
+@dataclass(frozen=True)
+class Person:
+    """A user as the access checks see them."""
+
+    id: int
+    username: str
+    role: Role
+    marketing_access: bool
+    disabled: bool
+
+
+def users_exist(conn: Connection) -> bool:
+    """False in local mode (no user configured yet)."""
+    return conn.execute(select(users.c.id).limit(1)).first() is not None
+
+
+def find_person(conn: Connection, username: str) -> Person | None:
+    row = conn.execute(
+        select(users.c.id, users.c.username, users.c.role, users.c.marketing_access, users.c.disabled).where(
+            users.c.username == username.strip().lower()
+        )
+    ).first()
+    if row is None:
+        return None
+    return Person(row.id, row.username, Role(row.role), bool(row.marketing_access), bool(row.disabled))
+
+
+def require_person(conn: Connection, actor: str) -> Person | None:
+    """Once users exist, ``actor`` must name an enabled user (never an internal actor); None in local mode."""
+    if not users_exist(conn):
+        return None
+    person = None if is_internal(actor) else find_person(conn, actor)
+    if person is None or person.disabled:
+        state = "is disabled" if person is not None else "is not a Marketable user"
+        raise PermissionDenied(
+            f"{actor!r} {state}: users are configured, so only an enabled user may act "
+            "(sign in; on the command line pass --actor USERNAME)"
+        )
+    return person
 
 
 def authorize(conn: Connection, actor: str, action: Action) -> None:
     """Raise PermissionDenied when ``actor`` may not perform ``action`` (DOMAIN.md §6: Marketing contact access)."""
+    if is_internal(actor):
+        return None
+    person = require_person(conn, actor)
+    if person is None:
+        return None
+    reason = refusal(person.username, person.role, person.marketing_access, action)
+    if reason:
+        raise PermissionDenied(reason)
     return None
+
+
+def acting_user(engine: Engine, actor: str) -> str:
+    """For an entry point (the command line): the actor's user name once users exist, else ``actor`` unchanged.
+
+    Raises PermissionDenied when users exist and ``actor`` is not an enabled user (internal actors included).
+    """
+    with db.read(engine) as conn:
+        if not inspect(conn).has_table("users"):
+            return actor  # a database created before users existed: local mode until it is migrated
+        person = require_person(conn, actor)
+    return person.username if person is not None else actor

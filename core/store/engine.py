@@ -52,6 +52,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine; for a SQLite file, create its folder first."""
     url = _normalise_url(url)
     parsed = make_url(url)
+    # INSERT ... SELECT counts (events written, contacts that left) need the DBAPI rowcount, which
+    # SQLAlchemy 2.x only keeps for UPDATE/DELETE unless asked: without this psycopg reports -1.
+    kwargs["execution_options"] = {"preserve_rowcount": True, **kwargs.get("execution_options", {})}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

@@ -31,6 +31,7 @@ selected_emails = Table(
     "tmp_selected_emails", _tmp, Column("email_lower", String(254), primary_key=True), prefixes=["TEMPORARY"]
 )
 INLINE_LIMIT = 500  # above this many ids or emails, go through a temporary table
+MAX_ID = 2**31 - 1  # contacts.id is a 32-bit integer on PostgreSQL
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,8 @@ def _temp_table(conn: Connection, table: Table, rows: list[dict[str, object]]) -
 
 def _ids_clause(conn: Connection, ids: tuple[int, ...]) -> ColumnElement[bool]:
     unique = sorted(set(ids))
+    if impossible := [str(i) for i in unique if not 0 < i <= MAX_ID]:  # the database would refuse to compare them
+        raise UnknownContacts("id", impossible)
     if len(unique) <= INLINE_LIMIT:
         found = set(conn.execute(select(contacts.c.id).where(contacts.c.id.in_(unique))).scalars())
         clause = contacts.c.id.in_(unique)
@@ -89,6 +92,8 @@ def _emails_clause(conn: Connection, emails: tuple[str, ...]) -> ColumnElement[b
     unique = sorted({e.strip().lower() for e in emails if e.strip()})
     if not unique:
         raise DomainError("no email given")
+    if impossible := [e for e in unique if "\x00" in e]:  # PostgreSQL refuses NUL in text
+        raise UnknownContacts("email", impossible)
     if len(unique) <= INLINE_LIMIT:
         query = select(contacts.c.email_lower).where(contacts.c.email_lower.in_(unique))
         clause = contacts.c.email_lower.in_(unique)

@@ -1,0 +1,160 @@
+"""``python -m core workflows ...``: run (for cron), list, show, create, edit, enable, disable, delete, dry-run, log."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from core.cli import EXTENSIONS, UsageError, command
+from core.rules.workflows import parse_definition
+from core.services import workflow_engine, workflow_log
+from core.services import workflows as service
+from core.services.workflow_engine import DEFAULT_BATCH_SIZE, DEFAULT_BUSY_TIMEOUT_MS, DEFAULT_LOCK_TIMEOUT_MS
+
+
+def _action(text: str) -> dict[str, Any]:
+    """``set_marketing_status:non-marketing``, ``add_to_list:NAME``, ``remove_from_list:NAME`` or a JSON object."""
+    if text.strip().startswith("{"):
+        return dict(json.loads(text))
+    kind, _, value = text.partition(":")
+    key = "to" if kind.strip() == "set_marketing_status" else "list"
+    return {"type": kind.strip(), key: value.strip()}
+
+
+def _definition(args: argparse.Namespace, base: dict[str, Any] | None = None) -> dict[str, Any]:
+    raw: dict[str, Any] = dict(base or {})
+    if args.file:
+        try:
+            raw.update(json.loads(Path(args.file).read_text(encoding="utf-8")))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise UsageError(f"cannot read the workflow file {args.file}: {exc}") from None
+    if args.name is not None:
+        raw["name"] = args.name
+    if args.filter is not None:
+        try:
+            raw["criteria"] = json.loads(args.filter)
+        except json.JSONDecodeError as exc:
+            raise UsageError(f"--filter is not valid JSON: {exc.msg}") from None
+    if args.actions:
+        raw["actions"] = [_action(a) for a in args.actions]
+    if args.reenroll is not None:
+        raw["reenroll"] = args.reenroll
+    return raw
+
+
+def _definition_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--file", help="a JSON file: {name, criteria, actions, reenroll}")
+    p.add_argument("--name")
+    p.add_argument("--filter", help='enrollment criteria: JSON list of {"property", "operator", "value"}')
+    p.add_argument(
+        "--action",
+        dest="actions",
+        action="append",
+        help="in order, repeatable: set_marketing_status:non-marketing | add_to_list:NAME | remove_from_list:NAME",
+    )
+    p.add_argument("--reenroll", action=argparse.BooleanOptionalAction, default=None, help="off by default")
+
+
+def _add_parsers(sub: Any) -> None:
+    p = sub.add_parser("workflows", help="workflows that set marketing status (Professional and Enterprise)")
+    wsub = p.add_subparsers(dest="workflows_command", required=True, parser_class=type(p))
+    r = wsub.add_parser("run", help="enroll matching contacts and apply waiting actions (for cron)")
+    r.add_argument("--workflow", type=int, action="append", dest="workflow_ids", help="only this workflow id")
+    r.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
+    r.add_argument("--pause", type=float, default=0.0, help="seconds between batches, to leave room to other writers")
+    r.add_argument("--deadline", type=float, help="stop retrying after this many seconds (the next run goes on)")
+    r.add_argument("--busy-timeout-ms", type=int, default=DEFAULT_BUSY_TIMEOUT_MS, help="SQLite: wait for the lock")
+    r.add_argument("--lock-timeout-ms", type=int, default=DEFAULT_LOCK_TIMEOUT_MS, help="PostgreSQL: row lock wait")
+    wsub.add_parser("list", help="every workflow with its counts")
+    for name, text in (
+        ("show", "one workflow"),
+        ("disable", "stop enrolling and running"),
+        ("delete", "delete it, its enrollments and log"),
+    ):
+        wsub.add_parser(name, help=text).add_argument("id", type=int)
+    c = wsub.add_parser("create", help="create a workflow (disabled)")
+    _definition_args(c)
+    e = wsub.add_parser("edit", help="change a workflow (given fields only)")
+    e.add_argument("id", type=int)
+    _definition_args(e)
+    e.add_argument("--allow-tier-upgrade", action="store_true")
+    en = wsub.add_parser("enable", help="enable after a dry run (exit 3 if the tier would rise without consent)")
+    en.add_argument("id", type=int)
+    en.add_argument("--allow-tier-upgrade", action="store_true")
+    d = wsub.add_parser("dry-run", help="who would enroll now and what it does to counts and tier")
+    d.add_argument("id", type=int, nargs="?")
+    _definition_args(d)
+    lg = wsub.add_parser("log", help="the newest attempts, with errors")
+    lg.add_argument("--workflow", type=int)
+    lg.add_argument("--limit", type=int, default=50)
+
+
+EXTENSIONS.append(_add_parsers)
+
+
+def _run(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any]:
+    return workflow_engine.run(
+        engine,
+        today,
+        actor=args.actor,
+        workflow_ids=args.workflow_ids,
+        batch_size=args.batch_size,
+        pause=args.pause,
+        deadline=args.deadline,
+        busy_timeout_ms=args.busy_timeout_ms,
+        lock_timeout_ms=args.lock_timeout_ms,
+    ).as_json()
+
+
+def _dry_run(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any]:
+    if args.id is None:
+        return service.dry_run(engine, today=today, definition=parse_definition(_definition(args))).as_json()
+    definition = None
+    if any(v is not None for v in (args.file, args.name, args.filter, args.actions, args.reenroll)):
+        base = service.get_workflow(engine, args.id).definition.as_dict()
+        definition = parse_definition(_definition(args, base))  # what the edit would do
+    return service.dry_run(engine, today=today, workflow_id=args.id, definition=definition).as_json()
+
+
+def _edit(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any]:
+    base = service.get_workflow(engine, args.id).definition.as_dict()
+    return service.update_workflow(
+        engine,
+        args.id,
+        definition=_definition(args, base),
+        today=today,
+        actor=args.actor,
+        allow_tier_upgrade=args.allow_tier_upgrade,
+    ).as_json()
+
+
+def _other(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any]:
+    which, actor = args.workflows_command, args.actor
+    if which == "list":
+        return {"workflows": [w.as_json() for w in service.list_workflows(engine)]}
+    if which == "show":
+        return service.get_workflow(engine, args.id).as_json()
+    if which == "create":
+        return service.create_workflow(engine, definition=_definition(args), today=today, actor=actor).as_json()
+    if which == "enable":
+        dry = service.enable_workflow(
+            engine, args.id, today=today, actor=actor, allow_tier_upgrade=args.allow_tier_upgrade
+        )
+        return {"id": args.id, "enabled": True, "dry_run": dry.as_json()}
+    if which == "disable":
+        return service.disable_workflow(engine, args.id, today=today, actor=actor).as_json()
+    if which == "delete":
+        return {"id": args.id, "deleted": service.delete_workflow(engine, args.id, today=today, actor=actor)}
+    rows = workflow_log.attempts(engine, workflow_id=args.workflow, limit=args.limit)
+    return {"attempts": [r.as_json() for r in rows]}
+
+
+@command("workflows")
+def _workflows(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any]:
+    handlers = {"run": _run, "dry-run": _dry_run, "edit": _edit}
+    return handlers.get(args.workflows_command, _other)(args, engine, today)

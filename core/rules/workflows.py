@@ -1,0 +1,247 @@
+"""Workflows (DOMAIN.md §6.3): definitions, what their actions do to counts, retry backoff, error kinds.
+
+Pure: no storage, no clock. The engine (core.services.workflow_engine) applies these rules set-based.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from core.errors import DomainError
+from core.rules.filters import Condition, FilterError, parse_filter
+from core.rules.status import State, Target, transition
+from core.rules.tiers import Edition
+
+WORKFLOW_EDITIONS = (Edition.PROFESSIONAL, Edition.ENTERPRISE)
+MAX_ACTIONS = 20
+MAX_NAME = 200
+
+
+class WorkflowError(DomainError):
+    """A workflow definition that cannot be used; the message says why."""
+
+
+class RateLimited(Exception):
+    """A dependency (e.g. an audience sync) answered "rate limited": try again later."""
+
+
+class ActionType(StrEnum):
+    SET_MARKETING_STATUS = "set_marketing_status"
+    ADD_TO_LIST = "add_to_list"
+    REMOVE_FROM_LIST = "remove_from_list"
+
+
+@dataclass(frozen=True)
+class WorkflowAction:
+    type: ActionType
+    to: Target | None = None  # set_marketing_status
+    list: str | None = None  # add_to_list / remove_from_list
+
+    def as_dict(self) -> dict[str, Any]:
+        if self.type == ActionType.SET_MARKETING_STATUS:
+            assert self.to is not None
+            return {"type": self.type.value, "to": self.to.value}
+        return {"type": self.type.value, "list": self.list}
+
+    def describe(self) -> str:
+        if self.type == ActionType.SET_MARKETING_STATUS:
+            return "Set marketing contact status: " + ("marketing" if self.to == Target.MARKETING else "non-marketing")
+        verb = "Add to" if self.type == ActionType.ADD_TO_LIST else "Remove from"
+        return f"{verb} list {self.list!r}"
+
+
+@dataclass(frozen=True)
+class WorkflowDefinition:
+    name: str
+    criteria: tuple[Condition, ...]
+    actions: tuple[WorkflowAction, ...]
+    reenroll: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "criteria": [c.as_dict() for c in self.criteria],
+            "actions": [a.as_dict() for a in self.actions],
+            "reenroll": self.reenroll,
+        }
+
+    @property
+    def status_targets(self) -> tuple[Target, ...]:
+        return tuple(a.to for a in self.actions if a.to is not None)
+
+    @property
+    def list_names(self) -> tuple[str, ...]:
+        return tuple(a.list for a in self.actions if a.list is not None)
+
+
+def parse_action(raw: Any, index: int = 0) -> WorkflowAction:
+    """Validate one action: a known type and the one parameter it takes."""
+    where = f"action {index + 1}"
+    if not isinstance(raw, dict):
+        raise WorkflowError(f"{where}: expected an object with a type")
+    try:
+        kind = ActionType(str(raw.get("type", "")).strip().lower())
+    except ValueError:
+        known = ", ".join(t.value for t in ActionType)
+        raise WorkflowError(f"{where}: unknown type {raw.get('type')!r}; use one of {known}") from None
+    expected = {"type", "to"} if kind == ActionType.SET_MARKETING_STATUS else {"type", "list"}
+    unknown = set(raw) - expected
+    if unknown:
+        raise WorkflowError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}")
+    if kind == ActionType.SET_MARKETING_STATUS:
+        try:
+            return WorkflowAction(kind, to=Target.parse(str(raw.get("to", ""))))
+        except ValueError:
+            raise WorkflowError(f"{where}: 'to' must be marketing or non_marketing, got {raw.get('to')!r}") from None
+    name = raw.get("list")
+    if not isinstance(name, str) or not name.strip():
+        raise WorkflowError(f"{where}: 'list' must name a static list")
+    return WorkflowAction(kind, list=name.strip())
+
+
+def parse_definition(raw: Any) -> WorkflowDefinition:
+    """Validate a workflow: a name, at least one enrollment condition, 1 to 20 actions in order."""
+    if not isinstance(raw, dict):
+        raise WorkflowError("a workflow is an object with name, criteria, actions and reenroll")
+    unknown = set(raw) - {"name", "criteria", "actions", "reenroll"}
+    if unknown:
+        raise WorkflowError(f"unknown key(s) {', '.join(sorted(map(str, unknown)))}")
+    name = raw.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise WorkflowError("a workflow needs a name")
+    if len(name.strip()) > MAX_NAME:
+        raise WorkflowError(f"the name is longer than {MAX_NAME} characters")
+    try:
+        criteria = parse_filter(raw.get("criteria") if raw.get("criteria") is not None else [])
+    except FilterError as exc:
+        raise WorkflowError(f"enrollment criteria: {exc}") from None
+    if not criteria:
+        raise WorkflowError("a workflow needs at least one enrollment condition (an empty one would enroll everyone)")
+    actions = raw.get("actions")
+    if not isinstance(actions, list) or not actions:
+        raise WorkflowError("a workflow needs at least one action")
+    if len(actions) > MAX_ACTIONS:
+        raise WorkflowError(f"a workflow has at most {MAX_ACTIONS} actions")
+    reenroll = raw.get("reenroll", False)
+    if not isinstance(reenroll, bool):
+        raise WorkflowError(f"reenroll must be true or false, got {reenroll!r}")
+    parsed = tuple(parse_action(a, i) for i, a in enumerate(actions))
+    return WorkflowDefinition(name.strip(), criteria, parsed, reenroll)
+
+
+def edition_allows_workflows(edition: Edition) -> bool:
+    """Only Professional and Enterprise accounts may create or enable workflows (DOMAIN.md §6.3)."""
+    return edition in WORKFLOW_EDITIONS
+
+
+@dataclass(frozen=True)
+class Projection:
+    """What running every action on a set of contacts does to the counts (as of today)."""
+
+    billed_now: int  # non-marketing contacts that become marketing at once: billed from now
+    scheduled: int  # leave on the next update date
+    undone: int  # pending contacts whose scheduled change is cancelled
+    final: dict[State, int]
+
+
+def project(states: dict[State, int], actions: tuple[WorkflowAction, ...]) -> Projection:
+    """Walk each state group through the status actions in order (DOMAIN.md §2); lists change no count."""
+    billed = scheduled = undone = 0
+    final: dict[State, int] = dict.fromkeys(State, 0)
+    for start, n in states.items():
+        state, was_billed_again, was_pending = start, False, start == State.PENDING
+        for target in (a.to for a in actions if a.to is not None):
+            step = transition(state, target)
+            if step.old == State.NON_MARKETING and step.new == State.MARKETING:
+                was_billed_again = True
+            state = step.new
+        billed += n if was_billed_again else 0
+        scheduled += n if state == State.PENDING and not was_pending else 0
+        undone += n if was_pending and state == State.MARKETING else 0
+        final[state] += n
+    return Projection(billed, scheduled, undone, final)
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Exponential backoff with jitter: attempt n waits between half and all of min(cap, base * factor**(n-1))."""
+
+    base: float = 0.05
+    factor: float = 2.0
+    cap: float = 10.0
+
+    def delay(self, attempt: int, rng: random.Random) -> float:
+        """Seconds to wait after failed attempt ``attempt`` (1-based); ``rng`` makes it reproducible."""
+        ceiling = min(self.cap, self.base * self.factor ** max(0, attempt - 1))
+        return ceiling / 2 + rng.uniform(0, ceiling / 2)
+
+    def delays(self, rng: random.Random) -> Iterator[float]:
+        attempt = 0
+        while True:
+            attempt += 1
+            yield self.delay(attempt, rng)
+
+
+class ErrorKind(StrEnum):
+    TRANSIENT = "transient"  # retried until it succeeds
+    PERMANENT = "permanent"  # recorded; the enrollments concerned fail, the others go on
+
+
+# PostgreSQL SQLSTATEs: serialization_failure, deadlock_detected, lock_not_available, query_canceled
+# (statement_timeout), too_many_connections, cannot_connect_now, admin_shutdown.
+TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03", "57014", "53300", "57P03", "57P01"})
+TRANSIENT_TYPES = frozenset({"RateLimited", "TooManyRequests", "SerializationFailure", "DeadlockDetected"})
+TRANSIENT_TYPES |= {"LockNotAvailable", "QueryCanceled", "TimeoutError", "ConnectionResetError"}
+TRANSIENT_TEXTS = (
+    "database is locked",
+    "database table is locked",
+    "database is busy",
+    "sqlite_busy",
+    "could not serialize access",
+    "deadlock detected",
+    "lock timeout",
+    "could not obtain lock",
+    "canceling statement due to lock timeout",
+    "rate limited",
+    "rate limit",
+    "too many requests",
+)
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        current = todo.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        orig = getattr(current, "orig", None)
+        todo.extend([current.__cause__, current.__context__, orig if isinstance(orig, BaseException) else None])
+
+
+def classify(exc: BaseException) -> ErrorKind:
+    """Transient: the store busy or locked, a serialization/lock/deadlock error, a rate limit. Else permanent."""
+    for item in _chain(exc):
+        if type(item).__name__ in TRANSIENT_TYPES:
+            return ErrorKind.TRANSIENT
+        if str(getattr(item, "sqlstate", "") or "") in TRANSIENT_SQLSTATES:
+            return ErrorKind.TRANSIENT
+        text = str(item).lower()
+        if any(t in text for t in TRANSIENT_TEXTS):
+            return ErrorKind.TRANSIENT
+    return ErrorKind.PERMANENT
+
+
+def error_text(exc: BaseException, limit: int = 500) -> str:
+    """The first line of the deepest driver message (what a person needs), prefixed with its type."""
+    orig = getattr(exc, "orig", None)
+    base = orig if isinstance(orig, BaseException) else exc
+    lines = str(base).strip().splitlines()
+    first = lines[0] if lines else ""
+    return f"{type(base).__name__}: {first}"[:limit]

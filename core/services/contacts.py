@@ -1,0 +1,255 @@
+"""The Contacts index: pages by keyset under a filter and a sort, counts, and single-contact changes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, case, delete, select, update
+
+from core.clock import moment
+from core.errors import DomainError
+from core.rules import csvformat as fmt
+from core.rules.filters import Condition, FilterError, parse_filter
+from core.rules.sources import SourceType
+from core.services.sources import CreateResult, create_contact
+from core.services.updates import catch_up
+from core.store import engine as db
+from core.store.access import Action, authorize
+from core.store.account import load_account, marketing_count
+from core.store.contact_pages import SORT_KEYS, Cursor, page
+from core.store.counts import counts_on, state_breakdown
+from core.store.events import finish_operation, record_events, start_operation
+from core.store.selection import Selection, where
+from core.store.tables import contacts
+
+PAGE_SIZE = 50
+QUICK_FILTERS: dict[str, str] = {
+    "marketing": "Marketing (billed)",
+    "pending": "Pending non-marketing",
+    "non_marketing": "Non-marketing",
+    "unengaged": "Unengaged",
+}
+SORT_LABELS: dict[str, str] = {
+    "created_at": "Create date",
+    "last_activity_at": "Last activity",
+    "last_name": "Last name",
+    "email": "Email",
+    "lifecycle_stage": "Lifecycle stage",
+}
+_QUICK_CONDITIONS: dict[str, Condition] = {
+    "marketing": Condition("marketing_status", "eq", "marketing"),
+    "pending": Condition("pending_non_marketing", "eq", True),
+    "non_marketing": Condition("marketing_status", "eq", "non_marketing"),
+}
+
+
+@dataclass(frozen=True)
+class ContactQuery:
+    """What the index shows: the filter model's conditions, a quick filter, and an indexed sort."""
+
+    conditions: tuple[Condition, ...] = ()
+    quick: str | None = None
+    sort: str = "created_at"
+    descending: bool = True
+
+    def __post_init__(self) -> None:
+        if self.sort not in SORT_KEYS:
+            raise FilterError(f"cannot sort by {self.sort!r}; use one of {', '.join(SORT_KEYS)}")
+        if self.quick is not None and self.quick not in QUICK_FILTERS:
+            raise FilterError(f"unknown quick filter {self.quick!r}; use one of {', '.join(QUICK_FILTERS)}")
+
+    def selection(self) -> Selection:
+        """The contacts this query matches, as a Selection the other services accept."""
+        if self.quick == "unengaged":
+            return Selection(unengaged=True, extra=self.conditions)
+        extra = (_QUICK_CONDITIONS[self.quick],) if self.quick else ()
+        return Selection(conditions=self.conditions + extra)
+
+    def filter_json(self) -> str:
+        """The filter as the command line's ``--filter`` JSON (quick filter included where expressible)."""
+        extra = [_QUICK_CONDITIONS[self.quick]] if self.quick in _QUICK_CONDITIONS else []
+        return json.dumps([c.as_dict() for c in (*self.conditions, *extra)])
+
+
+@dataclass(frozen=True)
+class ContactPage:
+    rows: list[dict[str, Any]]  # contacts columns plus ``state`` (marketing / pending / non_marketing)
+    next_cursor: Cursor | None
+
+
+@dataclass(frozen=True)
+class MatchCounts:
+    total: int
+    marketing: int  # billed: pending included
+    pending: int
+    non_marketing: int
+
+
+def _state(row: dict[str, Any]) -> str:
+    if row["marketing_status"] != "marketing":
+        return "non_marketing"
+    return "pending" if row["pending_non_marketing"] else "marketing"
+
+
+def page_of_contacts(
+    engine: Engine, *, query: ContactQuery, after: Cursor | None = None, limit: int = PAGE_SIZE
+) -> ContactPage:
+    """One page of matching contacts in sort order (empty values last), read by keyset on the sort index."""
+    selection = query.selection()
+    with db.read(engine) as conn:
+        rows, cursor = page(
+            conn,
+            where(conn, selection),
+            sort=query.sort,
+            descending=query.descending,
+            after=after,
+            limit=limit,
+            filtered=selection != Selection(conditions=()),
+        )
+    return ContactPage([{**r, "state": _state(r)} for r in rows], cursor)
+
+
+def count_matching(engine: Engine, *, selection: Selection, today: date) -> MatchCounts:
+    """How many contacts match, and how many of them are marketing, pending and non-marketing as of today."""
+    with db.read(engine) as conn:
+        if selection in (Selection(), Selection(conditions=())):
+            counts = counts_on(conn, today)
+            return MatchCounts(counts.total, counts.marketing, counts.pending, counts.non_marketing)
+        states = state_breakdown(conn, where(conn, selection), today)
+    billed = states["marketing"] + states["pending"]
+    return MatchCounts(sum(states.values()), billed, states["pending"], states["non_marketing"])
+
+
+def parse_query_filter(text: str) -> tuple[Condition, ...]:
+    """The filter JSON a person typed, validated by the shared filter model."""
+    return parse_filter(text) if text.strip() else ()
+
+
+# A contact's stored state as SQL (for events written set-based).
+STATE_SQL: Any = case(
+    (contacts.c.marketing_status != "marketing", "non_marketing"),
+    (contacts.c.pending_non_marketing.is_(True), "pending"),
+    else_="marketing",
+)
+EDITABLE = ("email", "first_name", "last_name", "lifecycle_stage", "hard_bounced", "unsubscribed_all")
+
+
+@dataclass(frozen=True)
+class DeleteResult:
+    deleted: int
+    marketing_before: int
+    marketing_after: int
+    tier_limit: int  # unchanged: the billed tier never drops before renewal
+
+    def as_json(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+def _clean_fields(conn: Connection, contact_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise DomainError(f"cannot edit {', '.join(sorted(unknown))}")
+    values: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name in ("hard_bounced", "unsubscribed_all"):
+            values[name] = bool(value)
+            continue
+        text = (value or "").strip()
+        if name == "email":
+            try:
+                text = fmt.parse_email(text)
+            except fmt.CellError as exc:
+                raise DomainError(str(exc).capitalize()) from None
+            other = conn.execute(
+                select(contacts.c.id).where(contacts.c.email_lower == text.lower(), contacts.c.id != contact_id)
+            ).scalar()
+            if other is not None:
+                raise DomainError(f"Another contact (ID {other}) already has the email {text}")
+            values["email_lower"] = text.lower()
+        elif len(text) > (40 if name == "lifecycle_stage" else 100):
+            raise DomainError(f"{name.replace('_', ' ').capitalize()} is too long")
+        values[name] = (text.lower() if name == "lifecycle_stage" else text) or None
+    if values.get("email") is None and "email" in values:
+        raise DomainError("Missing email")
+    return values
+
+
+def update_contact(engine: Engine, *, contact_id: int, changes: dict[str, Any], today: date, actor: str) -> int:
+    """Edit a contact's fields (not its status): the email must stay valid and unique; returns fields changed."""
+    with db.write(engine) as conn:
+        authorize(conn, actor, Action.EDIT_CONTACTS)
+        current = conn.execute(select(contacts).where(contacts.c.id == contact_id)).mappings().first()
+        if current is None:
+            raise DomainError(f"no contact with id {contact_id}")
+        values = _clean_fields(conn, contact_id, changes)
+        changed = {k: v for k, v in values.items() if current[k] != v}
+        if not changed:
+            return 0
+        now = moment(today, load_account(conn).timezone)
+        op = start_operation(conn, kind="edit", now=now, actor=actor, source_type="manual", source_id=str(contact_id))
+        conn.execute(update(contacts).where(contacts.c.id == contact_id).values(**changed))
+        shown = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in changed.items() if k != "email_lower"}
+        finish_operation(conn, op, {"contact_id": contact_id, "changed": shown})
+        return len(shown)
+
+
+def delete_contacts(engine: Engine, *, selection: Selection, today: date, actor: str) -> DeleteResult:
+    """Delete contacts: they leave the marketing count at once, the billed tier stays until renewal."""
+    if selection == Selection():
+        raise DomainError("choose the contacts to delete")
+    with db.write(engine) as conn:
+        authorize(conn, actor, Action.EDIT_CONTACTS)
+        now = moment(today, load_account(conn).timezone)
+        catch_up(conn, today=today, now=now)
+        tier = load_account(conn).billed_tier
+        before = marketing_count(conn)
+        clause = where(conn, selection)
+        op = start_operation(conn, kind="delete", now=now, actor=actor, source_type="manual")
+        deleted = record_events(
+            conn,
+            where=clause,
+            operation_id=op,
+            old_state=STATE_SQL,
+            new_state=None,
+            now=now,
+            effective_on=today,
+            source_type="manual",
+            source_id=None,
+            actor=actor,
+        )
+        conn.execute(delete(contacts).where(clause))
+        result = DeleteResult(deleted, before, marketing_count(conn), tier)
+        finish_operation(conn, op, result.as_json())
+    return result
+
+
+def create_contact_by_hand(
+    engine: Engine,
+    *,
+    email: str,
+    today: date,
+    actor: str,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    lifecycle_stage: str | None = None,
+    marketing: bool = False,
+    allow_tier_upgrade: bool = False,
+) -> CreateResult:
+    """A person creates one contact: non-marketing unless they tick "marketing contact"; the email must be new."""
+    return create_contact(
+        engine,
+        source=SourceType.MANUAL,
+        source_id=None,
+        email=email,
+        today=today,
+        actor=actor,
+        first_name=first_name,
+        last_name=last_name,
+        lifecycle_stage=lifecycle_stage,
+        marketing=marketing,
+        must_be_new=True,
+        allow_tier_upgrade=allow_tier_upgrade,
+    )

@@ -1,0 +1,103 @@
+"""Static lists: named sets of contacts, filled and emptied set-based (INSERT ... SELECT, DELETE ... WHERE)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Connection, Engine, and_, delete, exists, func, insert, literal, select
+
+from core.clock import moment
+from core.errors import DomainError
+from core.store import engine as db
+from core.store.access import Action, authorize
+from core.store.account import load_account
+from core.store.selection import Selection, where
+from core.store.tables import contacts, list_members, static_lists
+
+
+@dataclass(frozen=True)
+class ListInfo:
+    name: str
+    size: int
+    created_at: datetime
+    created_by: str
+
+
+def _name(name: str) -> str:
+    value = name.strip()
+    if not value:
+        raise DomainError("give the list a name")
+    if len(value) > 200:
+        raise DomainError("a list name is at most 200 characters")
+    return value
+
+
+def _list_id(conn: Connection, name: str) -> int:
+    found = conn.execute(select(static_lists.c.id).where(static_lists.c.name == name)).scalar()
+    if found is None:
+        raise DomainError(f"no static list named {name!r}")
+    return int(found)
+
+
+def _now(conn: Connection, today: date) -> datetime:
+    return moment(today, load_account(conn).timezone)
+
+
+def list_lists(engine: Engine) -> list[ListInfo]:
+    """Every static list with its size, by name."""
+    sizes = select(list_members.c.list_id, func.count().label("size")).group_by(list_members.c.list_id).subquery()
+    query = (
+        select(
+            static_lists.c.name, func.coalesce(sizes.c.size, 0), static_lists.c.created_at, static_lists.c.created_by
+        )
+        .outerjoin(sizes, sizes.c.list_id == static_lists.c.id)
+        .order_by(static_lists.c.name)
+    )
+    with db.read(engine) as conn:
+        return [ListInfo(n, int(s), c, b) for n, s, c, b in conn.execute(query)]
+
+
+def create_list(engine: Engine, *, name: str, today: date, actor: str) -> ListInfo:
+    """A new, empty static list; names are unique."""
+    name = _name(name)
+    with db.write(engine) as conn:
+        authorize(conn, actor, Action.EDIT_CONTACTS)
+        if conn.execute(select(static_lists.c.id).where(static_lists.c.name == name)).first() is not None:
+            raise DomainError(f"a list named {name!r} already exists")
+        now = _now(conn, today)
+        conn.execute(insert(static_lists).values(name=name, created_at=now, created_by=actor))
+        return ListInfo(name, 0, now, actor)
+
+
+def add_to_list(engine: Engine, *, name: str, selection: Selection, today: date, actor: str) -> int:
+    """Add the selected contacts (or all matching a filter) to a list; members already in it stay once."""
+    with db.write(engine) as conn:
+        authorize(conn, actor, Action.EDIT_CONTACTS)
+        list_id = _list_id(conn, name)
+        member = exists().where(list_members.c.list_id == list_id, list_members.c.contact_id == contacts.c.id)
+        rows = select(literal(list_id), contacts.c.id, literal(_now(conn, today))).where(
+            and_(where(conn, selection), ~member)
+        )
+        target = [list_members.c.list_id, list_members.c.contact_id, list_members.c.added_at]
+        return int(conn.execute(insert(list_members).from_select(target, rows)).rowcount)
+
+
+def remove_from_list(engine: Engine, *, name: str, selection: Selection, today: date, actor: str) -> int:
+    """Take the selected contacts out of a list (the contacts themselves stay)."""
+    with db.write(engine) as conn:
+        authorize(conn, actor, Action.EDIT_CONTACTS)
+        list_id = _list_id(conn, name)
+        chosen = select(contacts.c.id).where(where(conn, selection))
+        statement = delete(list_members).where(list_members.c.list_id == list_id, list_members.c.contact_id.in_(chosen))
+        return int(conn.execute(statement).rowcount)
+
+
+def delete_list(engine: Engine, *, name: str, today: date, actor: str) -> int:
+    """Delete a list (never its contacts); returns how many memberships went with it."""
+    with db.write(engine) as conn:
+        authorize(conn, actor, Action.EDIT_CONTACTS)
+        list_id = _list_id(conn, name)
+        removed = conn.execute(delete(list_members).where(list_members.c.list_id == list_id)).rowcount
+        conn.execute(delete(static_lists).where(static_lists.c.id == list_id))
+        return int(removed)

@@ -1,0 +1,106 @@
+"""Writing one contact created or re-submitted by a tool, with its status event."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from core.errors import DomainError
+from core.rules.contact_creation import Outcome
+from core.rules.status import State
+from core.store.tables import contacts, status_events
+
+
+def by_email(conn: Connection, email: str) -> Any:
+    return conn.execute(select(contacts).where(contacts.c.email_lower == email.lower())).mappings().first()
+
+
+def state_of(row: Any) -> State | None:
+    return None if row is None else State.of(row["marketing_status"], row["pending_non_marketing"])
+
+
+def name_fields(first_name: str | None, last_name: str | None, lifecycle_stage: str | None) -> dict[str, Any]:
+    """The non-empty fields given, checked against the column sizes."""
+    found: dict[str, Any] = {}
+    for key, value, limit in (
+        ("first_name", first_name, 100),
+        ("last_name", last_name, 100),
+        ("lifecycle_stage", lifecycle_stage, 40),
+    ):
+        text = (value or "").strip()
+        if len(text) > limit:
+            raise DomainError(f"{key.replace('_', ' ').capitalize()} is longer than {limit} characters")
+        if text:
+            found[key] = text.lower() if key == "lifecycle_stage" else text
+    return found
+
+
+def store(
+    conn: Connection,
+    row: Any,
+    outcome: Outcome,
+    fields: dict[str, Any],
+    *,
+    email: str,
+    source_type: str,
+    source_id: str | None,
+    now: datetime,
+) -> int:
+    """Insert the new contact, or update the existing one's fields and (if made marketing) its status."""
+    status: dict[str, Any] = {}
+    if outcome.changed and outcome.status == "marketing":
+        status = {
+            "marketing_status": "marketing",
+            "pending_non_marketing": False,
+            "effective_on": None,
+            "status_source_type": source_type,
+            "status_source_id": source_id,
+            "status_changed_at": now,
+        }
+    if row is not None:
+        if fields or status:
+            conn.execute(update(contacts).where(contacts.c.id == row["id"]).values(**fields, **status))
+        return int(row["id"])
+    values = {
+        "email": email,
+        "email_lower": email.lower(),
+        "created_at": now,
+        "source_type": source_type,
+        "source_id": source_id,
+        "marketing_status": "non_marketing",
+        "hard_bounced": False,
+        "unsubscribed_all": False,
+        **fields,
+        **status,
+    }
+    return int(conn.execute(insert(contacts).values(**values).returning(contacts.c.id)).scalar_one())
+
+
+def record(
+    conn: Connection,
+    contact_id: int,
+    outcome: Outcome,
+    *,
+    operation_id: int,
+    now: datetime,
+    today: date,
+    source_type: str,
+    source_id: str | None,
+    actor: str,
+) -> None:
+    """One status event: created (old NULL), made marketing, or a pending change undone."""
+    conn.execute(
+        insert(status_events).values(
+            contact_id=contact_id,
+            operation_id=operation_id,
+            old_state=outcome.previous,
+            new_state=outcome.status,
+            requested_at=now,
+            effective_on=today,
+            source_type=source_type,
+            source_id=source_id,
+            actor=actor,
+        )
+    )

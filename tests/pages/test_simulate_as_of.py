@@ -1,0 +1,73 @@
+"""The sidebar's "Simulate as of": every figure as of a future day, and nothing written meanwhile."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.store.engine import make_engine
+from core.store.tables import operations
+from tests.conftest import Cli
+from tests.pages.usage_app import keep_running_app_py, metrics, number
+from tests.services.usage_data import count
+
+MARCH = date(2027, 3, 15)
+
+
+@pytest.fixture(autouse=True)
+def _every_run_starts_from_app_py(monkeypatch: pytest.MonkeyPatch) -> None:
+    keep_running_app_py(monkeypatch)
+
+
+def _operations(url: str) -> int:
+    engine = make_engine(url)
+    try:
+        return count(engine, operations)
+    finally:
+        engine.dispose()
+
+
+def _simulate(at: AppTest, day: date) -> AppTest:
+    at.toggle(key="simulate_on").set_value(True).run()
+    at.date_input(key="simulate_day").set_value(day).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_the_usage_page_shows_the_simulated_day_as_simulate_on_reports_it(
+    open_app: Callable[..., AppTest], app_env: str
+) -> None:
+    at = _simulate(open_app(), MARCH)
+    expected = Cli(app_env)("simulate", "--on", MARCH.isoformat())
+    shown = metrics(at)
+    assert number(shown["Marketing contacts"]) == expected["marketing"]
+    assert number(shown["Pending non-marketing"]) == expected["pending"]
+    assert number(shown["Non-marketing contacts"]) == expected["non_marketing"]
+    assert number(shown["Billed tier"]) == expected["tier_limit"]
+    assert shown["Next update date"] == "01 Apr 2027"
+    assert any("Simulating 15 Mar 2027" in i.value for i in at.info)
+
+
+def test_switching_the_simulation_off_returns_to_today(open_app: Callable[..., AppTest], app_env: str) -> None:
+    at = _simulate(open_app(), MARCH)
+    at.toggle(key="simulate_on").set_value(False).run()
+    usage = Cli(app_env)("usage")
+    assert number(metrics(at)["Pending non-marketing"]) == usage["pending"]
+    assert metrics(at)["Next update date"] == "01 Dec 2026"
+
+
+def test_simulating_writes_nothing_and_refuses_saving_settings(open_app: Callable[..., AppTest], app_env: str) -> None:
+    at = open_app()
+    before = _operations(app_env)
+    _simulate(at, MARCH)
+    for tab in ("History", "Why this number", "Manage marketing contacts", "Simulator", "Forecast"):
+        at.session_state["usage_tab"] = tab
+        at.run()
+        assert not at.exception, at.exception
+    at.switch_page("pages/settings.py").run()
+    assert next(b for b in at.button if b.label == "Save settings").disabled, "refused while simulating"
+    assert any("Saving settings is disabled while simulating" in i.value for i in at.info)
+    assert _operations(app_env) == before

@@ -1,0 +1,98 @@
+"""The Usage & limits tabs: history, why this number, the simulator (= `simulate --on`), what-if and forecast."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import TODAY, Cli
+from tests.pages.usage_app import add_condition, keep_running_app_py, metrics, number, open_tab
+
+LEADS = '[{"property": "lifecycle_stage", "operator": "eq", "value": "lead"}]'
+
+
+@pytest.fixture(autouse=True)
+def _every_run_starts_from_app_py(monkeypatch: pytest.MonkeyPatch) -> None:
+    keep_running_app_py(monkeypatch)
+
+
+def _simulated(at: AppTest) -> dict[str, int]:
+    shown = metrics(at)
+    return {
+        "marketing": number(shown["Marketing on that day"]),
+        "non_marketing": number(shown["Non-marketing on that day"]),
+        "tier_limit": number(shown["Billed tier on that day"]),
+        "monthly_price": number(shown["Monthly price on that day"]),
+        "became_non_marketing": number(shown["Gone by then"]),
+    }
+
+
+def _cli_figures(cli: Cli, day: str) -> dict[str, int]:
+    result = cli("simulate", "--on", day)
+    return {k: result[k] for k in ("marketing", "non_marketing", "tier_limit", "monthly_price", "became_non_marketing")}
+
+
+def test_the_simulator_shows_what_simulate_on_reports_for_the_next_update_date_and_any_date(
+    open_app: Callable[..., AppTest], app_env: str
+) -> None:
+    at = open_tab(open_app(), "Simulator")
+    cli = Cli(app_env)
+    assert _simulated(at) == _cli_figures(cli, "2026-12-01"), "default: the next update date"
+    at.date_input(key=f"simulate_on_{TODAY}").set_value(date(2027, 3, 15)).run()
+    assert _simulated(at) == _cli_figures(cli, "2027-03-15")
+
+
+def test_the_what_if_predicts_the_next_update_date_of_really_setting_the_filter_non_marketing(
+    open_app: Callable[..., AppTest], app_env: str
+) -> None:
+    at = add_condition(open_tab(open_app(), "Simulator"), "whatif_filter", "lead")
+    cli = Cli(app_env)
+    before = cli("simulate", "--on", "2026-12-01")
+    shown = metrics(at)
+    predicted = number(shown["Marketing after the update"])
+    assert predicted < before["marketing"]
+    cli("set-status", "--to", "non-marketing", "--filter", LEADS)
+    after = cli("simulate", "--on", "2026-12-01")
+    assert after["marketing"] == predicted
+    assert number(shown["Billed tier after the update"]) == after["tier_limit"]
+    assert number(shown["Tier at renewal"]) == after["renewal_tier"]
+
+
+def test_the_history_tab_ends_on_today_with_the_usage_command_counts(
+    open_app: Callable[..., AppTest], app_env: str
+) -> None:
+    at = open_app()  # History is the tab open by default
+    usage = Cli(app_env)("usage")
+    figure = json.loads(at.get("plotly_chart")[1].proto.spec)
+    traces = {t["name"]: t for t in figure["data"]}
+    assert set(traces) == {"Marketing", "Non-marketing", "Billed tier", "Update dates"}
+    assert traces["Marketing"]["y"][-1] == usage["marketing"]
+    assert traces["Non-marketing"]["y"][-1] == usage["non_marketing"]
+    assert traces["Billed tier"]["y"][-1] == usage["tier_limit"]
+    assert len(traces["Marketing"]["x"]) == 366, "12 months by default"
+    assert traces["Update dates"]["x"][-1].startswith("2026-11-01")
+
+
+def test_why_this_number_splits_the_marketing_contacts_by_source_and_by_stage(
+    open_app: Callable[..., AppTest], app_env: str
+) -> None:
+    at = open_tab(open_app(), "Why this number")
+    usage = Cli(app_env)("usage")
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")[1:]]
+    assert len(charts) == 2
+    for chart in charts:
+        assert sum(chart["data"][0]["x"]) == usage["marketing"]
+    assert "form" in charts[0]["data"][0]["y"]
+
+
+def test_the_forecast_tab_projects_twelve_months_and_says_how(open_app: Callable[..., AppTest]) -> None:
+    at = open_tab(open_app(), "Forecast")
+    figure = json.loads(at.get("plotly_chart")[1].proto.spec)
+    assert [t["name"] for t in figure["data"]] == ["Projected marketing contacts", "Projected billed tier"]
+    assert len(figure["data"][0]["x"]) == 12
+    assert any(c.value.startswith("Projection:") for c in at.caption)
+    assert len(at.table[0].value) == 12

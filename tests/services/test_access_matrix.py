@@ -1,0 +1,247 @@
+"""Every changing service refuses whoever may not act (DOMAIN.md §6), and leaves no trace when it does.
+
+The list of services is read from the source (tests/services/service_scan.py): a new service that
+checks access, or that writes without checking, fails these tests until it is added to CASES (or,
+with a reason, to NOT_CHECKED)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, select
+
+from core.errors import PermissionDenied
+from core.rules.roles import Action, Role, refusal
+from core.rules.status import Target
+from core.services import (
+    account_settings,
+    contacts,
+    imports,
+    lists,
+    setup,
+    sources,
+    status,
+    users,
+    views,
+    wizard,
+    workflow_engine,
+    workflows,
+)
+from core.store.engine import make_engine
+from core.store.selection import Selection
+from core.store.tables import metadata
+from tests.conftest import TODAY
+from tests.helpers import csv_text
+from tests.services.service_scan import checking_access, scan, writing
+
+A = Action
+Call = Callable[[Engine, str], Any]
+STATUS_WORKFLOW = {
+    "name": "Clean bounced",
+    "criteria": [{"property": "hard_bounced", "operator": "eq", "value": True}],
+    "actions": [{"type": "set_marketing_status", "to": "non_marketing"}],
+}
+LIST_WORKFLOW = {**STATUS_WORKFLOW, "name": "Tag leads", "actions": [{"type": "add_to_list", "list": "VIP"}]}
+
+
+@dataclass(frozen=True)
+class Case:
+    needs: frozenset[Action]
+    call: Call
+
+
+def case(*needs: Action) -> Callable[[Call], Case]:
+    return lambda call: Case(frozenset(needs), call)
+
+
+def _csv(status: str) -> bytes:
+    return csv_text([("new.person@example.com", "New", "Person", "lead", status, "", "", "")]).encode()
+
+
+def _settings(engine: Engine, actor: str) -> Any:
+    wanted = account_settings.current_settings(engine).as_input()
+    return account_settings.update_settings(
+        engine, replace(wanted, increment_price=wanted.increment_price + 1), today=TODAY, actor=actor
+    )
+
+
+def _workflow_id(engine: Engine, name: str) -> int:
+    return next(w.id for w in workflows.list_workflows(engine) if w.name == name)
+
+
+T = {"today": TODAY}
+UNENGAGED = Selection(unengaged=True)
+CASES: dict[str, Case] = {
+    "status.set_status": case(A.CHANGE_STATUS)(
+        lambda e, a: status.set_status(e, selection=UNENGAGED, to=Target.NON_MARKETING, actor=a, **T)
+    ),
+    "wizard.update_contacts": case(A.CHANGE_STATUS)(
+        lambda e, a: wizard.update_contacts(e, selection=UNENGAGED, actor=a, **T)
+    ),
+    "imports.import_csv (a status column)": case(A.EDIT_CONTACTS, A.CHANGE_STATUS)(
+        lambda e, a: imports.import_csv(e, _csv("Marketing contact"), actor=a, **T)
+    ),
+    "imports.import_csv (set all as marketing)": case(A.EDIT_CONTACTS, A.CHANGE_STATUS)(
+        lambda e, a: imports.import_csv(e, _csv(""), actor=a, as_marketing=True, **T)
+    ),
+    "imports.import_csv (no status)": case(A.EDIT_CONTACTS)(lambda e, a: imports.import_csv(e, _csv(""), actor=a, **T)),
+    "contacts.create_contact_by_hand (marketing)": case(A.EDIT_CONTACTS, A.CHANGE_STATUS)(
+        lambda e, a: contacts.create_contact_by_hand(e, email="hand@example.com", marketing=True, actor=a, **T)
+    ),
+    "contacts.create_contact_by_hand (non-marketing)": case(A.EDIT_CONTACTS)(
+        lambda e, a: contacts.create_contact_by_hand(e, email="hand@example.com", actor=a, **T)
+    ),
+    "sources.create_contact": case(A.EDIT_CONTACTS)(
+        lambda e, a: sources.create_contact(e, source="manual", source_id=None, email="m@example.com", actor=a, **T)
+    ),
+    "contacts.update_contact": case(A.EDIT_CONTACTS)(
+        lambda e, a: contacts.update_contact(e, contact_id=1, changes={"first_name": "Changed"}, actor=a, **T)
+    ),
+    "contacts.delete_contacts": case(A.EDIT_CONTACTS)(
+        lambda e, a: contacts.delete_contacts(e, selection=Selection(ids=(2,)), actor=a, **T)
+    ),
+    "lists.create_list": case(A.EDIT_CONTACTS)(lambda e, a: lists.create_list(e, name="New list", actor=a, **T)),
+    "lists.add_to_list": case(A.EDIT_CONTACTS)(
+        lambda e, a: lists.add_to_list(e, name="VIP", selection=Selection(ids=(3,)), actor=a, **T)
+    ),
+    "lists.remove_from_list": case(A.EDIT_CONTACTS)(
+        lambda e, a: lists.remove_from_list(e, name="VIP", selection=Selection(ids=(1,)), actor=a, **T)
+    ),
+    "lists.delete_list": case(A.EDIT_CONTACTS)(lambda e, a: lists.delete_list(e, name="VIP", actor=a, **T)),
+    "views.save_view": case(A.EDIT_CONTACTS)(
+        lambda e, a: views.save_view(e, name="Another", query=contacts.ContactQuery(), actor=a, **T)
+    ),
+    "views.delete_view": case(A.EDIT_CONTACTS)(lambda e, a: views.delete_view(e, name="Mine", actor=a)),
+    "sources.set_source_default": case(A.MANAGE_SETTINGS)(
+        lambda e, a: sources.set_source_default(e, source="form", source_id="contact-us", marketing=False, actor=a, **T)
+    ),
+    "account_settings.update_settings": case(A.MANAGE_SETTINGS)(_settings),
+    "setup.init (settings)": case(A.MANAGE_SETTINGS)(
+        lambda e, a: setup.init(e, edition=setup.Edition.ENTERPRISE, actor=a, **T)
+    ),
+    "setup.init (demo contacts)": case(A.EDIT_CONTACTS, A.CHANGE_STATUS)(
+        lambda e, a: setup.init(e, demo=5, seed=99, actor=a, **T)
+    ),
+    "users.add_user": case(A.MANAGE_USERS)(
+        lambda e, a: users.add_user(e, username="new", role=Role.VIEWER, actor=a, **T)
+    ),
+    "users.set_role": case(A.MANAGE_USERS)(
+        lambda e, a: users.set_role(e, username="ed", role=Role.ADMIN, actor=a, **T)
+    ),
+    "users.set_marketing_access": case(A.MANAGE_USERS)(
+        lambda e, a: users.set_marketing_access(e, username="eve", granted=True, actor=a, **T)
+    ),
+    "users.set_disabled": case(A.MANAGE_USERS)(
+        lambda e, a: users.set_disabled(e, username="ed", disabled=True, actor=a, **T)
+    ),
+    "users.set_password": case(A.MANAGE_USERS)(
+        lambda e, a: users.set_password(e, username="ed", password="a new password", actor=a, **T)
+    ),
+    "workflows.create_workflow": case(A.MANAGE_WORKFLOWS)(
+        lambda e, a: workflows.create_workflow(e, definition={**LIST_WORKFLOW, "name": "Third"}, actor=a, **T)
+    ),
+    "workflows.update_workflow": case(A.MANAGE_WORKFLOWS)(
+        lambda e, a: workflows.update_workflow(e, _workflow_id(e, "Tag leads"), definition=LIST_WORKFLOW, actor=a, **T)
+    ),
+    "workflows.enable_workflow": case(A.MANAGE_WORKFLOWS, A.CHANGE_STATUS)(
+        lambda e, a: workflows.enable_workflow(e, _workflow_id(e, "Clean bounced"), actor=a, **T)
+    ),
+    "workflows.disable_workflow": case(A.MANAGE_WORKFLOWS)(
+        lambda e, a: workflows.disable_workflow(e, _workflow_id(e, "Tag leads"), actor=a, **T)
+    ),
+    "workflows.delete_workflow": case(A.MANAGE_WORKFLOWS)(
+        lambda e, a: workflows.delete_workflow(e, _workflow_id(e, "Tag leads"), actor=a, **T)
+    ),
+    "workflow_engine.run": case(A.MANAGE_WORKFLOWS)(lambda e, a: workflow_engine.run(e, TODAY, actor=a)),
+}
+NOT_CHECKED = {  # services that write without checking who acts, and why that is right
+    "signin.sign_in": "signing in is how one becomes an actor; every attempt is audited",
+    "signin.sign_in_oidc": "the identity provider signed the person in; unknown emails are refused and audited",
+    "signin.sign_out": "ends one's own session",
+    "signin.resume": "only records a session's last activity or its end",
+    "updates.apply_updates": "applies update dates that are due (DOMAIN.md §3): no one decides anything",
+    "setup.open_database": "the app's first start, acting as the application itself ('system')",
+    "workflow_attempts.short_write": "the workflow engine's unit of work; the engine checks access",
+}
+# (role, Marketing contact access); "ghost" is no user at all, "dis" a disabled editor.
+PEOPLE = {"vic": (Role.VIEWER, False), "eve": (Role.EDITOR, False), "abe": (Role.ADMIN, False)}
+
+
+def _service(name: str) -> str:
+    return name.split(" (")[0]
+
+
+def test_every_service_that_checks_access_is_in_the_matrix() -> None:
+    found = checking_access(scan()) - set(NOT_CHECKED)
+    missing = sorted(found - {_service(n) for n in CASES})
+    assert not missing, f"add these services to CASES in {__file__} (what each needs, and how to call it): {missing}"
+
+
+def test_every_service_that_writes_checks_access_or_says_why_not() -> None:
+    functions = scan()
+    unchecked = sorted(writing(functions) - checking_access(functions) - set(NOT_CHECKED))
+    assert not unchecked, f"these services change data without core.store.access.authorize: {unchecked}"
+
+
+@pytest.fixture
+def world(sqlite_url: str) -> Iterator[Engine]:
+    """Contacts, a list, a view and two workflows made in local mode; then users of every kind."""
+    engine = make_engine(sqlite_url)
+    setup.init(engine, start_date=date(2026, 1, 15), demo=200, seed=2, actor="setup", **T)
+    lists.create_list(engine, name="VIP", actor="setup", **T)
+    lists.add_to_list(engine, name="VIP", selection=Selection(ids=(1, 2)), actor="setup", **T)
+    views.save_view(engine, name="Mine", query=contacts.ContactQuery(), actor="setup", **T)
+    workflows.create_workflow(engine, definition=STATUS_WORKFLOW, actor="setup", **T)
+    tag = workflows.create_workflow(engine, definition=LIST_WORKFLOW, actor="setup", **T)
+    workflows.enable_workflow(engine, tag.id, actor="setup", allow_tier_upgrade=True, **T)
+    users.add_user(engine, username="ada", role=Role.ADMIN, actor="setup", **T)
+    for name, (role, granted) in PEOPLE.items():
+        users.add_user(engine, username=name, role=role, actor="ada", **T)
+        if not granted and role != Role.VIEWER:
+            users.set_marketing_access(engine, username=name, granted=False, actor="ada", **T)
+    users.add_user(engine, username="ed", role=Role.EDITOR, actor="ada", **T)
+    users.add_user(engine, username="dis", role=Role.EDITOR, actor="ada", **T)
+    users.set_disabled(engine, username="dis", disabled=True, actor="ada", **T)
+    yield engine
+    engine.dispose()
+
+
+def _everything(engine: Engine) -> dict[str, list[Any]]:
+    """Every row of every table: a refused call must leave all of it as it was."""
+    with engine.connect() as conn:
+        return {t.name: sorted(map(repr, conn.execute(select(t)).all())) for t in metadata.sorted_tables}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_whoever_may_not_act_is_refused_and_nothing_changes_while_an_admin_may(world: Engine, name: str) -> None:
+    chosen = CASES[name]
+    before = _everything(world)
+    refused_people = ["ghost", "dis"] + [
+        person
+        for person, (role, granted) in PEOPLE.items()
+        if any(refusal(person, role, granted, action) for action in chosen.needs)
+    ]
+    assert "vic" in refused_people, "a viewer is refused every change"
+    if A.CHANGE_STATUS in chosen.needs:
+        assert {"eve", "abe"} <= set(refused_people), "no status change without Marketing contact access"
+    for person in refused_people:
+        with pytest.raises(PermissionDenied):
+            chosen.call(world, person)
+        assert _everything(world) == before, f"{person}'s refused {name} left a trace"
+    chosen.call(world, "ada")  # the admin with every grant may: the call itself is right
+
+
+def test_an_admin_revokes_and_grants_marketing_access_again(world: Engine) -> None:
+    set_unengaged = CASES["status.set_status"].call
+    users.set_marketing_access(world, username="ed", granted=False, actor="ada", **T)
+    with pytest.raises(PermissionDenied, match="Marketing contact access permission is not granted"):
+        set_unengaged(world, "ed")
+    CASES["lists.create_list"].call(world, "ed")  # an editor without the grant still edits contacts and lists
+    users.set_marketing_access(world, username="ed", granted=True, actor="ada", **T)
+    assert set_unengaged(world, "ed").scheduled > 0
+    with pytest.raises(PermissionDenied, match="ed"):
+        users.set_marketing_access(world, username="eve", granted=True, actor="ed", **T)

@@ -1,0 +1,175 @@
+"""init, first use and schema migrations, on SQLite and PostgreSQL: never lose data, never act uninitialised."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from alembic import command
+from sqlalchemy import Engine, inspect, select, text
+
+from core.store.engine import make_engine
+from core.store.migrate import _config, current_revisions, head_revisions
+from core.store.tables import account, contacts
+from tests.conftest import Cli
+from tests.factories import add_contacts, count, snapshot, write_csv
+
+
+def test_init_without_settings_makes_a_professional_annual_account_starting_today(db_url: str) -> None:
+    cli = Cli(db_url)
+    assert cli("init", today="2026-11-26")["contacts"] == 0
+    usage = cli("usage", today="2026-11-26")
+    assert (usage["edition"], usage["commitment"], usage["tier_limit"]) == ("professional", "annual", 2_000)
+    assert (usage["next_update_date"], usage["renewal_date"]) == ("2026-12-01", "2027-11-26")
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        assert conn.execute(select(account.c.start_date)).scalar_one() == date(2026, 11, 26)
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        pytest.param(["--edition", "starter"], ("starter", "annual", 1_000), id="starter"),
+        pytest.param(
+            ["--edition", "enterprise", "--commitment", "monthly"], ("enterprise", "monthly", 10_000), id="ent"
+        ),
+    ],
+)
+def test_init_sets_the_given_edition_and_commitment(db_url: str, args: list[str], expected: tuple) -> None:
+    cli = Cli(db_url)
+    cli("init", *args, "--start-date", "2026-01-31", today="2026-02-10")
+    usage = cli("usage", today="2026-02-10")
+    assert (usage["edition"], usage["commitment"], usage["tier_limit"]) == expected
+    assert usage["next_update_date"] == ("2026-02-28" if "monthly" in args else "2026-03-01")
+
+
+COMMANDS = [
+    pytest.param(["usage"], id="usage"),
+    pytest.param(["simulate"], id="simulate"),
+    pytest.param(["apply-updates"], id="apply-updates"),
+    pytest.param(["set-status", "--to", "marketing", "--unengaged"], id="set-status"),
+    pytest.param(["set-status", "--to", "marketing", "--unengaged", "--dry-run"], id="set-status dry run"),
+    pytest.param(["export", "{tmp}/out.csv"], id="export"),
+    pytest.param(["import", "{tmp}/in.csv"], id="import"),
+]
+
+
+@pytest.mark.parametrize("args", COMMANDS)
+def test_any_command_on_a_database_never_initialised_exits_2_and_says_to_run_init(
+    db_url: str, tmp_path: Path, args: list[str]
+) -> None:
+    write_csv(tmp_path / "in.csv", "Email\na@example.com\n")
+    cli = Cli(db_url)
+    assert cli(*[a.format(tmp=tmp_path) for a in args], expect=2) is None
+    assert "init" in cli.message
+    assert not (tmp_path / "out.csv").exists()
+    if db_url.startswith("sqlite"):
+        assert not (tmp_path / "marketable.db").exists()  # the file is not created by a failed command
+    else:
+        engine = make_engine(db_url)
+        with engine.connect() as conn:
+            assert inspect(conn).get_table_names() == []
+        engine.dispose()
+
+
+def test_a_sqlite_file_that_exists_but_is_empty_is_not_initialised(tmp_path: Path) -> None:
+    (tmp_path / "empty.db").write_bytes(b"")
+    cli = Cli(f"sqlite:///{tmp_path}/empty.db")
+    cli("usage", expect=2)
+    assert "init" in cli.message
+
+
+def test_init_on_an_existing_database_keeps_every_contact_event_and_setting_not_given(
+    engine: Engine, cli: Cli, tmp_path: Path
+) -> None:
+    add_contacts(engine, 5, state="marketing")
+    cli("set-status", "--to", "non-marketing", "--emails", "c0@example.com")
+    cli("import", write_csv(tmp_path / "in.csv", "Email\nnew@example.com\n"))
+    before = snapshot(engine)
+    assert cli("init")["contacts"] == 6
+    assert snapshot(engine) == before  # nothing given: nothing changes
+    cli("init", "--edition", "enterprise", "--commitment", "monthly")
+    after = snapshot(engine)
+    for table in ("contacts", "status_events", "operations", "static_lists", "list_members", "update_runs"):
+        assert after[table] == before[table], table
+    usage = cli("usage")
+    assert (usage["edition"], usage["commitment"], usage["tier_limit"], usage["total"]) == (
+        "enterprise",
+        "monthly",
+        10_000,
+        6,
+    )
+    with engine.connect() as conn:
+        assert conn.execute(select(account.c.start_date)).scalar_one() == date(2026, 1, 15)
+
+
+def test_init_with_demo_data_is_the_same_for_the_same_seed(db_url: str, tmp_path: Path) -> None:
+    first = Cli(db_url)
+    assert first("init", "--demo", "250", "--seed", "3", today="2026-11-26")["contacts"] == 250
+    second_url = f"sqlite:///{tmp_path}/second.db"
+    Cli(second_url)("init", "--demo", "250", "--seed", "3", today="2026-11-26")
+    columns = [contacts.c[c] for c in ("email", "marketing_status", "pending_non_marketing", "hard_bounced")]
+    engines = [make_engine(db_url), make_engine(second_url)]
+    rows = []
+    for eng in engines:
+        with eng.connect() as conn:
+            rows.append([tuple(r) for r in conn.execute(select(*columns).order_by(contacts.c.email_lower))])
+        eng.dispose()
+    assert rows[0] == rows[1]
+    usage = first("usage", today="2026-11-26")
+    assert usage["total"] == 250 and 0 < usage["marketing"] < 250 and usage["pending"] > 0
+
+
+def _database_at_0001(db_url: str) -> Engine:
+    """A database as the first release left it: schema 0001 only, with an account and contacts in it."""
+    engine = make_engine(db_url)
+    cfg = _config()
+    with engine.connect().execution_options(write=True) as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        conn.commit()
+    now = datetime(2026, 1, 15, 9, 0)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO account (id, edition, commitment, start_date, timezone, billed_tier, included_contacts,"
+                " increment_size, base_price, increment_price, currency, updates_applied_through, created_at,"
+                " updated_at) VALUES (1, 'professional', 'annual', :start, 'UTC', 2000, 2000, 5000, 890, 250, 'USD',"
+                " :start, :now, :now)"
+            ),
+            {"start": date(2026, 1, 15), "now": now},
+        )
+    add_contacts(engine, 3, state="marketing", prefix="m")
+    add_contacts(engine, 2, state="pending", prefix="p")
+    return engine
+
+
+def test_an_older_schema_is_migrated_on_start_without_losing_data(db_url: str) -> None:
+    engine = _database_at_0001(db_url)
+    assert current_revisions(engine) == {"0001"}
+    before = snapshot(engine)
+    usage = Cli(db_url)("usage", today="2026-11-26")
+    assert (usage["marketing"], usage["pending"], usage["total"]) == (5, 2, 5)
+    assert current_revisions(engine) == head_revisions()
+    after = snapshot(engine)
+    for table in ("account", "contacts", "status_events", "operations"):
+        assert after[table] == before[table], table
+    engine.dispose()
+
+
+def test_init_on_an_older_schema_migrates_it_and_keeps_its_data(db_url: str) -> None:
+    engine = _database_at_0001(db_url)
+    assert Cli(db_url)("init", "--edition", "enterprise", today="2026-11-26")["contacts"] == 5
+    assert current_revisions(engine) == head_revisions()
+    assert count(engine, "contacts") == 5
+    engine.dispose()
+
+
+def test_migrating_twice_changes_nothing(engine: Engine, cli: Cli) -> None:
+    add_contacts(engine, 2)
+    before = snapshot(engine)
+    cli("init")
+    cli("usage")
+    assert snapshot(engine) == before
