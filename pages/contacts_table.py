@@ -24,15 +24,15 @@ COLUMN_ORDER = [
     "Created",
     "Last activity",
 ]
-COLUMNS = {
-    "ID": st.column_config.NumberColumn("ID", format="%d", width=70),
-    "Email": st.column_config.TextColumn("Email", width=250),
-    "Name": st.column_config.TextColumn("Name", width=130),
-    "Lifecycle stage": st.column_config.TextColumn("Lifecycle stage", width=120),
-    "Marketing status": st.column_config.TextColumn("Marketing status", width=190),
-    "Status set by": st.column_config.TextColumn("Status set by", width=110),
-    "Created": st.column_config.TextColumn("Created", width=135),
-    "Last activity": st.column_config.TextColumn("Last activity", width=100),
+COLUMNS = {  # widths add up to the page's width at 1400 px, so no column hides behind a scroll bar
+    "ID": st.column_config.NumberColumn("ID", format="%d", width=55),
+    "Email": st.column_config.TextColumn("Email", width=200),
+    "Name": st.column_config.TextColumn("Name", width=100),
+    "Lifecycle stage": st.column_config.TextColumn("Lifecycle stage", width=105),
+    "Marketing status": st.column_config.TextColumn("Marketing status", width=170),
+    "Status set by": st.column_config.TextColumn("Status set by", width=95),
+    "Created": st.column_config.TextColumn("Created", width=90),
+    "Last activity": st.column_config.TextColumn("Last activity", width=90),
 }
 
 
@@ -50,7 +50,7 @@ def metrics(found: MatchCounts) -> None:
 
 def _status(row: dict[str, Any]) -> str:
     if row["state"] == "pending" and row["effective_on"]:
-        return f"Pending: leaves {row['effective_on']:%d %b %Y}"
+        return f"Pending (leaves {row['effective_on']:%d %b})"
     return STATUS_TEXT.get(row["state"], "Marketing until next update")
 
 
@@ -67,7 +67,7 @@ def frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
                 "Status set by": describe_source(r["status_source_type"], r["status_source_id"])
                 if r["status_source_type"] and r["state"] != "non_marketing"
                 else "",
-                "Created": f"{r['created_at']:%Y-%m-%d %H:%M}",
+                "Created": f"{r['created_at']:%Y-%m-%d}",
                 "Last activity": f"{r['last_activity_at']:%Y-%m-%d}" if r["last_activity_at"] else "",
             }
             for r in rows

@@ -39,15 +39,18 @@ class Figure:
     ours: float
     baseline: float | None
     target: str
+    unit: str = "s"
 
     @property
     def ratio(self) -> float | None:
         return self.ours / self.baseline if self.baseline else None
 
     def line(self) -> str:
-        base = f"{self.baseline:8.3f} s" if self.baseline is not None else "       -  "
+        base = f"{self.baseline:8.3f} {self.unit:<2}" if self.baseline is not None else "       -   "
         ratio = f"{self.ratio:5.2f}x" if self.ratio is not None else "   -  "
-        return f"{self.name:<58} ours {self.ours:8.3f} s  baseline {base}  ratio {ratio}  target {self.target}"
+        return (
+            f"{self.name:<66} ours {self.ours:8.3f} {self.unit:<2} baseline {base} ratio {ratio}  target {self.target}"
+        )
 
 
 def timed(fn: Callable[[], object]) -> float:
@@ -203,7 +206,217 @@ def bench_usage(base: Path) -> Figure:
     return Figure("usage (best of 5)", best, None, "<= 1 s")
 
 
-BENCHES = ("generate", "set_status", "apply_updates", "usage")
+_PAGE_CHILD = r"""
+import json, os, resource, sys, time
+os.environ["MARKETABLE_DB_URL"], os.environ["MARKETABLE_TODAY"] = sys.argv[1], sys.argv[2]
+sys.path.insert(0, os.getcwd())
+from streamlit.testing.v1 import AppTest
+AppTest.from_file("app.py", default_timeout=600).run()  # first run: caches, migrations check
+at = AppTest.from_file("app.py", default_timeout=600)
+t = time.perf_counter(); at.run(); s = time.perf_counter() - t
+assert not at.exception and at.metric[0].label == "Marketing contacts", at.exception
+print(json.dumps({"seconds": s, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def _page_run(db: Path) -> dict[str, float]:
+    import subprocess
+
+    out = subprocess.run(
+        [sys.executable, "-c", _PAGE_CHILD, url(db), TODAY.isoformat()],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def small_db(work: Path, n: int = 10_000) -> Path:
+    path = work / f"small-{n}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    engine = make_engine(url(path))
+    setup.init(engine, today=TODAY, actor="bench", start_date=START, demo=n, seed=7)
+    engine.dispose()
+    return path
+
+
+def bench_usage_page(work: Path, base: Path, small: Path) -> list[Figure]:
+    """The Usage & limits page (one AppTest run, fresh process, median of 3) at N vs 10,000 contacts."""
+    runs_small = [_page_run(small) for _ in range(3)]
+    runs_big = [_page_run(base) for _ in range(3)]
+    median = lambda runs, key: sorted(r[key] for r in runs)[1]  # noqa: E731
+    return [
+        Figure(
+            "Usage & limits page (AppTest run): N vs 10,000 contacts",
+            median(runs_big, "seconds"),
+            median(runs_small, "seconds"),
+            "<= 2x",
+        ),
+        Figure(
+            "Usage & limits page peak memory, MB (N contacts)",
+            max(r["peak_mb"] for r in runs_big),
+            None,
+            "< 400 MB",
+            unit="MB",
+        ),
+    ]
+
+
+def bench_contacts_page(base: Path, small: Path) -> Figure:
+    """A page of 50 under a filter and a sort (keyset, 3rd page), at N vs 10,000 contacts (median of 15)."""
+    from core.services.contacts import ContactQuery, page_of_contacts
+
+    query = ContactQuery(
+        conditions=parse_filter('[{"property":"lifecycle_stage","operator":"eq","value":"lead"}]'),
+        sort="last_name",
+        descending=False,
+    )
+
+    def median_page(db: Path) -> float:
+        engine = make_engine(url(db))
+        first = page_of_contacts(engine, query=query, limit=50).next_cursor
+        second = page_of_contacts(engine, query=query, after=first, limit=50).next_cursor
+        times = sorted(timed(lambda: page_of_contacts(engine, query=query, after=second, limit=50)) for _ in range(15))
+        engine.dispose()
+        return times[7]
+
+    return Figure(
+        "contacts page of 50 (filter + sort): N vs 10,000 contacts", median_page(base), median_page(small), "<= 2x"
+    )
+
+
+def bench_import(work: Path, rows: int = 100_000) -> list[Figure]:
+    """Ours: import a 100,000-row CSV into an empty account; baseline: raw executemany of the same rows."""
+    import csv
+
+    from core.services.imports import import_csv
+
+    path = work / "import.csv"
+    created = "2026-01-02 03:04:05"
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            ["Email", "First Name", "Last Name", "Lifecycle Stage", "Create Date", "Marketing contact status"]
+        )
+        for i in range(rows):
+            writer.writerow(
+                [
+                    f"person{i}@example.org",
+                    "Ada",
+                    f"Name{i}",
+                    "lead",
+                    created,
+                    "Marketing contact" if i % 2 else "Non-marketing contact",
+                ]
+            )
+    ours_db, raw_db = work / "import-ours.db", work / "import-raw.db"
+    for db in (ours_db, raw_db):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        engine = make_engine(url(db))
+        setup.init(engine, today=TODAY, actor="bench", start_date=START, edition=None)
+        engine.dispose()
+    engine = make_engine(url(ours_db))
+    ours = timed(lambda: import_csv(engine, path, today=TODAY, actor="bench"))
+    engine.dispose()
+    stamp = "2026-01-02 03:04:05.000000"
+    values = [
+        (
+            f"person{i}@example.org",
+            f"person{i}@example.org",
+            "Ada",
+            f"Name{i}",
+            "lead",
+            stamp,
+            None,
+            0,
+            0,
+            "marketing" if i % 2 else "non_marketing",
+            0,
+            None,
+            "import" if i % 2 else None,
+            "1" if i % 2 else None,
+            stamp if i % 2 else None,
+            "import",
+            "1",
+        )
+        for i in range(rows)
+    ]
+    events = [(i + 1, 1, None, "marketing", stamp, "2026-11-26", "import", "1", "bench") for i in range(rows) if i % 2]
+    con = raw_connect(raw_db)
+    con.execute("INSERT INTO operations (id, kind, requested_at, actor) VALUES (1, 'import', '2026-11-26', 'bench')")
+
+    def raw(with_events: bool) -> None:
+        con.execute("BEGIN IMMEDIATE")
+        con.executemany(
+            "INSERT INTO contacts (email, email_lower, first_name, last_name, lifecycle_stage, created_at, "
+            "last_activity_at, hard_bounced, unsubscribed_all, marketing_status, pending_non_marketing, effective_on, "
+            "status_source_type, status_source_id, status_changed_at, source_type, source_id) "
+            f"VALUES ({', '.join('?' * 17)})",
+            values,
+        )
+        if with_events:
+            con.executemany(
+                f"INSERT INTO status_events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('?' * 9)})", events
+            )
+            con.execute("COMMIT")
+        else:
+            con.execute("ROLLBACK")
+
+    contacts_only = timed(lambda: raw(False))
+    baseline = timed(lambda: raw(True))
+    con.close()
+    return [
+        Figure(f"import a {rows:,}-row CSV vs raw insert of its contact + event rows", ours, baseline, "<= 2x"),
+        Figure(f"import a {rows:,}-row CSV vs raw insert of its contact rows only", ours, contacts_only, "(info)"),
+    ]
+
+
+def bench_workflow(work: Path, base: Path, enrolled: int = 200_000) -> Figure:
+    """Ours: a workflow enrolling 200,000 contacts and setting them non-marketing; baseline: the raw UPDATE."""
+    from core.services import workflow_engine, workflows
+
+    prepared = copy_db(base, work / "workflow-base.db")
+    con = raw_connect(prepared)
+    con.execute(
+        "UPDATE contacts SET lifecycle_stage = 'bench' WHERE id IN (SELECT id FROM contacts WHERE "
+        "marketing_status = 'marketing' AND pending_non_marketing = 0 ORDER BY id LIMIT ?)",
+        (enrolled,),
+    )
+    con.close()
+    ours_db, raw_db = copy_db(prepared, work / "workflow-ours.db"), copy_db(prepared, work / "workflow-raw.db")
+    engine = make_engine(url(ours_db))
+    definition = {
+        "name": "Bench",
+        "criteria": [{"property": "lifecycle_stage", "operator": "eq", "value": "bench"}],
+        "actions": [{"type": "set_marketing_status", "to": "non_marketing"}],
+    }
+    flow = workflows.create_workflow(engine, definition=definition, today=TODAY, actor="bench")
+    workflows.enable_workflow(engine, flow.id, today=TODAY, actor="bench", allow_tier_upgrade=True)
+    result: list[object] = []
+    ours = timed(lambda: result.append(workflow_engine.run(engine, TODAY, actor="bench")))
+    engine.dispose()
+    completed = getattr(result[0], "completed", "?")
+    con = raw_connect(raw_db)
+
+    def raw() -> None:
+        con.execute("BEGIN IMMEDIATE")
+        con.execute(
+            "UPDATE contacts SET pending_non_marketing = 1, effective_on = '2026-12-01', status_source_type = "
+            "'workflow', status_source_id = ?, status_changed_at = '2026-11-26 12:00:00.000000' WHERE lifecycle_stage "
+            "= 'bench' AND marketing_status = 'marketing' AND pending_non_marketing = 0",
+            (str(flow.id),),
+        )
+        con.execute("COMMIT")
+
+    baseline = timed(raw)
+    con.close()
+    return Figure(f"workflow enrolling {completed:,} contacts -> non-marketing vs raw UPDATE", ours, baseline, "<= 3x")
+
+
+BENCHES = ("generate", "set_status", "apply_updates", "usage", "usage_page", "contacts_page", "import", "workflow")
 
 
 def main() -> None:
@@ -231,6 +444,17 @@ def main() -> None:
         report(bench_apply_updates(work, base, pending=min(300_000, int(n * 0.3))))
     if "usage" in args.only:
         report(bench_usage(base))
+    small = small_db(work) if {"usage_page", "contacts_page"} & set(args.only) else base
+    if "usage_page" in args.only:
+        for page_figure in bench_usage_page(work, base, small):
+            report(page_figure)
+    if "contacts_page" in args.only:
+        report(bench_contacts_page(base, small))
+    if "import" in args.only:
+        for import_figure in bench_import(work):
+            report(import_figure)
+    if "workflow" in args.only:
+        report(bench_workflow(work, base, enrolled=min(200_000, n // 5)))
     results = [
         {"name": f.name, "ours_s": f.ours, "baseline_s": f.baseline, "ratio": f.ratio, "target": f.target}
         for f in figures

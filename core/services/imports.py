@@ -99,38 +99,54 @@ def _header_map(header: list[str]) -> dict[str, int]:
     return found
 
 
-def _parse_row(cells: list[str], columns: dict[str, int], line: int, tz: str) -> ParsedRow:
-    size = len(cells)
+_TEXT_FIELDS = ((fmt.FIRST_NAME, "first_name", 100), (fmt.LAST_NAME, "last_name", 100))
+_DATE_FIELDS = ((fmt.CREATED, "created_at"), (fmt.LAST_ACTIVITY, "last_activity_at"))
 
-    def cell(name: str) -> str:
-        index = columns.get(name)
-        if index is None or index >= size:
-            return ""
-        text = cells[index]
-        return fmt.unescape_cell(text) if text.startswith("'") else text  # only a guarded cell starts with '
 
-    email = fmt.parse_email(cell(fmt.EMAIL))
-    fields: dict[str, Any] = {}
-    for name, key, limit in (
-        (fmt.FIRST_NAME, "first_name", 100),
-        (fmt.LAST_NAME, "last_name", 100),
-        (fmt.LIFECYCLE, "lifecycle_stage", 40),
-    ):
-        value = cell(name).strip()
-        if len(value) > limit:
-            raise CellError(f"{name!r} is longer than {limit} characters")
-        if value:
-            fields[key] = value.lower() if key == "lifecycle_stage" else value
-    for name, key in ((fmt.CREATED, "created_at"), (fmt.LAST_ACTIVITY, "last_activity_at")):
-        if (stamp := fmt.parse_datetime(cell(name), name, tz)) is not None:
-            fields[key] = stamp
-    if cell(fmt.BOUNCE).strip():
-        fields["hard_bounced"] = True
-    if (unsubscribed := fmt.parse_bool(cell(fmt.UNSUBSCRIBED), fmt.UNSUBSCRIBED)) is not None:
-        fields["unsubscribed_all"] = unsubscribed
-    status = fmt.parse_status(cell(fmt.STATUS))
-    pending = fmt.parse_bool(cell(fmt.PENDING), fmt.PENDING)
-    return ParsedRow(line, email, fields, fmt.status_request(status, pending))
+class _RowParser:
+    """Reads one row's cells by the header's column positions (resolved once per file, not per row)."""
+
+    def __init__(self, columns: dict[str, int], timezone: str) -> None:
+        self.tz = timezone
+        self.width = max(columns.values()) + 1
+        self.email = columns[fmt.EMAIL]
+        self.texts = [(columns[name], name, key, limit) for name, key, limit in _TEXT_FIELDS if name in columns]
+        self.lifecycle = columns.get(fmt.LIFECYCLE)
+        self.dates = [(columns[name], name, key) for name, key in _DATE_FIELDS if name in columns]
+        self.bounce, self.unsubscribed = columns.get(fmt.BOUNCE), columns.get(fmt.UNSUBSCRIBED)
+        self.status, self.pending = columns.get(fmt.STATUS), columns.get(fmt.PENDING)
+
+    def _cells(self, cells: list[str]) -> list[str]:
+        if len(cells) < self.width:
+            cells = cells + [""] * (self.width - len(cells))
+        # Only a cell the export guarded starts with an apostrophe: undo the guard there.
+        return [fmt.unescape_cell(c) if c[:1] == "'" else c for c in cells]
+
+    def __call__(self, raw: list[str], line: int) -> ParsedRow:
+        cells = self._cells(raw)
+        email = fmt.parse_email(cells[self.email])
+        fields: dict[str, Any] = {}
+        for index, name, key, limit in self.texts:
+            if value := cells[index].strip():
+                if len(value) > limit:
+                    raise CellError(f"{name!r} is longer than {limit} characters")
+                fields[key] = value
+        if self.lifecycle is not None and (stage := cells[self.lifecycle].strip()):
+            if len(stage) > 40:
+                raise CellError(f"{fmt.LIFECYCLE!r} is longer than 40 characters")
+            fields["lifecycle_stage"] = stage.lower()
+        for index, name, key in self.dates:
+            if cells[index] and (stamp := fmt.parse_datetime(cells[index], name, self.tz)) is not None:
+                fields[key] = stamp
+        if self.bounce is not None and cells[self.bounce].strip():
+            fields["hard_bounced"] = True
+        if self.unsubscribed is not None:
+            unsubscribed = fmt.parse_bool(cells[self.unsubscribed], fmt.UNSUBSCRIBED)
+            if unsubscribed is not None:
+                fields["unsubscribed_all"] = unsubscribed
+        status = fmt.parse_status(cells[self.status]) if self.status is not None else None
+        pending = fmt.parse_bool(cells[self.pending], fmt.PENDING) if self.pending is not None else None
+        return ParsedRow(line, email, fields, fmt.status_request(status, pending))
 
 
 def parse_csv(text: str, *, timezone: str = "UTC") -> tuple[list[ParsedRow], list[dict[str, Any]]]:
@@ -143,6 +159,7 @@ def parse_csv(text: str, *, timezone: str = "UTC") -> tuple[list[ParsedRow], lis
     except csv.Error as exc:
         raise DomainError(f"line 1: {exc}") from None
     columns = _header_map(header)
+    parse_row = _RowParser(columns, timezone)
     rows: list[ParsedRow] = []
     rejected: list[dict[str, Any]] = []
     while True:
@@ -160,7 +177,7 @@ def parse_csv(text: str, *, timezone: str = "UTC") -> tuple[list[ParsedRow], lis
         try:
             if "\x00" in joined:  # PostgreSQL refuses NUL in text: reject the row, not the file
                 raise CellError("a cell contains a NUL character")
-            rows.append(_parse_row(cells, columns, line, timezone))
+            rows.append(parse_row(cells, line))
         except CellError as exc:
             rejected.append({"line": line, "reason": str(exc)})
     return rows, rejected

@@ -28,7 +28,7 @@ from core.store.selection import Selection
 from tests.conftest import TODAY
 from tests.resilience.conftest import broken_chains, fingerprint, replay_mismatches
 
-EXAMPLES = 120
+EXAMPLES = 100
 RANDOM = settings(
     max_examples=EXAMPLES,
     deadline=None,

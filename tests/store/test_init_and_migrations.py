@@ -92,8 +92,10 @@ def test_init_on_an_existing_database_keeps_every_contact_event_and_setting_not_
     assert snapshot(engine) == before  # nothing given: nothing changes
     cli("init", "--edition", "enterprise", "--commitment", "monthly")
     after = snapshot(engine)
-    for table in ("contacts", "status_events", "operations", "static_lists", "list_members", "update_runs"):
+    for table in ("contacts", "status_events", "static_lists", "list_members", "update_runs"):
         assert after[table] == before[table], table
+    added = [row for row in after["operations"] if row not in before["operations"]]  # the audit of the change
+    assert set(before["operations"]) <= set(after["operations"]) and [row[1] for row in added] == ["settings"]
     usage = cli("usage")
     assert (usage["edition"], usage["commitment"], usage["tier_limit"], usage["total"]) == (
         "enterprise",
