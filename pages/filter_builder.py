@@ -16,18 +16,8 @@ from typing import Any
 
 import streamlit as st
 
-from core.rules.filters import OPERATORS, PROPERTIES, STATUS_VALUES, Kind
+from core.rules.filters import OPERATOR_WORDS, OPERATORS, PROPERTIES, STATUS_VALUES, Kind
 
-OPERATOR_WORDS = {
-    "eq": "is",
-    "neq": "is not",
-    "in": "is any of",
-    "contains": "contains",
-    "before": "is before",
-    "after": "is after",
-    "is_known": "is known",
-    "is_unknown": "is unknown",
-}
 NO_VALUE = ("is_known", "is_unknown")
 
 

@@ -50,6 +50,16 @@ OPERATORS: dict[Kind, tuple[str, ...]] = {
 }
 ALL_OPERATORS = ("eq", "neq", "in", "contains", "before", "after", "is_known", "is_unknown")
 STATUS_VALUES = ("marketing", "non_marketing")
+OPERATOR_WORDS = {  # how an operator reads in a sentence (filter builder, descriptions)
+    "eq": "is",
+    "neq": "is not",
+    "in": "is any of",
+    "contains": "contains",
+    "before": "is before",
+    "after": "is after",
+    "is_known": "is known",
+    "is_unknown": "is unknown",
+}
 
 Value = str | bool | date | tuple[str, ...] | tuple[date, ...] | None
 
@@ -70,16 +80,7 @@ class Condition:
 
     def describe(self) -> str:
         """A sentence fragment a person reads, e.g. ``lifecycle_stage is lead``."""
-        words = {
-            "eq": "is",
-            "neq": "is not",
-            "in": "is any of",
-            "contains": "contains",
-            "before": "is before",
-            "after": "is after",
-            "is_known": "is known",
-            "is_unknown": "is unknown",
-        }
+        words = OPERATOR_WORDS
         value = self.as_dict()["value"]
         shown = "" if value is None else " " + (", ".join(map(str, value)) if isinstance(value, list) else str(value))
         return f"{self.property.replace('_', ' ')} {words[self.operator]}{shown}"

@@ -164,7 +164,7 @@ def apply_status_change(
     allow_tier_upgrade: bool = False,
 ) -> StatusChange:
     """Inside a write unit of work: catch up, check the tier, then change every selected contact at once."""
-    authorize(conn, actor, Action.CHANGE_STATUS)
+    authorize(conn, actor, Action.CHANGE_STATUS)  # before resolving the selection: refuse early
     return apply_status_change_where(
         conn,
         clause=where(conn, selection),
