@@ -42,9 +42,9 @@ def pending_due_count(conn: Connection, on: date) -> int:
     return int(conn.execute(select(func.count()).select_from(contacts).where(due_by(on))).scalar_one())
 
 
-def counts_on(conn: Connection, on: date) -> StatusCounts:
+def counts_on(conn: Connection, on: date, *, stored: StatusCounts | None = None) -> StatusCounts:
     """Counts as they will be on ``on`` if nothing else changes: due pending contacts have left."""
-    stored = stored_counts(conn)
+    stored = stored or stored_counts(conn)  # pass it in when counting several days in one snapshot
     due = pending_due_count(conn, on)
     return StatusCounts(stored.marketing - due, stored.pending - due, stored.non_marketing + due)
 
