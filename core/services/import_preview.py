@@ -18,7 +18,6 @@ from sqlalchemy import Engine
 from core.clock import moment
 from core.rules import csvformat as fmt
 from core.rules.calendar import next_update_date
-from core.rules.status import State
 from core.services import imports
 from core.services.usage import tier_on
 from core.store import engine as db
@@ -96,19 +95,6 @@ def _first_rows(text: str) -> tuple[list[str], list[dict[str, str]]]:
     return header, rows
 
 
-def _event_counts(records: list[Any]) -> dict[str, int]:
-    counts = {"made_marketing": 0, "scheduled": 0, "undone": 0}
-    for record in records:
-        for old, new, _ in record.events:
-            if new == State.PENDING:
-                counts["scheduled"] += 1
-            elif old == State.PENDING:
-                counts["undone"] += 1
-            else:
-                counts["made_marketing"] += 1
-    return counts
-
-
 def preview_import(
     engine: Engine, source: str | Path | bytes | IO[bytes], *, today: date, as_marketing: bool = False
 ) -> ImportPreview:
@@ -125,7 +111,7 @@ def preview_import(
         )
         before = counts_on(conn, today).marketing
         tier_before = tier_on(conn, acct, today)
-    counts = _event_counts(list(records.values()))
+    counts = imports.event_counts(list(records.values()))
     after = before + counts["made_marketing"]
     tier_after = max(tier_before, acct.pricing.fitting_tier(after))
     return ImportPreview(

@@ -19,14 +19,13 @@ from sqlalchemy import Connection, Engine, bindparam, select, update
 from core.clock import moment
 from core.errors import DomainError
 from core.rules import csvformat as fmt
-from core.rules import tiers
 from core.rules.calendar import next_update_date
 from core.rules.csvformat import CellError, StatusRequest
 from core.rules.status import State, Target, transition
 from core.services.updates import catch_up
 from core.store import engine as db
 from core.store.access import Action, authorize
-from core.store.account import load_account, marketing_count, set_billed_tier
+from core.store.account import load_account, marketing_count, raise_tier_to_fit
 from core.store.events import finish_operation, start_operation
 from core.store.selection import _temp_table as fill_temp_table
 from core.store.selection import selected_emails
@@ -393,18 +392,11 @@ def _write_updates(
 def _write_events(
     conn: Connection, records: list[_Record], *, operation_id: int, import_id: str, now: datetime, actor: str
 ) -> dict[str, int]:
-    counts = {"made_marketing": 0, "scheduled": 0, "undone": 0}
     rows = []
     cell = _driver_cell(conn)
     stamp = cell(now)
     for record in records:
         for old, new, effective_on in record.events:
-            if new == State.PENDING:
-                counts["scheduled"] += 1
-            elif old == State.PENDING:
-                counts["undone"] += 1
-            else:
-                counts["made_marketing"] += 1
             day = cell(effective_on)
             rows.append((record.id, operation_id, old.value if old else None, new.value, stamp, day, actor))
     columns = (
@@ -414,6 +406,20 @@ def _write_events(
     sql = f"INSERT INTO status_events ({columns}) VALUES ({marks})"
     for start in range(0, len(rows), CHUNK * 4):
         conn.exec_driver_sql(sql, [(*r, "import", import_id) for r in rows[start : start + CHUNK * 4]])
+    return event_counts(records)
+
+
+def event_counts(records: list[_Record]) -> dict[str, int]:
+    """What the folded rows do to statuses: made marketing, scheduled (pending), pending changes undone."""
+    counts = {"made_marketing": 0, "scheduled": 0, "undone": 0}
+    for record in records:
+        for old, new, _ in record.events:
+            if new == State.PENDING:
+                counts["scheduled"] += 1
+            elif old == State.PENDING:
+                counts["undone"] += 1
+            else:
+                counts["made_marketing"] += 1
     return counts
 
 
@@ -451,17 +457,7 @@ def import_rows(
         conn, list(records.values()), operation_id=operation_id, import_id=import_id, now=now, actor=actor
     )
     marketing = marketing_count(conn)
-    tier_after = tiers.tier_after_change(acct.pricing, acct.billed_tier, marketing)
-    set_billed_tier(
-        conn,
-        old=acct.billed_tier,
-        new=tier_after,
-        reason="upgrade",
-        effective_on=today,
-        now=now,
-        marketing=marketing,
-        actor=actor,
-    )
+    tier_after = raise_tier_to_fit(conn, acct, marketing=marketing, today=today, now=now, actor=actor)
     result = ImportResult(
         created=created,
         updated=updated,

@@ -8,13 +8,19 @@ from datetime import date, timedelta
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from core.clock import moment
-from core.rules import tiers
 from core.rules.calendar import Commitment, update_dates_between
 from core.rules.tiers import Edition, Pricing
 from core.services.demo import insert_demo
 from core.store import engine as db
 from core.store.access import Action, authorize
-from core.store.account import create_account, is_initialised, load_account, marketing_count, set_billed_tier
+from core.store.account import (
+    create_account,
+    is_initialised,
+    load_account,
+    marketing_count,
+    raise_tier_to_fit,
+    set_billed_tier,
+)
 from core.store.events import finish_operation, start_operation
 from core.store.migrate import upgrade
 from core.store.tables import account, contacts, update_runs
@@ -101,17 +107,7 @@ def _add_demo(conn: Connection, *, n: int, seed: int, today: date, actor: str) -
     if runs:
         conn.execute(insert(update_runs), runs)
     marketing = marketing_count(conn)
-    new_tier = tiers.tier_after_change(acct.pricing, acct.billed_tier, marketing)
-    set_billed_tier(
-        conn,
-        old=acct.billed_tier,
-        new=new_tier,
-        reason="upgrade",
-        effective_on=today,
-        now=now,
-        marketing=marketing,
-        actor=actor,
-    )
+    raise_tier_to_fit(conn, acct, marketing=marketing, today=today, now=now, actor=actor)
     finish_operation(conn, op, {"contacts": n, "seed": seed})
 
 

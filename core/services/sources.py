@@ -18,7 +18,7 @@ from core.services.updates import catch_up
 from core.store import contact_writes, tool_settings
 from core.store import engine as db
 from core.store.access import Action, authorize
-from core.store.account import load_account, marketing_count, set_billed_tier
+from core.store.account import load_account, marketing_count, raise_tier_to_fit
 from core.store.contacts_tables import source_settings
 from core.store.events import finish_operation, start_operation
 from core.store.tool_settings import SourceSetting
@@ -202,16 +202,7 @@ def create_contact(
                 source_id=tool_id,
                 actor=actor,
             )
-        set_billed_tier(
-            conn,
-            old=acct.billed_tier,
-            new=tier_after,
-            reason="upgrade",
-            effective_on=today,
-            now=now,
-            marketing=count,
-            actor=actor,
-        )
+        raise_tier_to_fit(conn, acct, marketing=count, today=today, now=now, actor=actor)
         result = CreateResult(
             contact_id,
             email,

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, func, insert, inspect, select, update
 
 from core.errors import NotInitialised
 from core.rules.calendar import Commitment
-from core.rules.tiers import Edition, Pricing
+from core.rules.tiers import Edition, Pricing, tier_after_change
 from core.store.tables import account, contacts, tier_changes
 
 
@@ -104,3 +104,21 @@ def set_billed_tier(
             actor=actor,
         )
     )
+
+
+def raise_tier_to_fit(
+    conn: Connection, acct: Account, *, marketing: int, today: date, now: datetime, actor: str
+) -> int:
+    """DOMAIN §4: going over the billed tier upgrades it at once to the smallest that fits; returns the tier."""
+    new = tier_after_change(acct.pricing, acct.billed_tier, marketing)
+    set_billed_tier(
+        conn,
+        old=acct.billed_tier,
+        new=new,
+        reason="upgrade",
+        effective_on=today,
+        now=now,
+        marketing=marketing,
+        actor=actor,
+    )
+    return new
