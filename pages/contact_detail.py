@@ -79,13 +79,13 @@ history = pd.DataFrame(
             "Requested": e.requested_at,
             "From": STATE_WORD.get(e.old_state, e.old_state),
             "To": STATE_WORD.get(e.new_state, e.new_state) if e.new_state else "deleted",
-            "Counts from": e.effective_on,
+            "Takes effect on": e.effective_on,
             "Source": e.source,
             "By": e.actor,
         }
         for e in reversed(detail.history)
     ],
-    columns=["Requested", "From", "To", "Counts from", "Source", "By"],
+    columns=["Requested", "From", "To", "Takes effect on", "Source", "By"],
 )
 if history.empty:
     st.caption("No status change recorded: the contact has kept the status it was created with.")

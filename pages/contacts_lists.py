@@ -25,7 +25,13 @@ def render() -> None:
             table = pd.DataFrame(
                 [{"List": i.name, "Contacts": i.size, "Created": i.created_at, "By": i.created_by} for i in found]
             )
-            st.dataframe(table, hide_index=True, key="ct_lists_table", width="stretch")
+            st.dataframe(
+                table,
+                hide_index=True,
+                key="ct_lists_table",
+                width="stretch",
+                column_config={"Contacts": st.column_config.NumberColumn(format="localized")},
+            )
         else:
             st.caption("No static list yet. Create one, then add contacts with More → Add to a static list.")
         cols = st.columns([3, 1, 3, 1, 1], vertical_alignment="bottom")

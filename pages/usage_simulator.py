@@ -39,7 +39,7 @@ def render_simulator(today: date, next_update: date) -> None:
         common.number(result.became_non_marketing),
         help="Pending contacts that will have become non-marketing by that day",
     )
-    st.caption(f"As `python -m core simulate --on {day}` reports: if nothing else changes. Nothing is written.")
+    st.caption(f"As of {day:%d %b %Y}, if nothing else changes. Nothing is written.")
     st.subheader("What if…", anchor=False)
     render_what_if(today)
 

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Engine, case, delete, select, update
 from core.clock import moment
 from core.errors import DomainError
 from core.rules import csvformat as fmt
-from core.rules.filters import Condition, FilterError, parse_filter
+from core.rules.filters import Condition, FilterError
 from core.rules.sources import SourceType
 from core.services.sources import CreateResult, create_contact
 from core.services.updates import catch_up
@@ -121,11 +121,6 @@ def count_matching(engine: Engine, *, selection: Selection, today: date) -> Matc
         states = state_breakdown(conn, where(conn, selection), today)
     billed = states["marketing"] + states["pending"]
     return MatchCounts(sum(states.values()), billed, states["pending"], states["non_marketing"])
-
-
-def parse_query_filter(text: str) -> tuple[Condition, ...]:
-    """The filter JSON a person typed, validated by the shared filter model."""
-    return parse_filter(text) if text.strip() else ()
 
 
 # A contact's stored state as SQL (for events written set-based).

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 
 from core.clock import moment
 from core.rules import csvformat as fmt
+from core.rules import tiers
 from core.rules.calendar import next_update_date
 from core.services import imports
 from core.services.usage import tier_on
@@ -107,13 +108,18 @@ def preview_import(
         effective = next_update_date(acct.commitment, acct.start_date, today)
         existing = imports._existing(conn, sorted({r.email.lower() for r in rows}))
         records, created, updated = imports.fold_rows(
-            rows, existing, as_marketing=as_marketing, today=today, effective=effective, now=moment(today)
+            rows,
+            existing,
+            as_marketing=as_marketing,
+            today=today,
+            effective=effective,
+            now=moment(today, acct.timezone),
         )
         before = counts_on(conn, today).marketing
         tier_before = tier_on(conn, acct, today)
     counts = imports.event_counts(list(records.values()))
     after = before + counts["made_marketing"]
-    tier_after = max(tier_before, acct.pricing.fitting_tier(after))
+    tier_after = tiers.tier_after_change(acct.pricing, tier_before, after)  # as the import itself does
     return ImportPreview(
         columns=column_mapping(header),
         first_rows=first,

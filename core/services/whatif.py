@@ -16,7 +16,7 @@ from core.rules.calendar import next_renewal_date, next_update_date, renewal_dat
 from core.services.selection_errors import user_errors
 from core.store import engine as db
 from core.store.account import Account, load_account
-from core.store.counts import counts_on, state_breakdown
+from core.store.counts import StatusCounts, counts_on, state_breakdown, stored_counts
 from core.store.selection import Selection, where
 
 
@@ -41,13 +41,15 @@ class WhatIf:
     currency: str
 
 
-def _tier_on(conn: Connection, acct: Account, on: date, *, leaving: int, leave_on: date) -> int:
+def _tier_on(conn: Connection, acct: Account, on: date, *, leaving: int, leave_on: date, stored: StatusCounts) -> int:
     """The billed tier on ``on``: renewals since the last applied day lower it to fit that day's count."""
     renewals = renewal_dates_between(acct.commitment, acct.start_date, acct.updates_applied_through, on)
     if not renewals:
         return acct.billed_tier
     last = renewals[-1]
-    return tiers.tier_at_renewal(acct.pricing, counts_on(conn, last).marketing - (leaving if last >= leave_on else 0))
+    return tiers.tier_at_renewal(
+        acct.pricing, counts_on(conn, last, stored=stored).marketing - (leaving if last >= leave_on else 0)
+    )
 
 
 def what_if_in(conn: Connection, acct: Account, selection: Selection, *, today: date) -> WhatIf:
@@ -56,11 +58,12 @@ def what_if_in(conn: Connection, acct: Account, selection: Selection, *, today: 
     leaving = states["marketing"]
     update_on = next_update_date(acct.commitment, acct.start_date, today)
     renewal_on = next_renewal_date(acct.commitment, acct.start_date, today)
-    at_update = counts_on(conn, update_on).marketing
-    at_renewal = counts_on(conn, renewal_on).marketing
+    stored = stored_counts(conn)  # one GROUP BY; each day then only counts its due pending contacts
+    at_update = counts_on(conn, update_on, stored=stored).marketing
+    at_renewal = counts_on(conn, renewal_on, stored=stored).marketing
     renewal_leaving = leaving if renewal_on >= update_on else 0
-    tier_before = _tier_on(conn, acct, update_on, leaving=0, leave_on=update_on)
-    tier_after = _tier_on(conn, acct, update_on, leaving=leaving, leave_on=update_on)
+    tier_before = _tier_on(conn, acct, update_on, leaving=0, leave_on=update_on, stored=stored)
+    tier_after = _tier_on(conn, acct, update_on, leaving=leaving, leave_on=update_on, stored=stored)
     renew_before = tiers.tier_at_renewal(acct.pricing, at_renewal)
     renew_after = tiers.tier_at_renewal(acct.pricing, at_renewal - renewal_leaving)
     price = acct.pricing.monthly_price
