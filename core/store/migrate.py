@@ -37,7 +37,21 @@ def upgrade(engine: Engine) -> bool:
         return False
     cfg = _config()
     with engine.connect().execution_options(write=True) as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "heads")
-        conn.commit()
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite's procedure for rebuilding a table: foreign keys off, outside any transaction, so that
+            # dropping the old table does not cascade (e.g. to list memberships); checked before commit.
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+        try:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "heads")
+            if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                raise RuntimeError("the migration left rows that break a foreign key; nothing was changed")
+            conn.commit()
+        except BaseException:
+            if sqlite:
+                conn.invalidate()  # never hand a connection with foreign keys off back to the pool
+            raise
+        if sqlite:
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
     return True

@@ -68,6 +68,7 @@ contacts = Table(
     Index("ix_contacts_source_type", "source_type"),
     Index("ix_contacts_status_source_type", "status_source_type"),
     Index("ix_contacts_last_name", "last_name", "id"),
+    sqlite_autoincrement=True,  # ids are never reused: events outlive their contact (migration 0006)
 )
 
 static_lists = Table(

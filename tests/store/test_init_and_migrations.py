@@ -175,3 +175,81 @@ def test_migrating_twice_changes_nothing(engine: Engine, cli: Cli) -> None:
     cli("init")
     cli("usage")
     assert snapshot(engine) == before
+
+
+def test_a_new_contact_never_takes_a_deleted_contacts_id_or_history(cli: Cli) -> None:
+    first = cli("create-contact", "--source", "manual", "--email", "first@example.com")["contact_id"]
+    newest = cli("create-contact", "--source", "manual", "--email", "newest@example.com")["contact_id"]
+    cli("set-status", "--to", "marketing", "--emails", "newest@example.com")
+    assert cli("delete-contacts", "--emails", "newest@example.com")["deleted"] == 1
+    again = cli("create-contact", "--source", "manual", "--email", "again@example.com")["contact_id"]
+    assert again not in (first, newest)
+    history = cli("contacts", "show", "--id", str(again))["history"]
+    assert [(h["old_state"], h["new_state"]) for h in history] == [(None, "non_marketing")]
+
+
+def _database_before_0006(db_url: str) -> Engine:
+    """Every schema branch as the previous release left it, with contacts, a list, and a deleted contact."""
+    engine = make_engine(db_url)
+    cfg = _config()
+    with engine.connect().execution_options(write=True) as conn:
+        cfg.attributes["connection"] = conn
+        for revision in ("0002_usage", "0003_contacts", "0004_workflows", "0005_users"):
+            command.upgrade(cfg, revision)
+        conn.commit()
+    return engine
+
+
+def test_the_contact_id_migration_keeps_every_row_index_and_list_membership(db_url: str) -> None:
+    engine, cli = _database_before_0006(db_url), Cli(db_url)
+    assert "0006_contact_ids" not in current_revisions(engine)
+    with engine.begin() as conn:  # the account row as init writes it, then contacts, a list and a deleted id 9
+        conn.execute(
+            text(
+                "INSERT INTO account (id, edition, commitment, start_date, timezone, billed_tier, included_contacts,"
+                " increment_size, base_price, increment_price, currency, updates_applied_through, created_at,"
+                " updated_at) VALUES (1, 'professional', 'annual', :day, 'UTC', 2000, 2000, 5000, 890, 250, 'USD',"
+                " :day, :day, :day)"
+            ),
+            {"day": date(2026, 1, 15)},
+        )
+    ids = add_contacts(engine, 3, state="marketing")
+    with engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO operations (kind, requested_at, actor) VALUES ('delete', :d, 'me')"),
+            {"d": datetime(2026, 1, 15)},
+        )
+        conn.execute(
+            text("INSERT INTO static_lists (name, created_at, created_by) VALUES ('L', :d, 'me')"),
+            {"d": datetime(2026, 1, 15)},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO list_members (list_id, contact_id, added_at)"
+                " SELECT id, :a, :d FROM static_lists UNION ALL SELECT id, :b, :d FROM static_lists"
+            ),
+            {"a": ids[0], "b": ids[1], "d": datetime(2026, 1, 15)},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO status_events (contact_id, operation_id, old_state, new_state, requested_at, effective_on,"
+                " actor, source_type) VALUES (9, (SELECT max(id) FROM operations), 'marketing', NULL, :d, :day,"
+                " 'me', 'manual')"
+            ),
+            {"d": datetime(2026, 1, 15), "day": date(2026, 1, 15)},
+        )
+    indexes_before = sorted(i["name"] for i in inspect(engine).get_indexes("contacts"))
+    before = snapshot(engine)
+    cli("usage", today="2026-11-26")  # any command migrates
+    assert current_revisions(engine) == head_revisions() == {"0006_contact_ids"}
+    after = snapshot(engine)
+    for table in ("contacts", "list_members", "static_lists", "status_events"):
+        assert after[table] == before[table], table
+    assert sorted(i["name"] for i in inspect(engine).get_indexes("contacts")) == indexes_before
+    created = cli("create-contact", "--source", "manual", "--email", "new@example.com", today="2026-11-26")
+    assert created["contact_id"] not in ids
+    if engine.dialect.name == "sqlite":  # the sequence starts above every id the event log has seen (here 9)
+        assert created["contact_id"] > 9
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM list_members")).scalar_one() == 2
+    engine.dispose()
