@@ -102,11 +102,11 @@ def preview_import(
     """What importing this file would do: created / updated / rejected, statuses, and the tier (writes nothing)."""
     text = imports._read_text(source)
     header, first = _first_rows(text)
-    with db.read(engine) as conn:
+    with imports.paused_gc(), db.read(engine) as conn:
         acct = load_account(conn)
         rows, rejected = imports.parse_csv(text, timezone=acct.timezone)
         effective = next_update_date(acct.commitment, acct.start_date, today)
-        existing = imports._existing(conn, sorted({r.email.lower() for r in rows}))
+        existing = imports._existing(conn, list({r.key for r in rows}))
         records, created, updated = imports.fold_rows(
             rows,
             existing,

@@ -7,14 +7,17 @@ database work is a handful of batched statements inside one transaction: it all 
 from __future__ import annotations
 
 import csv
+import gc
 import io
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Connection, Engine, bindparam, select, update
+from sqlalchemy import ARRAY, Connection, Engine, String, any_, bindparam, select, text, update
 
 from core.clock import moment
 from core.errors import DomainError
@@ -27,18 +30,17 @@ from core.store import engine as db
 from core.store.access import Action, authorize
 from core.store.account import load_account, marketing_count, raise_tier_to_fit
 from core.store.events import finish_operation, start_operation
-from core.store.selection import _temp_table as fill_temp_table
-from core.store.selection import selected_emails
 from core.store.tables import contacts
 
 CHUNK = 5_000
 Progress = Callable[[float, str], None]
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedRow:
     line: int
     email: str
+    key: str  # the email in lower case: what rows and contacts are matched by
     fields: dict[str, Any]  # only the cells the row fills
     request: StatusRequest | None
 
@@ -59,15 +61,33 @@ class ImportResult:
         return dict(self.__dict__)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Record:
     """One contact's state while the file's rows are folded in order."""
 
     id: int | None
-    fields: dict[str, Any]
+    fields: dict[str, Any]  # a new contact's: only what its rows filled (defaults are applied on insert)
     state: State | None  # None: not created yet
-    events: list[tuple[State | None, State, date]] = field(default_factory=list)
+    events: list[tuple[State | None, State, date]]
     touched_status: bool = False
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a file's rows become objects.
+
+    A 100,000-row file makes several hundred thousand small objects (rows, dicts, tuples), none of them in a
+    reference cycle; each generation-0 threshold would otherwise start a collection that re-walks all the
+    survivors (measured: folding 100,000 rows 0.35 s with it, 0.08 s without). Reference counting still frees
+    everything; the collector runs again as soon as the block ends, whatever happens inside it.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _read_text(source: str | Path | bytes | IO[bytes]) -> str:
@@ -114,15 +134,25 @@ class _RowParser:
         self.dates = [(columns[name], name, key) for name, key in _DATE_FIELDS if name in columns]
         self.bounce, self.unsubscribed = columns.get(fmt.BOUNCE), columns.get(fmt.UNSUBSCRIBED)
         self.status, self.pending = columns.get(fmt.STATUS), columns.get(fmt.PENDING)
+        self.requests: dict[tuple[str, str], StatusRequest | None] = {}  # the few status cell pairs a file uses
 
-    def _cells(self, cells: list[str]) -> list[str]:
+    def _request(self, cells: list[str]) -> StatusRequest | None:
+        status_cell = cells[self.status] if self.status is not None else ""
+        pending_cell = cells[self.pending] if self.pending is not None else ""
+        try:
+            return self.requests[status_cell, pending_cell]
+        except KeyError:
+            pass
+        status = fmt.parse_status(status_cell)
+        request = fmt.status_request(status, fmt.parse_bool(pending_cell, fmt.PENDING))
+        self.requests[status_cell, pending_cell] = request  # only cells that parsed: errors are raised each time
+        return request
+
+    def __call__(self, cells: list[str], line: int, guarded: bool) -> ParsedRow:
         if len(cells) < self.width:
             cells = cells + [""] * (self.width - len(cells))
-        # Only a cell the export guarded starts with an apostrophe: undo the guard there.
-        return [fmt.unescape_cell(c) if c[:1] == "'" else c for c in cells]
-
-    def __call__(self, raw: list[str], line: int) -> ParsedRow:
-        cells = self._cells(raw)
+        if guarded:  # only a cell the export guarded starts with an apostrophe: undo the guard there
+            cells = [fmt.unescape_cell(c) if c[:1] == "'" else c for c in cells]
         email = fmt.parse_email(cells[self.email])
         fields: dict[str, Any] = {}
         for index, name, key, limit in self.texts:
@@ -143,9 +173,7 @@ class _RowParser:
             unsubscribed = fmt.parse_bool(cells[self.unsubscribed], fmt.UNSUBSCRIBED)
             if unsubscribed is not None:
                 fields["unsubscribed_all"] = unsubscribed
-        status = fmt.parse_status(cells[self.status]) if self.status is not None else None
-        pending = fmt.parse_bool(cells[self.pending], fmt.PENDING) if self.pending is not None else None
-        return ParsedRow(line, email, fields, fmt.status_request(status, pending))
+        return ParsedRow(line, email, email.lower(), fields, self._request(cells))
 
 
 def parse_csv(text: str, *, timezone: str = "UTC") -> tuple[list[ParsedRow], list[dict[str, Any]]]:
@@ -176,7 +204,7 @@ def parse_csv(text: str, *, timezone: str = "UTC") -> tuple[list[ParsedRow], lis
         try:
             if "\x00" in joined:  # PostgreSQL refuses NUL in text: reject the row, not the file
                 raise CellError("a cell contains a NUL character")
-            rows.append(parse_row(cells, line))
+            rows.append(parse_row(cells, line, "'" in joined))
         except CellError as exc:
             rejected.append({"line": line, "reason": str(exc)})
     return rows, rejected
@@ -195,11 +223,11 @@ _FIELD_COLUMNS = (
 
 
 def _existing(conn: Connection, emails: list[str]) -> dict[str, _Record]:
-    fill_temp_table(conn, selected_emails, [])  # created (once per connection) and emptied
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    for start in range(0, len(emails), CHUNK * 10):  # driver-level: 100,000 emails in a fraction of a second
-        chunk = emails[start : start + CHUNK * 10]
-        conn.exec_driver_sql(f"INSERT INTO tmp_selected_emails (email_lower) VALUES ({mark})", [(e,) for e in chunk])
+    """The contacts the file names that exist already, found through the unique email index.
+
+    The emails travel as one parameter (a JSON array on SQLite, an array on PostgreSQL): no temporary
+    table to fill, and the read works in a read-only unit of work (the import preview).
+    """
     cols = [
         contacts.c.id,
         contacts.c.email_lower,
@@ -207,13 +235,16 @@ def _existing(conn: Connection, emails: list[str]) -> dict[str, _Record]:
         contacts.c.pending_non_marketing,
         *(contacts.c[c] for c in _FIELD_COLUMNS),
     ]
-    query = select(*cols).join(selected_emails, selected_emails.c.email_lower == contacts.c.email_lower)
+    if conn.dialect.name == "sqlite":
+        named = text("contacts.email_lower IN (SELECT value FROM json_each(:emails))")
+        query = select(*cols).where(named.bindparams(emails=json.dumps(emails)))
+    else:
+        query = select(*cols).where(contacts.c.email_lower == any_(bindparam("emails", emails, ARRAY(String))))
     found: dict[str, _Record] = {}
     for row in conn.execute(query).mappings():
         fields = {c: row[c] for c in _FIELD_COLUMNS}
-        found[row["email_lower"]] = _Record(
-            row["id"], fields, State.of(row["marketing_status"], row["pending_non_marketing"])
-        )
+        state = State.of(row["marketing_status"], row["pending_non_marketing"])
+        found[row["email_lower"]] = _Record(row["id"], fields, state, [])
     return found
 
 
@@ -249,31 +280,37 @@ def fold_rows(
     """Apply rows in file order: a later row updates the contact an earlier row created."""
     records = dict(existing)
     created = updated = 0
+    outcomes = {request: _new_outcome(request, as_marketing, today, effective) for request in (None, *StatusRequest)}
     for row in rows:
-        key = row.email.lower()
+        key = row.key
         record = records.get(key)
         if record is None:
-            record = _Record(
-                None, {"email": row.email, "created_at": now, "hard_bounced": False, "unsubscribed_all": False}, None
-            )
-            records[key] = record
+            state, events = outcomes[row.request]
+            fields = row.fields  # the row is folded once: its cells become the new contact's
+            fields["email"] = row.email
+            records[key] = _Record(None, fields, state, list(events), True)
             created += 1
-            start = row.request in (StatusRequest.MARKETING, StatusRequest.UNTIL_UPDATE) or (
-                row.request in (None, StatusRequest.LEAVE_AT_UPDATE) and as_marketing  # the import's default
-            )
-            record.state = State.MARKETING if start else State.NON_MARKETING
-            record.touched_status = True
-            if start:
-                record.events.append((None, State.MARKETING, today))
-            if row.request == StatusRequest.UNTIL_UPDATE or (start and row.request == StatusRequest.LEAVE_AT_UPDATE):
-                record.state = State.PENDING
-                record.events.append((State.MARKETING, State.PENDING, effective))
         else:
             updated += 1
             if row.request is not None:
                 _request_status(record, row.request, today, effective)
-        record.fields.update(row.fields)
+            record.fields.update(row.fields)
     return records, created, updated
+
+
+def _new_outcome(
+    request: StatusRequest | None, as_marketing: bool, today: date, effective: date
+) -> tuple[State, tuple[tuple[State | None, State, date], ...]]:
+    """A contact created by an import row: its status and events (DOMAIN.md §2, §9; ``import`` as the source)."""
+    start = request in (StatusRequest.MARKETING, StatusRequest.UNTIL_UPDATE) or (
+        request in (None, StatusRequest.LEAVE_AT_UPDATE) and as_marketing  # the import's default
+    )
+    if not start:
+        return State.NON_MARKETING, ()
+    made = (None, State.MARKETING, today)
+    if request == StatusRequest.UNTIL_UPDATE or request == StatusRequest.LEAVE_AT_UPDATE:
+        return State.PENDING, (made, (State.MARKETING, State.PENDING, effective))
+    return State.MARKETING, (made,)
 
 
 def _contact_values(record: _Record, key: str, *, import_id: str, now: datetime, effective: date) -> dict[str, Any]:
@@ -315,32 +352,27 @@ def _driver_cell(conn: Connection) -> Callable[[Any], Any]:
     return cell
 
 
-def _new_row(record: _Record, key: str, *, import_id: str, stamp: Any, effective: Any, cell: Any) -> tuple[Any, ...]:
-    """A new contact as an INSERT tuple in ``_NEW_COLUMNS`` order (the values ``_contact_values`` gives)."""
-    f, state = record.fields, record.state
-    pending, made = state == State.PENDING, bool(record.events)
-    return (
-        f["email"],
-        f.get("first_name"),
-        f.get("last_name"),
-        f.get("lifecycle_stage"),
-        cell(f.get("created_at")),
-        cell(f.get("last_activity_at")),
-        f.get("hard_bounced"),
-        f.get("unsubscribed_all"),
-        key,
-        "non_marketing" if state == State.NON_MARKETING else "marketing",
-        pending,
-        effective if pending else None,
-        "import" if made else None,
-        import_id if made else None,
-        stamp if made else None,
-        "import",
-        import_id,
+_NEW_COLUMNS = ("id", *_FIELD_COLUMNS, "email_lower", *_STATUS_COLUMNS, "source_type", "source_id")
+
+
+def _new_ids(conn: Connection, n: int) -> list[int]:
+    """Ids for ``n`` new contacts, taken up front so that events need no read-back of the inserted rows.
+
+    Inside the write unit of work: SQLite holds the write lock (nothing else can insert), and ids continue
+    ``sqlite_sequence`` (never reused, see migration 0006); PostgreSQL draws them from the table's sequence.
+    """
+    if n == 0:
+        return []
+    if conn.dialect.name == "sqlite":
+        highest = conn.exec_driver_sql(
+            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'contacts'), 0),"
+            " coalesce((SELECT max(id) FROM contacts), 0))"
+        ).scalar_one()
+        return list(range(highest + 1, highest + 1 + n))
+    drawn = conn.exec_driver_sql(
+        "SELECT nextval(pg_get_serial_sequence('contacts', 'id')) FROM generate_series(1, %(n)s)", {"n": n}
     )
-
-
-_NEW_COLUMNS = (*_FIELD_COLUMNS, "email_lower", *_STATUS_COLUMNS, "source_type", "source_id")
+    return [int(i) for (i,) in drawn]
 
 
 def _write_new(
@@ -352,23 +384,52 @@ def _write_new(
     effective: date,
     progress: Progress | None,
 ) -> None:
+    """Insert the new contacts (``_contact_values`` for a new record, plus the defaults of a new contact)."""
     # Driver-level executemany of plain tuples: SQLAlchemy's per-row parameter processing would double the
-    # cost of a big import, and RETURNING in parameter order would make SQLite insert row by row.
+    # cost of a big import. Values are stored as SQLAlchemy stores them (SQLite: ISO text for dates).
     marks = ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * len(_NEW_COLUMNS))
     sql = f"INSERT INTO contacts ({', '.join(_NEW_COLUMNS)}) VALUES ({marks})"
     cell = _driver_cell(conn)
-    shared = {"import_id": import_id, "stamp": cell(now), "effective": cell(effective), "cell": cell}
+    stamp, pending_day, created_default = cell(now), cell(effective), cell(now)
+    non_marketing, pending_state = State.NON_MARKETING, State.PENDING
+    iso = conn.dialect.name == "sqlite"  # the file's timestamps as SQLAlchemy stores them there (cell(), inlined)
+    for (_, record), contact_id in zip(new, _new_ids(conn, len(new)), strict=True):
+        record.id = contact_id
     for start in range(0, len(new), CHUNK):
-        conn.exec_driver_sql(sql, [_new_row(r, k, **shared) for k, r in new[start : start + CHUNK]])
+        rows = []
+        for key, record in new[start : start + CHUNK]:
+            f, state = record.fields, record.state
+            pending, made = state is pending_state, bool(record.events)
+            created_at, last_activity = f.get("created_at"), f.get("last_activity_at")
+            rows.append(
+                (
+                    record.id,
+                    f["email"],
+                    f.get("first_name"),
+                    f.get("last_name"),
+                    f.get("lifecycle_stage"),
+                    created_default
+                    if created_at is None
+                    else (created_at.isoformat(" ", "microseconds") if iso else created_at),
+                    None
+                    if last_activity is None
+                    else (last_activity.isoformat(" ", "microseconds") if iso else last_activity),
+                    f.get("hard_bounced", False),
+                    f.get("unsubscribed_all", False),
+                    key,
+                    "non_marketing" if state is non_marketing else "marketing",
+                    pending,
+                    pending_day if pending else None,
+                    "import" if made else None,
+                    import_id if made else None,
+                    stamp if made else None,
+                    "import",
+                    import_id,
+                )
+            )
+        conn.exec_driver_sql(sql, rows)
         if progress:
             progress(0.3 + 0.4 * min(1.0, (start + CHUNK) / len(new)), f"created {min(start + CHUNK, len(new)):,}")
-    # The new ids, in one join with the file's emails (still in the temporary table that _existing filled).
-    found = select(contacts.c.email_lower, contacts.c.id).join(
-        selected_emails, selected_emails.c.email_lower == contacts.c.email_lower
-    )
-    ids = {email: contact_id for email, contact_id in conn.execute(found)}
-    for key, record in new:
-        record.id = ids[key]
 
 
 def _write_updates(
@@ -392,20 +453,23 @@ def _write_updates(
 def _write_events(
     conn: Connection, records: list[_Record], *, operation_id: int, import_id: str, now: datetime, actor: str
 ) -> dict[str, int]:
-    rows = []
     cell = _driver_cell(conn)
     stamp = cell(now)
+    days: dict[date, Any] = {}  # an import's events fall on two days at most: today and the next update date
+    rows = []
     for record in records:
         for old, new, effective_on in record.events:
-            day = cell(effective_on)
-            rows.append((record.id, operation_id, old.value if old else None, new.value, stamp, day, actor))
+            if (day := days.get(effective_on)) is None:
+                day = days[effective_on] = cell(effective_on)
+            old_text = old._value_ if old is not None else None
+            rows.append((record.id, operation_id, old_text, new._value_, stamp, day, actor, "import", import_id))
     columns = (
         "contact_id, operation_id, old_state, new_state, requested_at, effective_on, actor, source_type, source_id"
     )
     marks = ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * 9)
     sql = f"INSERT INTO status_events ({columns}) VALUES ({marks})"
     for start in range(0, len(rows), CHUNK * 4):
-        conn.exec_driver_sql(sql, [(*r, "import", import_id) for r in rows[start : start + CHUNK * 4]])
+        conn.exec_driver_sql(sql, rows[start : start + CHUNK * 4])
     return event_counts(records)
 
 
@@ -443,7 +507,7 @@ def import_rows(
     effective = next_update_date(acct.commitment, acct.start_date, today)
     operation_id = start_operation(conn, kind="import", now=now, actor=actor, source_type="import", source_id=file_name)
     import_id = str(operation_id)
-    existing = _existing(conn, sorted({r.email.lower() for r in rows}))
+    existing = _existing(conn, list({r.key for r in rows}))
     if progress:
         progress(0.3, f"matched {len(existing):,} existing contacts")
     records, created, updated = fold_rows(
@@ -484,7 +548,7 @@ def import_csv(
 ) -> ImportResult:
     """Import a HubSpot-format CSV: new emails are created, existing ones updated, bad rows reported."""
     text = _read_text(source)
-    with db.write(engine) as conn:
+    with paused_gc(), db.write(engine) as conn:
         tz = load_account(conn).timezone
         rows, rejected = parse_csv(text, timezone=tz)
         if progress:

@@ -382,3 +382,17 @@ def test_export_takes_a_selection_and_refuses_unknown_ids(engine: Engine, cli: C
     cli("export", str(tmp_path / "bad.csv"), "--ids", "424242", expect=2)
     assert "424242" in cli.message
     assert not (tmp_path / "bad.csv").exists()
+
+
+def test_imported_contacts_take_fresh_ids_never_a_deleted_contacts(engine: Engine, cli: Cli, tmp_path: Path) -> None:
+    rows = [(f"p{i}@example.com", "Marketing contact", "") for i in range(3)]
+    assert _import(cli, tmp_path, csv_text(rows, header=H))["created"] == 3
+    newest = contact(engine, "p2@example.com")["id"]
+    assert cli("delete-contacts", "--emails", "p2@example.com")["deleted"] == 1
+    again = [("q0@example.com", "Non-marketing contact", ""), ("q1@example.com", "Marketing contact", "")]
+    assert _import(cli, tmp_path, csv_text(again, header=H))["created"] == 2
+    by_hand = cli("create-contact", "--source", "manual", "--email", "r@example.com")["contact_id"]
+    ids = [contact(engine, e)["id"] for e in ("p0@example.com", "p1@example.com", "q0@example.com", "q1@example.com")]
+    assert len({*ids, by_hand, newest}) == 6 and min([*ids[2:], by_hand]) > newest
+    assert [(e["old_state"], e["new_state"]) for e in events_of(engine, ids[3])] == [(None, "marketing")]
+    assert events_of(engine, ids[2]) == []  # created non-marketing by an import: no status event
