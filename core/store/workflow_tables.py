@@ -46,6 +46,7 @@ workflows = Table(
     Column("updated_by", String(200), nullable=False),
     Column("enabled_at", DateTime),
     Column("enabled_by", String(200)),
+    sqlite_autoincrement=True,  # ids are never reused: events name the workflow by id (migration 0006)
 )
 
 # One row per contact per pass through a workflow; seq > 1 only with re-enrollment on.

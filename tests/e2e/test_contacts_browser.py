@@ -49,9 +49,13 @@ def _open_contacts(page: Any, server: Server) -> None:
 
 def _select_rows(page: Any, rows: list[int]) -> None:
     grid = page.get_by_test_id("stDataFrame").first
-    grid.wait_for(state="visible")
-    box = grid.bounding_box()
-    assert box is not None
+    box = None
+    for _ in range(50):  # after a rerun the grid is re-mounted: it can be detached for a moment under load
+        grid.wait_for(state="visible")
+        if (box := grid.bounding_box()) is not None:
+            break
+        page.wait_for_timeout(200)
+    assert box is not None, "the contacts grid never settled on the page"
     for row in rows:
         page.mouse.click(box["x"] + 15, box["y"] + 35 * (row + 1) + 17)
         page.wait_for_timeout(400)  # the grid sends its selection a moment after the click

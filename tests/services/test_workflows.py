@@ -144,3 +144,11 @@ def test_the_command_line_creates_from_arguments_or_a_file(engine: Engine, cli: 
     assert (edited["name"], edited["reenroll"], edited["revision"]) == ("Leads (renamed)", True, 2)
     cli("workflows", "create", "--name", "Bad", "--filter", "[]", "--action", "set_marketing_status:x", expect=2)
     assert "enrollment condition" in cli.message
+
+
+def test_a_new_workflow_never_takes_a_deleted_workflows_id(engine: Engine) -> None:
+    first = wf.create_workflow(engine, definition=definition("First"), today=TODAY, actor="ana")
+    newest = wf.create_workflow(engine, definition=definition("Newest"), today=TODAY, actor="ana")
+    assert wf.delete_workflow(engine, newest.id, today=TODAY, actor="ana") == 1
+    again = wf.create_workflow(engine, definition=definition("Again"), today=TODAY, actor="ana")
+    assert again.id not in (first.id, newest.id)  # events name workflows by id: an id must keep its meaning

@@ -9,6 +9,7 @@ import pytest
 from alembic import command
 from sqlalchemy import Engine, inspect, select, text
 
+from core.services import workflows as wf
 from core.store.engine import make_engine
 from core.store.migrate import _config, current_revisions, head_revisions
 from core.store.tables import account, contacts
@@ -233,8 +234,9 @@ def test_the_contact_id_migration_keeps_every_row_index_and_list_membership(db_u
         conn.execute(
             text(
                 "INSERT INTO status_events (contact_id, operation_id, old_state, new_state, requested_at, effective_on,"
-                " actor, source_type) VALUES (9, (SELECT max(id) FROM operations), 'marketing', NULL, :d, :day,"
-                " 'me', 'manual')"
+                " actor, source_type, source_id) VALUES (9, (SELECT max(id) FROM operations), 'marketing', NULL,"
+                " :d, :day, 'me', 'manual', NULL), (2, (SELECT max(id) FROM operations), 'marketing', 'pending',"
+                " :d, :day, 'workflow:7', 'workflow', '7')"
             ),
             {"d": datetime(2026, 1, 15), "day": date(2026, 1, 15)},
         )
@@ -248,8 +250,18 @@ def test_the_contact_id_migration_keeps_every_row_index_and_list_membership(db_u
     assert sorted(i["name"] for i in inspect(engine).get_indexes("contacts")) == indexes_before
     created = cli("create-contact", "--source", "manual", "--email", "new@example.com", today="2026-11-26")
     assert created["contact_id"] not in ids
-    if engine.dialect.name == "sqlite":  # the sequence starts above every id the event log has seen (here 9)
-        assert created["contact_id"] > 9
+    workflow = wf.create_workflow(
+        engine,
+        definition={
+            "name": "After the migration",
+            "criteria": [{"property": "lifecycle_stage", "operator": "eq", "value": "lead"}],
+            "actions": [{"type": "set_marketing_status", "to": "non_marketing"}],
+        },
+        today=date(2026, 11, 26),
+        actor="me",
+    )
+    if engine.dialect.name == "sqlite":  # sequences start above every id the event log has seen (9, workflow 7)
+        assert created["contact_id"] > 9 and workflow.id > 7
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM list_members")).scalar_one() == 2
     engine.dispose()
