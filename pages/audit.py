@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from core.services.audit import AuditFilter, audit_choices, audit_csv_bytes, list_audit
+from core.services.audit import AuditFilter, audit_choices, audit_csv_bytes, kind_label, list_audit
+from core.services.contact_detail import describe_source
 from pages import common
 
 common.require_access()
@@ -14,8 +15,15 @@ st.caption("Every operation, newest first. Each contact's own history is on its 
 choices = audit_choices(common.engine())
 cols = st.columns([2, 3, 2, 3])
 actor = cols[0].selectbox("Actor", ["All", *choices["actors"]], key="audit_actor")
-kinds = cols[1].multiselect("Kind", choices["kinds"], key="audit_kinds", placeholder="All kinds")
-source = cols[2].selectbox("Source", ["All", *choices["source_types"]], key="audit_source")
+kinds = cols[1].multiselect(
+    "Kind", choices["kinds"], key="audit_kinds", placeholder="All kinds", format_func=kind_label
+)
+source = cols[2].selectbox(
+    "Source",
+    ["All", *choices["source_types"]],
+    key="audit_source",
+    format_func=lambda s: s if s == "All" else describe_source(s, None),
+)
 days = cols[3].date_input("Dates", value=(), key="audit_days", format="YYYY-MM-DD")
 since = days[0] if len(days) > 0 else None
 until = days[1] if len(days) > 1 else since
@@ -38,9 +46,9 @@ st.write(f"{common.number(result.total)} entries · page {page_number:,} of {res
 rows = [
     {
         "When": e.requested_at,
-        "Kind": e.kind,
+        "Kind": kind_label(e.kind),
         "Actor": e.actor,
-        "Source": e.source_type or "",
+        "Source": describe_source(e.source_type, None) if e.source_type else "",
         "Source ID": e.source_id or "",
         "Details": e.details,
     }

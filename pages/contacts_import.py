@@ -15,7 +15,10 @@ st.title("Import contacts")
 
 
 def _report(result: ImportResult, data: bytes) -> None:
-    st.success(f"Import {result.import_id} finished.", icon=":material/check_circle:")
+    st.success(
+        f"Import finished. Its contacts' histories and the Audit page name it as import {result.import_id}.",
+        icon=":material/check_circle:",
+    )
     cols = st.columns(3)
     cols[0].metric("Created", common.number(result.created))
     cols[1].metric("Updated", common.number(result.updated))

@@ -8,7 +8,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from core.services.breakdown import marketing_breakdown
-from core.services.history import DEFAULT_DAYS, History, get_history
+from core.services.history import DEFAULT_DAYS, History, data_version, get_history
+from core.settings import database_url
 from pages import common
 
 MARKETING, NON_MARKETING, TIER = "#2e7d32", "#9e9e9e", "#c62828"
@@ -51,6 +52,15 @@ def _figure(history: History) -> go.Figure:
     return figure
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def _history(url: str, version: int, today: date, start: date, end: date) -> History:
+    """The history, kept until any operation is recorded (``data_version``): reruns and other sessions reuse it.
+
+    ``url`` and ``version`` are only part of the cache key (named without ``_`` so that Streamlit hashes them)."""
+    del url, version
+    return get_history(common.engine(), today=today, start=start, end=end)
+
+
 def render_history(today: date) -> None:
     """Marketing and non-marketing contacts per day, the billed tier as a step line, update dates marked."""
     cols = st.columns([1, 1, 3])
@@ -58,7 +68,8 @@ def render_history(today: date) -> None:
         "From", value=today - timedelta(days=DEFAULT_DAYS), key=f"history_from_{today}", format="YYYY-MM-DD"
     )
     end = cols[1].date_input("To", value=today, key=f"history_to_{today}", format="YYYY-MM-DD")
-    history = common.run(lambda: get_history(common.engine(), today=today, start=start, end=end))
+    version = data_version(common.engine())
+    history = common.run(lambda: _history(database_url(), version, today, start, end))
     if history is None:
         return
     st.plotly_chart(_figure(history), key="history_chart")

@@ -12,6 +12,7 @@ st.title("Users")
 if not common.is_admin():
     st.error("Only admins manage users.")
     st.stop()
+frozen = common.writes_refused("Managing users")  # while simulating a future day, nothing is written
 if st.session_state.get("local_mode"):
     st.info("Local mode: no user exists yet. The first user you add must be an admin; from then on everyone signs in.")
 
@@ -53,7 +54,7 @@ with st.expander("Add a user", expanded=not people), st.form("add_user", clear_o
     role = cols[1].selectbox("Role", [r.value for r in Role], key="new_role")
     password = st.text_input("Password (leave empty for identity-provider sign-in only)", type="password")
     st.caption("Admins and editors get Marketing contact access by default; viewers only read.")
-    if st.form_submit_button("Add user", type="primary"):
+    if st.form_submit_button("Add user", type="primary", disabled=frozen):
         added = common.run(
             lambda: users.add_user(
                 common.engine(),
@@ -80,24 +81,24 @@ person = next(u for u in people if u.username == chosen)
 common_args = {"username": person.username, "actor": common.actor(), "today": common.real_today()}
 cols = st.columns(4)
 new_role = cols[0].selectbox("Role", [r.value for r in Role], index=[r.value for r in Role].index(person.role))
-if cols[0].button("Set role", key="set_role") and common.run(
+if cols[0].button("Set role", key="set_role", disabled=frozen) and common.run(
     lambda: users.set_role(common.engine(), role=Role(new_role), **common_args)
 ):
     done(f"{person.username} is now {new_role}.")
 grant = not person.marketing_access
 label = "Grant Marketing contact access" if grant else "Revoke Marketing contact access"
-if cols[1].button(label, key="toggle_access") and common.run(
+if cols[1].button(label, key="toggle_access", disabled=frozen) and common.run(
     lambda: users.set_marketing_access(common.engine(), granted=grant, **common_args)
 ):
     done(f"Marketing contact access {'granted to' if grant else 'revoked from'} {person.username}.")
 disable = not person.disabled
-if cols[2].button("Disable" if disable else "Enable", key="toggle_disabled") and common.run(
+if cols[2].button("Disable" if disable else "Enable", key="toggle_disabled", disabled=frozen) and common.run(
     lambda: users.set_disabled(common.engine(), disabled=disable, **common_args)
 ):
     done(f"{person.username} is {'disabled' if disable else 'enabled'}.")
 with cols[3].popover("Set password"), st.form("set_password", clear_on_submit=True):
     new_password = st.text_input("New password", type="password")
-    if st.form_submit_button("Save password") and common.run(
+    if st.form_submit_button("Save password", disabled=frozen) and common.run(
         lambda: users.set_password(common.engine(), password=new_password, **common_args)
     ):
         done(f"Password set for {person.username}; any lockout is lifted.")

@@ -23,6 +23,38 @@ HEADER = ["Operation ID", "Requested at", "Kind", "Actor", "Source type", "Sourc
 CSV_PAGE = 5_000
 MAX_PAGE_SIZE = 1_000
 
+KIND_LABELS = {  # how the dashboard names each kind of operation (the CSV and the CLI keep the codes)
+    "set_status": "Status change",
+    "import": "Import",
+    "update": "Update date applied",
+    "create_contact": "Contact created",
+    "edit": "Contact edited",
+    "delete": "Contacts deleted",
+    "demo": "Demo data",
+    "settings": "Account settings",
+    "source_setting": "Default status by source",
+    "sign_in": "Sign-in",
+    "sign_in_failed": "Failed sign-in",
+    "sign_out": "Sign-out",
+    "user_added": "User added",
+    "user_role_set": "Role changed",
+    "user_granted": "Marketing contact access granted",
+    "user_revoked": "Marketing contact access revoked",
+    "user_disabled": "User disabled",
+    "user_enabled": "User enabled",
+    "user_password_set": "Password set",
+    "workflow_created": "Workflow created",
+    "workflow_updated": "Workflow edited",
+    "workflow_enabled": "Workflow enabled",
+    "workflow_disabled": "Workflow disabled",
+    "workflow_deleted": "Workflow deleted",
+}
+
+
+def kind_label(kind: str) -> str:
+    """``set_status`` -> ``Status change``; a kind without a label reads as its words."""
+    return KIND_LABELS.get(kind) or kind.replace("_", " ").capitalize()
+
 
 @dataclass(frozen=True)
 class AuditFilter:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, func, select
 
 from core.errors import DomainError
 from core.rules import tiers
@@ -30,6 +30,7 @@ from core.store.daily import (
     tier_steps,
     update_runs_between,
 )
+from core.store.tables import operations
 
 DEFAULT_DAYS = 365
 MAX_DAYS = 366 * 5
@@ -149,6 +150,14 @@ def get_history(engine: Engine, *, today: date, start: date | None = None, end: 
         tier = _tiers(conn, acct, days, marketing)
         rows = [HistoryDay(day, m, e - m, t) for day, m, e, t in zip(days, marketing, existing, tier, strict=True)]
         return History(start, end, rows, _update_marks(conn, acct, days, due))
+
+
+def data_version(engine: Engine) -> int:
+    """The newest operation's id: every change that can move a count or the tier records an operation (status
+    changes, imports, deletions, update dates, settings), so a result computed at one version stays right until
+    this number moves. One primary-key lookup; lets the dashboard keep the history between reruns."""
+    with db.read(engine) as conn:
+        return int(conn.execute(select(func.max(operations.c.id))).scalar_one() or 0)
 
 
 def recent_update_runs(engine: Engine, *, limit: int = 3) -> list[tuple[date, int]]:

@@ -237,7 +237,7 @@ def _existing(conn: Connection, emails: list[str]) -> dict[str, _Record]:
     ]
     if conn.dialect.name == "sqlite":
         named = text("contacts.email_lower IN (SELECT value FROM json_each(:emails))")
-        query = select(*cols).where(named.bindparams(emails=json.dumps(emails)))
+        query = select(*cols).where(named.bindparams(emails=json.dumps(emails, ensure_ascii=False)))
     else:
         query = select(*cols).where(contacts.c.email_lower == any_(bindparam("emails", emails, ARRAY(String))))
     found: dict[str, _Record] = {}

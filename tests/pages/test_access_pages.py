@@ -154,7 +154,7 @@ def test_the_audit_page_lists_sign_ins_and_user_changes_and_filters_by_actor(
     at.switch_page("pages/audit.py").run()
     assert not at.exception, at.exception
     table = at.dataframe[0].value
-    assert {"sign_in", "user_added"} <= set(table["Kind"])
+    assert {"Sign-in", "User added"} <= set(table["Kind"])
     at.selectbox(key="audit_actor").select("ada").run()
     table = at.dataframe[0].value
     assert set(table["Actor"]) == {"ada"}

@@ -71,3 +71,16 @@ def test_simulating_writes_nothing_and_refuses_saving_settings(open_app: Callabl
     assert next(b for b in at.button if b.label == "Save settings").disabled, "refused while simulating"
     assert any("Saving settings is disabled while simulating" in i.value for i in at.info)
     assert _operations(app_env) == before
+
+
+def test_simulating_refuses_managing_users_too(open_app: Callable[..., AppTest], app_env: str) -> None:
+    at = open_app()
+    before = _operations(app_env)
+    _simulate(at, MARCH)
+    at.switch_page("pages/users.py").run()
+    assert not at.exception, at.exception
+    assert next(b for b in at.button if b.label == "Add user").disabled, "refused while simulating"
+    assert any("Managing users is disabled while simulating" in i.value for i in at.info)
+    at.toggle(key="simulate_on").set_value(False).run()
+    assert not next(b for b in at.button if b.label == "Add user").disabled
+    assert _operations(app_env) == before

@@ -77,6 +77,24 @@ def test_the_history_tab_ends_on_today_with_the_usage_command_counts(
     assert traces["Update dates"]["x"][-1].startswith("2026-11-01")
 
 
+def test_the_history_is_kept_between_reruns_and_follows_a_change_made_elsewhere(
+    open_app: Callable[..., AppTest], app_env: str
+) -> None:
+    at = open_app()
+    cli = Cli(app_env)
+
+    def last_marketing() -> int:
+        figure = json.loads(at.get("plotly_chart")[1].proto.spec)
+        return int(next(t for t in figure["data"] if t["name"] == "Marketing")["y"][-1])
+
+    before = last_marketing()
+    assert before == cli("usage")["marketing"]
+    changed = cli("set-status", "--to", "marketing", "--unengaged")  # another process: the cache must notice
+    assert changed["changed"] > 0
+    at.run()
+    assert last_marketing() == cli("usage")["marketing"] == before + changed["changed"]
+
+
 def test_why_this_number_splits_the_marketing_contacts_by_source_and_by_stage(
     open_app: Callable[..., AppTest], app_env: str
 ) -> None:

@@ -396,3 +396,13 @@ def test_imported_contacts_take_fresh_ids_never_a_deleted_contacts(engine: Engin
     assert len({*ids, by_hand, newest}) == 6 and min([*ids[2:], by_hand]) > newest
     assert [(e["old_state"], e["new_state"]) for e in events_of(engine, ids[3])] == [(None, "marketing")]
     assert events_of(engine, ids[2]) == []  # created non-marketing by an import: no status event
+
+
+@pytest.mark.parametrize("email", ["José.Núñez@example.com", "名前@example.com", "emoji😀@example.com"])
+def test_a_non_ascii_email_already_there_is_updated_not_created_twice(
+    engine: Engine, cli: Cli, tmp_path: Path, email: str
+) -> None:
+    assert _import(cli, tmp_path, csv_text([(email, "Non-marketing contact", "")], header=H))["created"] == 1
+    again = _import(cli, tmp_path, csv_text([(email.upper(), "Marketing contact", "")], header=H))
+    assert (again["created"], again["updated"], again["made_marketing"]) == (0, 1, 1)
+    assert count(engine, "contacts") == 1
