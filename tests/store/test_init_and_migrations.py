@@ -11,7 +11,7 @@ from sqlalchemy import Engine, inspect, select, text
 
 from core.services import workflows as wf
 from core.store.engine import make_engine
-from core.store.migrate import _config, current_revisions, head_revisions
+from core.store.migrate import _config, current_revisions, head_revisions, upgrade
 from core.store.tables import account, contacts
 from tests.conftest import Cli
 from tests.factories import add_contacts, count, snapshot, write_csv
@@ -242,8 +242,11 @@ def test_the_contact_id_migration_keeps_every_row_index_and_list_membership(db_u
         )
     indexes_before = sorted(i["name"] for i in inspect(engine).get_indexes("contacts"))
     before = snapshot(engine)
-    cli("usage", today="2026-11-26")  # any command migrates
+    assert upgrade(engine)  # as the app and every command do on start
     assert current_revisions(engine) == head_revisions() == {"0006_contact_ids"}
+    if engine.dialect.name == "sqlite":  # foreign keys were off for the rebuild only: back on for the pool
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
     after = snapshot(engine)
     for table in ("contacts", "list_members", "static_lists", "status_events"):
         assert after[table] == before[table], table
