@@ -50,7 +50,7 @@ rows = [
         "Actor": e.actor,
         "Source": describe_source(e.source_type, None) if e.source_type else "",
         "Source ID": e.source_id or "",
-        "Details": e.details,
+        "Details": e.readable_details,
     }
     for e in result.entries
 ]

@@ -82,6 +82,15 @@ class AuditEntry:
         """The summary as ``key=value`` pairs, for a table cell."""
         return ", ".join(f"{k}={v}" for k, v in self.summary.items() if v not in (None, [], {}))
 
+    @property
+    def readable_details(self) -> str:
+        """The summary for people: ``created: 2 · made marketing: 1`` (the CSV keeps ``details``)."""
+        return " · ".join(
+            f"{k.replace('_', ' ')}: {f'{v:,}' if isinstance(v, int) and not isinstance(v, bool) else v}"
+            for k, v in self.summary.items()
+            if v not in (None, [], {})
+        )
+
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["requested_at"] = self.requested_at.isoformat(sep=" ")

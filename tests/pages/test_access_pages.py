@@ -155,6 +155,7 @@ def test_the_audit_page_lists_sign_ins_and_user_changes_and_filters_by_actor(
     assert not at.exception, at.exception
     table = at.dataframe[0].value
     assert {"Sign-in", "User added"} <= set(table["Kind"])
+    assert not any("_" in d or "=" in d for d in table["Details"]), "details read as words, not codes"
     at.selectbox(key="audit_actor").select("ada").run()
     table = at.dataframe[0].value
     assert set(table["Actor"]) == {"ada"}
