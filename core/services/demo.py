@@ -8,10 +8,10 @@ from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection
 
 from core.rules.calendar import Commitment, next_update_date
-from core.store.tables import contacts
+from core.store.contact_writes import reserve_contact_ids
 
 FIRST = (
     "Ada",
@@ -168,10 +168,6 @@ def generate(
         yield ((*contact, bounced, unsubscribed, source, None, *status_part), events)
 
 
-def next_contact_id(conn: Connection) -> int:
-    return int(conn.execute(select(func.coalesce(func.max(contacts.c.id), 0))).scalar_one()) + 1
-
-
 def _placeholders(conn: Connection, n: int) -> str:
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     return ", ".join([mark] * n)
@@ -209,7 +205,7 @@ def insert_demo(
     for contact, contact_events in generate(
         n=n,
         seed=seed,
-        first_id=next_contact_id(conn),
+        first_id=reserve_contact_ids(conn, n),
         today=today,
         commitment=commitment,
         start_date=start_date,
@@ -229,8 +225,4 @@ def insert_demo(
         write(contact_sql, rows)
     if events:
         write(event_sql, events)
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql(
-            "SELECT setval(pg_get_serial_sequence('contacts', 'id'), (SELECT COALESCE(MAX(id), 1) FROM contacts))"
-        )
     return left

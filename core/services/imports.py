@@ -29,6 +29,7 @@ from core.services.updates import catch_up
 from core.store import engine as db
 from core.store.access import Action, authorize
 from core.store.account import load_account, marketing_count, raise_tier_to_fit
+from core.store.contact_writes import reserve_contact_ids
 from core.store.events import finish_operation, start_operation
 from core.store.tables import contacts
 
@@ -355,26 +356,6 @@ def _driver_cell(conn: Connection) -> Callable[[Any], Any]:
 _NEW_COLUMNS = ("id", *_FIELD_COLUMNS, "email_lower", *_STATUS_COLUMNS, "source_type", "source_id")
 
 
-def _new_ids(conn: Connection, n: int) -> list[int]:
-    """Ids for ``n`` new contacts, taken up front so that events need no read-back of the inserted rows.
-
-    Inside the write unit of work: SQLite holds the write lock (nothing else can insert), and ids continue
-    ``sqlite_sequence`` (never reused, see migration 0006); PostgreSQL draws them from the table's sequence.
-    """
-    if n == 0:
-        return []
-    if conn.dialect.name == "sqlite":
-        highest = conn.exec_driver_sql(
-            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'contacts'), 0),"
-            " coalesce((SELECT max(id) FROM contacts), 0))"
-        ).scalar_one()
-        return list(range(highest + 1, highest + 1 + n))
-    drawn = conn.exec_driver_sql(
-        "SELECT nextval(pg_get_serial_sequence('contacts', 'id')) FROM generate_series(1, %(n)s)", {"n": n}
-    )
-    return [int(i) for (i,) in drawn]
-
-
 def _write_new(
     conn: Connection,
     new: list[tuple[str, _Record]],
@@ -393,8 +374,9 @@ def _write_new(
     stamp, pending_day, created_default = cell(now), cell(effective), cell(now)
     non_marketing, pending_state = State.NON_MARKETING, State.PENDING
     iso = conn.dialect.name == "sqlite"  # the file's timestamps as SQLAlchemy stores them there (cell(), inlined)
-    for (_, record), contact_id in zip(new, _new_ids(conn, len(new)), strict=True):
-        record.id = contact_id
+    first = reserve_contact_ids(conn, len(new)) if new else 0  # ids up front: events need no read-back
+    for offset, (_, record) in enumerate(new):
+        record.id = first + offset
     for start in range(0, len(new), CHUNK):
         rows = []
         for key, record in new[start : start + CHUNK]:

@@ -5,12 +5,31 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from core.errors import DomainError
 from core.rules.contact_creation import Outcome
 from core.rules.status import State
 from core.store.tables import contacts, status_events
+
+
+def reserve_contact_ids(conn: Connection, n: int) -> int:
+    """The first of ``n`` consecutive contact ids that no contact, live or deleted, has ever had.
+
+    For bulk inserts that set ids themselves (imports, demo data), so that events need no read-back. Call it
+    inside a write unit of work: writers are serialised there (SQLite: BEGIN IMMEDIATE; PostgreSQL: the
+    account row FOR UPDATE), so nobody else takes ids in between. SQLite keeps the highest id ever used in
+    ``sqlite_sequence`` (AUTOINCREMENT, migration 0006) and raises it as these rows are inserted; on
+    PostgreSQL the block is taken from the table's sequence, which never hands a value out twice.
+    """
+    highest = int(conn.execute(select(func.coalesce(func.max(contacts.c.id), 0))).scalar_one())
+    if conn.dialect.name == "sqlite":
+        seq = conn.exec_driver_sql("SELECT seq FROM sqlite_sequence WHERE name = 'contacts'").scalar()
+        return max(highest, int(seq or 0)) + 1
+    sequence = "pg_get_serial_sequence('contacts', 'id')"
+    first = max(int(conn.exec_driver_sql(f"SELECT nextval({sequence})").scalar_one()), highest + 1)
+    conn.exec_driver_sql(f"SELECT setval({sequence}, %(last)s)", {"last": first + max(n, 1) - 1})
+    return first
 
 
 def by_email(conn: Connection, email: str) -> Any:

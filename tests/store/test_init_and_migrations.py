@@ -268,3 +268,16 @@ def test_the_contact_id_migration_keeps_every_row_index_and_list_membership(db_u
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM list_members")).scalar_one() == 2
     engine.dispose()
+
+
+def test_demo_data_added_later_never_takes_a_deleted_contacts_id(cli: Cli, engine: Engine) -> None:
+    for email in ("a@example.com", "b@example.com"):
+        cli("create-contact", "--source", "manual", "--email", email)
+    newest = cli("create-contact", "--source", "manual", "--email", "newest@example.com")["contact_id"]
+    cli("delete-contacts", "--emails", "newest@example.com")
+    assert cli("init", "--demo", "5", "--seed", "9")["contacts"] == 7
+    with engine.connect() as conn:
+        ids = [i for (i,) in conn.execute(select(contacts.c.id).order_by(contacts.c.id))]
+    assert ids[-5:] == list(range(ids[-5], ids[-5] + 5)) and ids[-5] > newest, ids  # the demo's 5, above it
+    after = cli("create-contact", "--source", "manual", "--email", "after@example.com")["contact_id"]
+    assert after > ids[-1], "the sequence moved past the demo block"
