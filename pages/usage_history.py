@@ -52,8 +52,8 @@ def _figure(history: History) -> go.Figure:
     return figure
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _history(url: str, version: int, today: date, start: date, end: date) -> History:
+@st.cache_data(max_entries=32, ttl=600, show_spinner=False)
+def _history(url: str, version: str, today: date, start: date, end: date) -> History:
     """The history, kept until any operation is recorded (``data_version``): reruns and other sessions reuse it.
 
     ``url`` and ``version`` are only part of the cache key (named without ``_`` so that Streamlit hashes them)."""

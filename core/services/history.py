@@ -30,7 +30,7 @@ from core.store.daily import (
     tier_steps,
     update_runs_between,
 )
-from core.store.tables import operations
+from core.store.tables import account, operations, tier_changes
 
 DEFAULT_DAYS = 365
 MAX_DAYS = 366 * 5
@@ -152,12 +152,20 @@ def get_history(engine: Engine, *, today: date, start: date | None = None, end: 
         return History(start, end, rows, _update_marks(conn, acct, days, due))
 
 
-def data_version(engine: Engine) -> int:
-    """The newest operation's id: every change that can move a count or the tier records an operation (status
-    changes, imports, deletions, update dates, settings), so a result computed at one version stays right until
-    this number moves. One primary-key lookup; lets the dashboard keep the history between reruns."""
+def data_version(engine: Engine) -> str:
+    """Changes whenever the history can: every change that moves a count or the tier records an operation
+    (status changes, imports, deletions, update dates, settings), a renewal records a tier change, and a
+    database made anew at the same address has a new account. A few primary-key lookups; lets the dashboard
+    keep the history between reruns."""
     with db.read(engine) as conn:
-        return int(conn.execute(select(func.max(operations.c.id))).scalar_one() or 0)
+        row = conn.execute(
+            select(
+                select(func.max(operations.c.id)).scalar_subquery(),
+                select(func.max(tier_changes.c.id)).scalar_subquery(),
+                select(account.c.created_at).scalar_subquery(),
+            )
+        ).one()
+    return ":".join(str(value) for value in row)
 
 
 def recent_update_runs(engine: Engine, *, limit: int = 3) -> list[tuple[date, int]]:

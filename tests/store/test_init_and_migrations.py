@@ -11,7 +11,7 @@ from sqlalchemy import Engine, inspect, select, text
 
 from core.services import workflows as wf
 from core.store.engine import make_engine
-from core.store.migrate import _config, current_revisions, head_revisions, upgrade
+from core.store.migrate import _config, current_revisions, downgrade, head_revisions, upgrade
 from core.store.tables import account, contacts
 from tests.conftest import Cli
 from tests.factories import add_contacts, count, snapshot, write_csv
@@ -281,3 +281,64 @@ def test_demo_data_added_later_never_takes_a_deleted_contacts_id(cli: Cli, engin
     assert ids[-5:] == list(range(ids[-5], ids[-5] + 5)) and ids[-5] > newest, ids  # the demo's 5, above it
     after = cli("create-contact", "--source", "manual", "--email", "after@example.com")["contact_id"]
     assert after > ids[-1], "the sequence moved past the demo block"
+
+
+def _with_a_list_of_two(engine: Engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO account (id, edition, commitment, start_date, timezone, billed_tier, included_contacts,"
+                " increment_size, base_price, increment_price, currency, updates_applied_through, created_at,"
+                " updated_at) VALUES (1, 'professional', 'annual', :day, 'UTC', 2000, 2000, 5000, 890, 250, 'USD',"
+                " :day, :day, :day)"
+            ),
+            {"day": date(2026, 1, 15)},
+        )
+    ids = add_contacts(engine, 2)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO static_lists (name, created_at, created_by) VALUES ('L', :d, 'me')"), {"d": NOW})
+        for contact_id in ids:
+            conn.execute(
+                text("INSERT INTO list_members (list_id, contact_id, added_at) SELECT id, :c, :d FROM static_lists"),
+                {"c": contact_id, "d": NOW},
+            )
+
+
+NOW = datetime(2026, 1, 15, 9, 0)
+
+
+def test_stepping_0006_back_and_forth_keeps_list_memberships(db_url: str) -> None:
+    engine = _database_before_0006(db_url)
+    _with_a_list_of_two(engine)
+    assert upgrade(engine)
+    downgrade(engine, "0005_users")
+    assert "0006_contact_ids" not in current_revisions(engine)
+    assert count(engine, "list_members") == 2
+    assert upgrade(engine)
+    assert count(engine, "list_members") == 2
+    engine.dispose()
+
+
+def test_a_raw_alembic_downgrade_with_foreign_keys_on_is_refused_on_sqlite(tmp_path: Path) -> None:
+    engine = _database_before_0006(f"sqlite:///{tmp_path}/raw.db")
+    _with_a_list_of_two(engine)
+    assert upgrade(engine)
+    cfg = _config()
+    with engine.connect().execution_options(write=True) as conn, pytest.raises(RuntimeError, match="foreign keys"):
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0005_users")
+    assert count(engine, "list_members") == 2
+    engine.dispose()
+
+
+def test_a_row_orphaned_before_the_migration_does_not_stop_it(tmp_path: Path) -> None:
+    engine = _database_before_0006(f"sqlite:///{tmp_path}/orphan.db")
+    _with_a_list_of_two(engine)
+    with engine.connect() as conn:  # as a delete in the sqlite3 shell would leave it (foreign keys off there)
+        conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+        conn.exec_driver_sql("DELETE FROM contacts WHERE id = (SELECT min(id) FROM contacts)")
+        conn.commit()
+        conn.invalidate()
+    assert upgrade(engine)
+    assert current_revisions(engine) == head_revisions()
+    engine.dispose()

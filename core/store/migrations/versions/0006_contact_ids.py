@@ -46,6 +46,9 @@ def downgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name != "sqlite":
         return
+    if bind.exec_driver_sql("PRAGMA foreign_keys").scalar_one():
+        # Dropping the old tables would cascade to list memberships and workflow history.
+        raise RuntimeError("downgrade through core.store.migrate.downgrade(), which turns foreign keys off")
     for table in ("workflows", "contacts"):
         with op.batch_alter_table(table, recreate="always", table_kwargs={"sqlite_autoincrement": False}):
             pass
