@@ -45,12 +45,26 @@ class Usage:
         return data
 
 
-def tier_on(conn: Connection, acct: Account, on: date, *, stored: StatusCounts | None = None) -> int:
-    """The billed tier on ``on``: unchanged, unless a renewal since the last applied day lowers it."""
+def tier_on(
+    conn: Connection,
+    acct: Account,
+    on: date,
+    *,
+    stored: StatusCounts | None = None,
+    leaving: int = 0,
+    leave_on: date | None = None,
+) -> int:
+    """The billed tier on ``on``: unchanged, unless a renewal since the last applied day lowers it.
+
+    ``leaving`` contacts that would leave the marketing count on ``leave_on`` (a what-if) are taken off the
+    count of a renewal on or after that day."""
     renewals = renewal_dates_between(acct.commitment, acct.start_date, acct.updates_applied_through, on)
     if not renewals:
         return acct.billed_tier
-    marketing_then = counts_on(conn, renewals[-1], stored=stored).marketing
+    last = renewals[-1]
+    marketing_then = counts_on(conn, last, stored=stored).marketing
+    if leave_on is not None and last >= leave_on:
+        marketing_then -= leaving
     return tiers.tier_at_renewal(acct.pricing, marketing_then)
 
 

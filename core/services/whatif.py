@@ -12,11 +12,12 @@ from datetime import date
 from sqlalchemy import Connection, Engine
 
 from core.rules import tiers
-from core.rules.calendar import next_renewal_date, next_update_date, renewal_dates_between
+from core.rules.calendar import next_renewal_date, next_update_date
 from core.services.selection_errors import user_errors
+from core.services.usage import tier_on
 from core.store import engine as db
 from core.store.account import Account, load_account
-from core.store.counts import StatusCounts, counts_on, state_breakdown, stored_counts
+from core.store.counts import counts_on, state_breakdown, stored_counts
 from core.store.selection import Selection, where
 
 
@@ -41,17 +42,6 @@ class WhatIf:
     currency: str
 
 
-def _tier_on(conn: Connection, acct: Account, on: date, *, leaving: int, leave_on: date, stored: StatusCounts) -> int:
-    """The billed tier on ``on``: renewals since the last applied day lower it to fit that day's count."""
-    renewals = renewal_dates_between(acct.commitment, acct.start_date, acct.updates_applied_through, on)
-    if not renewals:
-        return acct.billed_tier
-    last = renewals[-1]
-    return tiers.tier_at_renewal(
-        acct.pricing, counts_on(conn, last, stored=stored).marketing - (leaving if last >= leave_on else 0)
-    )
-
-
 def what_if_in(conn: Connection, acct: Account, selection: Selection, *, today: date) -> WhatIf:
     """Inside a read unit of work: before and after figures if ``selection`` were set non-marketing today."""
     states = state_breakdown(conn, where(conn, selection), today)
@@ -62,8 +52,8 @@ def what_if_in(conn: Connection, acct: Account, selection: Selection, *, today: 
     at_update = counts_on(conn, update_on, stored=stored).marketing
     at_renewal = counts_on(conn, renewal_on, stored=stored).marketing
     renewal_leaving = leaving if renewal_on >= update_on else 0
-    tier_before = _tier_on(conn, acct, update_on, leaving=0, leave_on=update_on, stored=stored)
-    tier_after = _tier_on(conn, acct, update_on, leaving=leaving, leave_on=update_on, stored=stored)
+    tier_before = tier_on(conn, acct, update_on, stored=stored)
+    tier_after = tier_on(conn, acct, update_on, stored=stored, leaving=leaving, leave_on=update_on)
     renew_before = tiers.tier_at_renewal(acct.pricing, at_renewal)
     renew_after = tiers.tier_at_renewal(acct.pricing, at_renewal - renewal_leaving)
     price = acct.pricing.monthly_price
