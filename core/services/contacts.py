@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine, case, delete, select, update
 
 from core.clock import moment
 from core.errors import DomainError
+from core.rules import contact_fields
 from core.rules import csvformat as fmt
 from core.rules.filters import Condition, FilterError
 from core.rules.sources import SourceType
@@ -164,9 +165,12 @@ def _clean_fields(conn: Connection, contact_id: int, changes: dict[str, Any]) ->
             if other is not None:
                 raise DomainError(f"Another contact (ID {other}) already has the email {text}")
             values["email_lower"] = text.lower()
-        elif len(text) > (40 if name == "lifecycle_stage" else 100):
-            raise DomainError(f"{name.replace('_', ' ').capitalize()} is too long")
-        values[name] = (text.lower() if name == "lifecycle_stage" else text) or None
+            values[name] = text
+            continue
+        try:
+            values[name] = contact_fields.clean(name, text)
+        except contact_fields.FieldError as exc:
+            raise DomainError(str(exc)) from None
     if values.get("email") is None and "email" in values:
         raise DomainError("Missing email")
     return values

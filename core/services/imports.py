@@ -22,6 +22,7 @@ from sqlalchemy import ARRAY, Connection, Engine, String, any_, bindparam, selec
 
 from core.clock import moment
 from core.errors import DomainError
+from core.rules import contact_fields
 from core.rules import csvformat as fmt
 from core.rules.calendar import next_update_date
 from core.rules.csvformat import CellError, StatusRequest
@@ -132,7 +133,11 @@ def _header_map(header: list[str]) -> dict[str, int]:
     return found
 
 
-_TEXT_FIELDS = ((fmt.FIRST_NAME, "first_name", 100), (fmt.LAST_NAME, "last_name", 100))
+_LIMITS = contact_fields.LIMITS  # the same sizes as a contact typed in the dashboard
+_TEXT_FIELDS = (
+    (fmt.FIRST_NAME, "first_name", _LIMITS["first_name"]),
+    (fmt.LAST_NAME, "last_name", _LIMITS["last_name"]),
+)
 _DATE_FIELDS = ((fmt.CREATED, "created_at"), (fmt.LAST_ACTIVITY, "last_activity_at"))
 
 
@@ -175,8 +180,8 @@ class _RowParser:
                     raise CellError(f"{name!r} is longer than {limit} characters")
                 fields[key] = value
         if self.lifecycle is not None and (stage := cells[self.lifecycle].strip()):
-            if len(stage) > 40:
-                raise CellError(f"{fmt.LIFECYCLE!r} is longer than 40 characters")
+            if len(stage) > _LIMITS["lifecycle_stage"]:
+                raise CellError(f"{fmt.LIFECYCLE!r} is longer than {_LIMITS['lifecycle_stage']} characters")
             fields["lifecycle_stage"] = stage.lower()
         for index, name, key in self.dates:
             if cells[index] and (stamp := fmt.parse_datetime(cells[index], name, self.tz)) is not None:

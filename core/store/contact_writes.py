@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 
 from core.errors import DomainError
+from core.rules import contact_fields
 from core.rules.contact_creation import Outcome
 from core.rules.status import State
 from core.store.tables import contacts, status_events
@@ -42,18 +43,12 @@ def state_of(row: Any) -> State | None:
 
 def name_fields(first_name: str | None, last_name: str | None, lifecycle_stage: str | None) -> dict[str, Any]:
     """The non-empty fields given, checked against the column sizes."""
-    found: dict[str, Any] = {}
-    for key, value, limit in (
-        ("first_name", first_name, 100),
-        ("last_name", last_name, 100),
-        ("lifecycle_stage", lifecycle_stage, 40),
-    ):
-        text = (value or "").strip()
-        if len(text) > limit:
-            raise DomainError(f"{key.replace('_', ' ').capitalize()} is longer than {limit} characters")
-        if text:
-            found[key] = text.lower() if key == "lifecycle_stage" else text
-    return found
+    given = {"first_name": first_name, "last_name": last_name, "lifecycle_stage": lifecycle_stage}
+    try:
+        cleaned = {key: contact_fields.clean(key, value) for key, value in given.items()}
+    except contact_fields.FieldError as exc:
+        raise DomainError(str(exc)) from None
+    return {key: value for key, value in cleaned.items() if value is not None}
 
 
 def store(
