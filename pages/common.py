@@ -10,6 +10,7 @@ import streamlit as st
 
 from core import clock
 from core.errors import DomainError
+from core.rules.filters import FilterError
 from core.services.setup import open_database
 from core.services.updates import apply_updates
 from core.settings import database_url, default_actor, pinned_today
@@ -68,7 +69,7 @@ def run(action: Callable[[], T]) -> T | None:
     """Run a core call; show a user error as a message instead of a traceback."""
     try:
         return action()
-    except DomainError as exc:
+    except (DomainError, FilterError) as exc:  # a filter naming a deleted list, say
         st.error(str(exc))
         return None
 

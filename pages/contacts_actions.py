@@ -7,6 +7,7 @@ import streamlit as st
 from core.rules.status import Target
 from core.services.contacts import ContactQuery
 from core.services.exports import export_bytes
+from core.services.history import data_version
 from core.store.selection import Selection
 from pages import common
 from pages import contacts_bulk as bulk
@@ -66,7 +67,8 @@ def _export(target: tuple[Selection, str, int, str] | None) -> None:
         return
     selection, _, count, label = target
     ready = st.session_state.get("ct_export")
-    if ready and ready["selection"] == selection:
+    version = data_version(common.engine())  # any change since, here or elsewhere, makes the file stale
+    if ready and ready["selection"] == selection and ready["version"] == version:
         st.download_button(
             f"Download {ready['count']:,} contacts (CSV)",
             data=ready["data"],
@@ -78,7 +80,7 @@ def _export(target: tuple[Selection, str, int, str] | None) -> None:
     elif st.button(f"Export {count:,}", key="ct_export_prepare", icon=":material/file_export:", help=f"Export {label}"):
         data = common.run(lambda: export_bytes(common.engine(), selection=selection))
         if data is not None:
-            st.session_state["ct_export"] = {"selection": selection, "data": data, "count": count}
+            st.session_state["ct_export"] = {"selection": selection, "data": data, "count": count, "version": version}
             st.rerun()
 
 

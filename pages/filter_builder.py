@@ -118,14 +118,29 @@ def _row(key: str, row: dict[str, Any], properties: list[str], list_names: Seque
     )
 
 
+def _missing_lists(rows: list[dict[str, Any]], list_names: Sequence[str]) -> list[str]:
+    """Lists that conditions name (a saved view, pasted JSON) but that have been deleted since."""
+    named: list[str] = []
+    for row in rows:
+        if row["property"] == "list":
+            value = row["value"]
+            named.extend(value if isinstance(value, list) else [value] if value else [])
+    return sorted({name for name in named if name not in list_names})
+
+
 def filter_builder(key: str, *, list_names: Sequence[str] = ()) -> list[dict[str, Any]]:
     """Draw the builder under ``key``; return its complete conditions as filter-model dicts."""
-    properties = [p for p in PROPERTIES if p != "list" or list_names]
     rows = _rows(key)
+    gone = _missing_lists(rows, list_names)
+    if gone:  # kept, never dropped: a condition that silently vanished would match every contact
+        names = ", ".join(f"“{name}”" for name in gone)
+        st.warning(f"This filter names a list that no longer exists ({names}). Remove that condition or pick a list.")
+    choices = [*list_names, *gone]
+    properties = [p for p in PROPERTIES if p != "list" or choices]
     if rows:
         st.caption("Contacts must match every condition.")
     for row in list(rows):
-        _row(key, row, properties, list_names)
+        _row(key, row, properties, choices)
     st.button("Add condition", key=f"{key}_add", icon=":material/add:", on_click=_add, args=(key,))
     complete = [r for r in rows if r["operator"] in NO_VALUE or r["value"] not in (None, "", [])]
     if len(complete) < len(rows):

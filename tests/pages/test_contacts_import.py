@@ -103,3 +103,20 @@ def test_an_export_re_imports_to_the_same_state(
         second["pending"],
         second["total"],
     )
+
+
+def test_an_export_prepared_before_a_change_is_not_offered_after_it(
+    open_app: Callable[..., AppTest], app_env: str
+) -> None:
+    at = open_contacts(open_app)
+    at.radio(key="ct_scope").set_value("all").run()
+    at.button(key="ct_export_prepare").click().run()
+    before = _state(at.session_state["ct_export"]["data"])
+    at.run()
+    assert at.get("download_button"), "nothing changed: the file is still offered"
+    changed = Cli(app_env)("set-status", "--to", "marketing", "--unengaged")  # elsewhere: another process
+    assert changed["changed"] > 0
+    at.run()
+    assert not at.get("download_button"), "the file is stale: the user must prepare it again"
+    at.button(key="ct_export_prepare").click().run()
+    assert _state(at.session_state["ct_export"]["data"]) != before

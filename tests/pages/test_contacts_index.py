@@ -229,3 +229,24 @@ def test_deleting_contacts_drops_the_count_and_keeps_the_tier(open_app: Callable
     assert "Marketing contacts: 8 → 6" in at.success[0].value
     usage = Cli(app_env)("usage")
     assert (usage["marketing"], usage["tier_limit"]) == (6, 2000)
+
+
+def test_a_saved_view_on_a_deleted_list_keeps_its_condition_and_says_so(
+    open_app: Callable[..., AppTest], app_env: str
+) -> None:
+    known_database(app_env)
+    cli = Cli(app_env)
+    cli("lists", "create", "--name", "Webinar")
+    cli("lists", "add", "--name", "Webinar", "--emails", "m0@example.com,m1@example.com")
+    at = open_contacts(open_app)
+    use_filter(at, '[{"property": "list", "operator": "eq", "value": "Webinar"}]')
+    assert metrics(at)["Matching contacts"] == "2"
+    at.text_input(key="ct_view_name").set_value("Webinar people").run()
+    at.button(key="ct_view_save").click().run()
+    cli("lists", "delete", "--name", "Webinar")
+    at.selectbox(key="ct_view").set_value("").run()
+    at.selectbox(key="ct_view").set_value("Webinar people").run()
+    assert not at.exception, at.exception
+    assert any("names a list that no longer exists (“Webinar”)" in w.value for w in at.warning)
+    assert any("no static list named 'Webinar'" in e.value for e in at.error), "refused, not widened to everyone"
+    assert not at.dataframe, "no table of contacts (and no bulk action) for a filter that cannot be applied"
