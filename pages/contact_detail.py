@@ -44,13 +44,18 @@ name = " ".join(p for p in (fields.get("first_name"), fields.get("last_name")) i
 st.title(f"{name or 'Contact'} (deleted)" if detail.fields is None else name or f"Contact {detail.id}", anchor=False)
 st.caption(" · ".join(p for p in (fields.get("email"), f"ID {detail.id}") if p))
 state_text = STATE_TEXT.get(detail.state or "", "Deleted")
+leaves_on = fields.get("effective_on")
+if detail.state == "pending" and leaves_on is not None:
+    if common.simulating() and leaves_on <= common.today():  # the simulated day is past its update date
+        state_text = f"Non-marketing from {leaves_on:%d %b %Y} (as of the simulated {common.today():%d %b %Y})"
+    else:
+        state_text = f"Marketing until next update (non-marketing from {leaves_on:%d %b %Y})"
 with st.container(border=True):
-    cols = st.columns([1, 3])
-    cols[0].metric("Marketing status", state_text)
-    cols[1].markdown(f"**Why:** {detail.reason}")
+    st.markdown(f"**Marketing status:** {state_text}")
+    st.markdown(f"**Why:** {detail.reason}")
     if detail.made_marketing is not None and detail.state == "non_marketing":
         made = detail.made_marketing
-        cols[1].caption(
+        st.caption(
             f"It was made marketing by **{made.source}**, by **{made.actor}**, on {made.requested_at:%d %b %Y %H:%M}."
         )
 

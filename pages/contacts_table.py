@@ -51,6 +51,8 @@ def metrics(found: MatchCounts) -> None:
 def _status(row: dict[str, Any]) -> str:
     if row["state"] == "pending" and row["effective_on"]:
         return f"Pending (leaves {row['effective_on']:%d %b})"
+    if row["state"] == "non_marketing" and row["pending_non_marketing"] and row["effective_on"]:
+        return f"Non-marketing (from {row['effective_on']:%d %b})"  # a simulated day after its update date
     return STATUS_TEXT.get(row["state"], "Marketing until next update")
 
 
@@ -105,7 +107,9 @@ def load(query: ContactQuery) -> Page | None:
     """Read the current page (by keyset) and which of its rows are selected."""
     sig = signature(query)
     cursors = _cursors(sig)
-    found = common.run(lambda: page_of_contacts(common.engine(), query=query, after=cursors[-1], limit=PAGE_SIZE))
+    found = common.run(
+        lambda: page_of_contacts(common.engine(), query=query, after=cursors[-1], limit=PAGE_SIZE, today=common.today())
+    )
     if found is None:
         return None
     data = frame(found.rows)

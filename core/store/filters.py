@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, false, func, not_, or_, select, true
+from sqlalchemy import ColumnElement, Connection, and_, case, false, func, not_, or_, select, true
 
 from core.rules.filters import Condition, FilterError
 from core.store.tables import contacts, list_members, static_lists
@@ -64,9 +64,20 @@ def _date(cond: Condition) -> ColumnElement[bool]:
     return and_(column >= start, column < start + timedelta(days=1))
 
 
-def condition_clause(conn: Connection, cond: Condition) -> ColumnElement[bool]:
-    """One condition as a SQL boolean over ``contacts``."""
+def _gone_by(as_of: date) -> ColumnElement[bool]:
+    """Pending contacts whose update date has come by ``as_of``: non-marketing on that day."""
+    return and_(contacts.c.pending_non_marketing.is_(True), contacts.c.effective_on <= as_of)
+
+
+def condition_clause(conn: Connection, cond: Condition, as_of: date | None = None) -> ColumnElement[bool]:
+    """One condition as a SQL boolean over ``contacts``.
+
+    ``as_of``: a later day than the stored statuses are applied through (the dashboard's "Simulate as of"):
+    the status properties then describe that day, as ``counts_on`` counts it (pending contacts whose update
+    date has come are non-marketing). None: the stored statuses, which index lookups can use."""
     prop, op, value = cond.property, cond.operator, cond.value
+    if as_of is not None and prop in ("marketing_status", "pending_non_marketing"):
+        return _status_on(cond, as_of)
     if prop == "list":
         names = value if isinstance(value, tuple) else (value,)
         clause = in_lists(_list_ids(conn, tuple(str(n) for n in names)))
@@ -85,11 +96,24 @@ def condition_clause(conn: Connection, cond: Condition) -> ColumnElement[bool]:
     return _text(cond)
 
 
-def filter_clause(conn: Connection, conditions: tuple[Condition, ...]) -> ColumnElement[bool]:
+def _status_on(cond: Condition, as_of: date) -> ColumnElement[bool]:
+    if cond.property == "pending_non_marketing":
+        still_pending = and_(contacts.c.pending_non_marketing.is_(True), contacts.c.effective_on > as_of)
+        return still_pending if (cond.operator == "eq") == bool(cond.value) else not_(still_pending)
+    status = case((_gone_by(as_of), "non_marketing"), else_=contacts.c.marketing_status)
+    if cond.operator == "in":
+        assert isinstance(cond.value, tuple)
+        return status.in_(list(cond.value))
+    return status == cond.value if cond.operator == "eq" else status != cond.value
+
+
+def filter_clause(
+    conn: Connection, conditions: tuple[Condition, ...], as_of: date | None = None
+) -> ColumnElement[bool]:
     """All conditions must hold; an empty filter matches every contact."""
     if not conditions:
         return true()
-    return and_(*(condition_clause(conn, c) for c in conditions))
+    return and_(*(condition_clause(conn, c, as_of) for c in conditions))
 
 
 UNENGAGED: ColumnElement[bool] = or_(contacts.c.hard_bounced.is_(True), contacts.c.unsubscribed_all.is_(True))

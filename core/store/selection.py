@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import (
     Column,
@@ -117,10 +118,12 @@ def _list_clause(conn: Connection, name: str) -> ColumnElement[bool]:
     return in_lists([list_id])
 
 
-def where(conn: Connection, selection: Selection) -> ColumnElement[bool]:
-    """The selection as a SQL condition on ``contacts``; unknown ids, emails or lists raise."""
+def where(conn: Connection, selection: Selection, *, as_of: date | None = None) -> ColumnElement[bool]:
+    """The selection as a SQL condition on ``contacts``; unknown ids, emails or lists raise.
+
+    ``as_of``: status conditions describe that later day (see ``core.store.filters.condition_clause``)."""
     if selection.any_of is not None:
-        parts = [where(conn, s) for s in selection.any_of]
+        parts = [where(conn, s, as_of=as_of) for s in selection.any_of]
         base = or_(*parts) if parts else false()
     elif selection.ids is not None:
         if not selection.ids:
@@ -133,9 +136,9 @@ def where(conn: Connection, selection: Selection) -> ColumnElement[bool]:
     elif selection.unengaged:
         base = UNENGAGED
     elif selection.conditions is not None:
-        base = filter_clause(conn, selection.conditions)
+        base = filter_clause(conn, selection.conditions, as_of)
     else:
         base = true()
     if selection.extra:
-        return and_(base, filter_clause(conn, selection.extra))
+        return and_(base, filter_clause(conn, selection.extra, as_of))
     return base

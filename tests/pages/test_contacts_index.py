@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import date
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.rules.status import Target
@@ -23,6 +25,7 @@ from tests.pages.contacts_app import (
     table,
     use_filter,
 )
+from tests.pages.usage_app import keep_running_app_py
 
 LEADS = json.dumps([{"property": "lifecycle_stage", "operator": "eq", "value": "lead"}])
 
@@ -250,3 +253,27 @@ def test_a_saved_view_on_a_deleted_list_keeps_its_condition_and_says_so(
     assert any("names a list that no longer exists (“Webinar”)" in w.value for w in at.warning)
     assert any("no static list named 'Webinar'" in e.value for e in at.error), "refused, not widened to everyone"
     assert not at.dataframe, "no table of contacts (and no bulk action) for a filter that cannot be applied"
+
+
+def test_simulating_a_day_after_the_update_date_shows_the_pending_contacts_as_non_marketing(
+    open_app: Callable[..., AppTest], app_env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keep_running_app_py(monkeypatch)  # the sidebar (and its "Simulate as of") comes from app.py
+    known_database(app_env)  # 6 marketing, 2 pending (leaving on 01 Dec 2026), 4 non-marketing
+    at = open_contacts(open_app)
+    at.radio(key="ct_quick").set_value("pending").run()
+    assert metrics(at)["Matching contacts"] == "2"
+    at.toggle(key="simulate_on").set_value(True).run()
+    at.date_input(key="simulate_day").set_value(date(2026, 12, 15)).run()
+    assert not at.exception, at.exception
+    simulated = Cli(app_env)("simulate", "--on", "2026-12-15")
+    assert metrics(at)["Matching contacts"] == "0", "nobody is pending on 15 Dec any more"
+    at.radio(key="ct_quick").set_value("non_marketing").run()
+    assert metrics(at)["Matching contacts"] == f"{simulated['non_marketing']:,}" == "6"
+    statuses = list(table(at)["Marketing status"])
+    assert statuses.count("Non-marketing (from 01 Dec)") == 2 and statuses.count("Non-marketing") == 4
+    at.radio(key="ct_quick").set_value("marketing").run()
+    assert metrics(at)["Matching contacts"] == f"{simulated['marketing']:,}" == "6"
+    at.toggle(key="simulate_on").set_value(False).run()
+    at.radio(key="ct_quick").set_value("pending").run()
+    assert metrics(at)["Matching contacts"] == "2", "back to today"

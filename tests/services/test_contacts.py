@@ -25,7 +25,7 @@ from core.store.contact_pages import PROBE, SORT_KEYS
 from core.store.selection import Selection
 from core.store.tables import contacts
 from tests.conftest import TODAY, Cli
-from tests.factories import add_contacts, add_list, contact, count, events_of
+from tests.factories import NEXT_UPDATE, add_contacts, add_list, contact, count, events_of
 
 STAGES = ["lead", "customer", None, "subscriber"]
 
@@ -258,3 +258,28 @@ def test_contacts_page_command_lists_a_page_with_the_matching_counts(engine: Eng
     assert shown["state"] == "marketing" and shown["history"] == []
     assert cli("delete-contacts", "--emails", "m0@example.com")["deleted"] == 1
     assert count(engine, "contacts") == 3
+
+
+@pytest.mark.parametrize(
+    ("quick", "on_update_day", "after_it"),
+    [
+        pytest.param("pending", 0, 0, id="nobody is pending once the update date has come"),
+        pytest.param("non_marketing", 5, 5, id="the pending ones are non-marketing"),
+        pytest.param("marketing", 3, 3, id="billed: only the marketing ones"),
+    ],
+)
+def test_a_later_day_moves_pending_contacts_past_their_update_date(
+    engine: Engine, quick: str, on_update_day: int, after_it: int
+) -> None:
+    add_contacts(engine, 3, state="marketing", prefix="m")
+    add_contacts(engine, 2, state="pending", prefix="p")  # leaving on the next update date, 01 Dec 2026
+    add_contacts(engine, 3, state="non_marketing", prefix="n")
+    query = ContactQuery(quick=quick)
+    day_before = count_matching(engine, selection=query.selection(), today=TODAY).total
+    on_day = count_matching(engine, selection=query.selection(), today=NEXT_UPDATE).total
+    later = count_matching(engine, selection=query.selection(), today=NEXT_UPDATE + timedelta(days=9))
+    assert day_before == {"pending": 2, "non_marketing": 3, "marketing": 5}[quick]
+    assert (on_day, later.total) == (on_update_day, after_it)
+    shown = page_of_contacts(engine, query=query, today=NEXT_UPDATE)
+    assert len(shown.rows) == on_update_day
+    assert {r["state"] for r in shown.rows} <= {"marketing", "non_marketing"}
