@@ -69,12 +69,14 @@ def _views_bar(query: ContactQuery | None, names: list[str], today: date) -> Non
     cols = st.columns([3, 3, 2, 2], vertical_alignment="bottom")
     cols[0].selectbox("Saved view", ["", *names], key="ct_view", on_change=_load_view, format_func=lambda n: n or "—")
     name = cols[1].text_input("Save this view as", key="ct_view_name", placeholder="e.g. Unengaged leads")
-    disabled = query is None or not name.strip() or common.simulating()
+    taken = name.strip() in names
+    replace = taken and st.checkbox(f"Replace the saved view “{name.strip()}” with this filter", key="ct_view_replace")
+    disabled = query is None or not name.strip() or common.simulating() or (taken and not replace)
     if cols[2].button("Save view", key="ct_view_save", disabled=disabled, icon=":material/bookmark_add:"):
         assert query is not None
         saved = common.run(
             lambda: views.save_view(
-                common.engine(), name=name, query=query, today=today, actor=common.actor(), overwrite=True
+                common.engine(), name=name, query=query, today=today, actor=common.actor(), overwrite=replace
             )
         )
         if saved is not None:
@@ -111,6 +113,11 @@ def render(today: date) -> ContactQuery | None:
         _views_bar(query, view_names, today)
         with st.popover("Filter as JSON", icon=":material/data_object:"):
             st.caption("The same filter model as `python -m core set-status --filter '...'`.")
+            if st.session_state.get("ct_quick") == "unengaged":
+                st.caption(
+                    "The Unengaged quick filter is not part of this JSON: on the command line it is `--unengaged`, "
+                    "which stands alone (no `--filter` with it)."
+                )
             shown = query.filter_json() if query else json.dumps(conditions)
             st.code(shown, language="json", wrap_lines=True)
             st.text_area("Paste a filter (JSON list of conditions)", key="ct_json", height=100)

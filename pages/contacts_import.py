@@ -9,6 +9,8 @@ from core.services.import_preview import ImportPreview, preview_import, rejected
 from core.services.imports import ImportResult, import_csv
 from pages import common
 
+PREVIEW_REJECTED = 200  # rejected rows listed before the import (the report after it offers them all)
+
 common.require_access()
 st.page_link("pages/contacts.py", label="Back to contacts", icon=":material/arrow_back:")
 st.title("Import contacts")
@@ -84,7 +86,15 @@ def _preview(p: ImportPreview) -> bool:
         delta=common.number(p.marketing_after - p.marketing_before) if p.made_marketing else None,
     )
     if p.rejected:
-        st.caption("Rejected rows are reported after the import with their line and reason; the others go ahead.")
+        with st.expander(f"Rejected rows ({len(p.rejected):,}): these are skipped, the others go ahead"):
+            st.dataframe(
+                pd.DataFrame(p.rejected[:PREVIEW_REJECTED]).rename(columns={"line": "Line", "reason": "Reason"}),
+                hide_index=True,
+                key="imp_preview_rejected",
+                width="stretch",
+            )
+            if len(p.rejected) > PREVIEW_REJECTED:
+                st.caption(f"The first {PREVIEW_REJECTED:,}; all of them can be downloaded after the import.")
     if not p.tier_goes_up:
         st.caption(f"The billed tier stays {p.tier_limit_before:,} contacts.")
         return p.valid_rows > 0

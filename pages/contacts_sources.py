@@ -128,7 +128,14 @@ with st.expander("Add a form, chatflow or connected app", icon=":material/add:")
     )
     source_id = cols[1].text_input("ID", key="src_add_id", placeholder="e.g. newsletter-signup")
     name = cols[2].text_input("Name", key="src_add_name", placeholder="e.g. Newsletter sign-up")
-    if st.form_submit_button("Add with its default", disabled=common.simulating()):
+    listed = {(s.source_type, s.source_id) for s in settings}
+    label = TITLES[SourceType(kind)][:-1].lower()
+    submitted = st.form_submit_button("Add with its default", disabled=common.simulating())
+    if submitted and not source_id.strip():
+        st.error(f"Give the {label} its ID: the one the tool sends with each contact it creates.")
+    elif submitted and (kind, source_id.strip()) in listed:
+        st.error(f"A {label} with the ID “{source_id.strip()}” is already listed above: switch its toggle there.")
+    elif submitted:
         added = common.run(
             lambda: set_source_default(
                 common.engine(),

@@ -85,6 +85,7 @@ def success_text(r: StatusChange) -> str:
         return f"Scheduled {contacts(r.scheduled)} as non-marketing; {r.unchanged:,} not included.{when}"
     tier = f" Billed tier raised to {r.tier_limit_after:,}." if r.tier_goes_up else ""
     return (
-        f"{contacts(r.changed)} became marketing, {r.undone:,} pending changes undone, "
+        f"{contacts(r.changed)} became marketing, {r.undone:,} pending {'change' if r.undone == 1 else 'changes'} "
+        "undone, "
         f"{r.unchanged:,} already marketing.{tier}"
     )

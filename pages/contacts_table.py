@@ -147,5 +147,5 @@ def draw(page: Page, total: int) -> None:
         args=(page.next_cursor,),
     )
     size = len(page.data)
-    shown = f"{first + 1:,}–{first + size:,} of {total:,}" if size else f"none of {total:,}"
-    cols[2].caption(f"Page {len(cursors)}: contacts {shown}")
+    shown = f"contacts {first + 1:,}–{first + size:,} of {total:,}" if size else "no contacts"
+    cols[2].caption(f"Page {len(cursors)}: {shown}")

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from core.rules.calendar import Commitment, next_update_date
+from core.rules.sources import ALWAYS_NON_MARKETING
 from core.store.contact_writes import reserve_contact_ids
 
 FIRST = (
@@ -116,6 +117,9 @@ def _keep(value: datetime) -> datetime:
     return value
 
 
+_NEVER_MARKETING = {source.value for source in ALWAYS_NON_MARKETING}
+
+
 def generate(
     *,
     n: int,
@@ -147,8 +151,9 @@ def generate(
         events: list[tuple[Any, ...]] = []
         status, pending, effective, status_source, changed_at = "non_marketing", False, None, None, None
         if (source in ("form", "import") and rand() < 0.85) or rand() < 0.1:
-            status, status_source, changed_at = "marketing", source, created
-            events.append((cid, operation_id, None, "marketing", stamp(created), created.date(), source, None, "demo"))
+            made_by = "bulk_action" if source in _NEVER_MARKETING else source  # DOMAIN.md §5: set by hand later
+            status, status_source, changed_at = "marketing", made_by, created
+            events.append((cid, operation_id, None, "marketing", stamp(created), created.date(), made_by, None, "demo"))
             if rand() < 0.18:  # someone cleaned this contact up later
                 asked = created + timedelta(seconds=int(rand() * (end - created).total_seconds()))
                 effective = next_update_date(commitment, start_date, asked.date())

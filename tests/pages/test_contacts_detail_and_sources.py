@@ -108,3 +108,12 @@ def test_adding_a_connected_app_lists_it_with_its_default(open_app: Callable[...
     at.button(key="FormSubmitter:src_add-Add with its default").click().run()
     assert "Added Shop." in at.success[0].value
     assert at.toggle(key="src_integration_shopify").value is False
+    at.selectbox(key="src_add_type").set_value("integration")
+    at.text_input(key="src_add_id").set_value("shopify")
+    at.text_input(key="src_add_name").set_value("Another name")
+    at.button(key="FormSubmitter:src_add-Add with its default").click().run()
+    assert "is already listed above" in at.error[0].value, "not renamed behind the user's back"
+    assert any("Shop" in t.label for t in at.toggle)
+    at.text_input(key="src_add_id").set_value("  ")
+    at.button(key="FormSubmitter:src_add-Add with its default").click().run()
+    assert "Give the connected app its ID" in at.error[0].value and "--" not in at.error[0].value

@@ -42,6 +42,8 @@ def test_an_import_with_a_bad_row_reports_that_line(open_app: Callable[..., AppT
     mapping = at.dataframe[1].value
     assert dict(zip(mapping["Column in the file"], mapping["Imported as"], strict=True))["Email"].startswith("Email")
     assert list(at.dataframe[0].value["Email"]) == [r[0] for r in GOOD_AND_BAD]
+    before = at.dataframe[2].value  # listed before anything is imported
+    assert list(before["Line"]) == [3] and "invalid email" in before["Reason"][0]
     at.button(key="imp_run").click().run()
     report = _metrics(at)
     assert (report["Created"], report["Updated"], report["Rejected"]) == ("1", "1", "1")

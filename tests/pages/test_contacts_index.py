@@ -277,3 +277,20 @@ def test_simulating_a_day_after_the_update_date_shows_the_pending_contacts_as_no
     at.toggle(key="simulate_on").set_value(False).run()
     at.radio(key="ct_quick").set_value("pending").run()
     assert metrics(at)["Matching contacts"] == "2", "back to today"
+
+
+def test_saving_a_view_under_a_name_in_use_asks_before_replacing_it(
+    open_app: Callable[..., AppTest], app_env: str
+) -> None:
+    known_database(app_env)
+    at = open_contacts(open_app)
+    use_filter(at, LEADS)
+    at.text_input(key="ct_view_name").set_value("Leads").run()
+    at.button(key="ct_view_save").click().run()
+    use_filter(at, "[]")
+    at.text_input(key="ct_view_name").set_value("Leads").run()
+    assert at.button(key="ct_view_save").disabled, "a name in use needs the replace box first"
+    at.checkbox(key="ct_view_replace").check().run()
+    at.button(key="ct_view_save").click().run()
+    assert "Saved the view “Leads”" in at.success[0].value
+    assert json.loads(Cli(app_env)("views", "list")["views"][0]["filter"]) == []

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, inspect, select, text
+from sqlalchemy import Engine, func, inspect, select, text
 
+from core.rules.sources import ALWAYS_NON_MARKETING
 from core.services import workflows as wf
 from core.store.engine import make_engine
 from core.store.migrate import _config, current_revisions, downgrade, head_revisions, upgrade
@@ -342,3 +343,17 @@ def test_a_row_orphaned_before_the_migration_does_not_stop_it(tmp_path: Path) ->
     assert upgrade(engine)
     assert current_revisions(engine) == head_revisions()
     engine.dispose()
+
+
+def test_demo_data_never_shows_a_contact_made_marketing_by_a_source_that_cannot(cli: Cli, engine: Engine) -> None:
+    cli("init", "--demo", "2000", "--seed", "4")
+    with engine.connect() as conn:
+        by_source = dict(
+            conn.execute(
+                select(contacts.c.status_source_type, func.count())
+                .where(contacts.c.marketing_status == "marketing")
+                .group_by(contacts.c.status_source_type)
+            ).all()
+        )
+    assert by_source.get("bulk_action", 0) > 0
+    assert not {s.value for s in ALWAYS_NON_MARKETING} & set(by_source), by_source  # DOMAIN.md §5
