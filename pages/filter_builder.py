@@ -17,6 +17,8 @@ from typing import Any
 import streamlit as st
 
 from core.rules.filters import OPERATOR_WORDS, OPERATORS, PROPERTIES, STATUS_VALUES, Kind
+from core.rules.sources import SourceType
+from core.services.contact_detail import SOURCE_NAMES, describe_source
 
 NO_VALUE = ("is_known", "is_unknown")
 
@@ -44,7 +46,18 @@ def clear(key: str) -> None:
     st.session_state.pop(f"{key}__rows", None)
 
 
-def _choices(kind: Kind, list_names: Sequence[str]) -> Sequence[str] | None:
+# The tools that create contacts or change their status, by the codes the filter model uses (the table
+# shows their names: "connected app", "bulk action"), so that nobody has to guess a code.
+def _source_label(code: str) -> str:
+    return describe_source(code, None)
+
+
+_SOURCES = sorted({*SOURCE_NAMES, *(s.value for s in SourceType)} - {"demo"}, key=lambda c: _source_label(c).lower())
+
+
+def _choices(kind: Kind, list_names: Sequence[str], prop: str = "") -> Sequence[str] | None:
+    if prop in ("source_type", "status_source_type"):
+        return _SOURCES
     if kind == Kind.STATUS:
         return STATUS_VALUES
     if kind == Kind.BOOL:
@@ -60,14 +73,22 @@ def _value(row: dict[str, Any], wkey: str, list_names: Sequence[str]) -> Any:
     if op in NO_VALUE:
         st.caption("no value needed")
         return None
-    choices = _choices(kind, list_names)
+    exact = op in ("eq", "neq", "in")  # "contains" and the like still take free text
+    choices = _choices(kind, list_names, row["property"]) if exact or kind != Kind.TEXT else None
+    label = _source_label if row["property"] in ("source_type", "status_source_type") else str
+    if choices is not None and kind == Kind.TEXT:  # a code from elsewhere (pasted JSON) stays, never dropped
+        extra = [v for v in (stored if isinstance(stored, list) else [stored]) if isinstance(v, str) and v]
+        choices = [*choices, *(v for v in extra if v not in choices)]
     if choices is not None and op == "in":
         default = [v for v in stored or [] if v in choices] if isinstance(stored, list) else []
-        return st.multiselect("Values", choices, default=default, key=wkey, label_visibility="collapsed") or None
+        picked_many = st.multiselect(
+            "Values", choices, default=default, key=wkey, label_visibility="collapsed", format_func=label
+        )
+        return picked_many or None
     if choices is not None:
         shown = str(stored).lower() if isinstance(stored, bool) else stored
         index = list(choices).index(shown) if shown in choices else None
-        picked = st.selectbox("Value", choices, index=index, key=wkey, label_visibility="collapsed")
+        picked = st.selectbox("Value", choices, index=index, key=wkey, label_visibility="collapsed", format_func=label)
         return (picked == "true") if kind == Kind.BOOL and picked is not None else picked
     if kind == Kind.DATE:
         initial = date.fromisoformat(stored) if isinstance(stored, str) else None

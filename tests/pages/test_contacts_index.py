@@ -294,3 +294,21 @@ def test_saving_a_view_under_a_name_in_use_asks_before_replacing_it(
     at.button(key="ct_view_save").click().run()
     assert "Saved the view “Leads”" in at.success[0].value
     assert json.loads(Cli(app_env)("views", "list")["views"][0]["filter"]) == []
+
+
+def test_source_filters_offer_the_tools_by_name_and_match_the_command_line(
+    open_app: Callable[..., AppTest], app_env: str
+) -> None:
+    at = open_contacts(open_app)  # the demo database: contacts set by bulk actions among others
+    condition = [{"property": "status_source_type", "operator": "eq", "value": "bulk_action"}]
+    use_filter(at, json.dumps(condition))
+    value = next(s for s in at.selectbox if "_value_status_source_type_eq" in str(s.key))
+    assert value.value == "bulk_action" and "bulk action" in value.options and "connected app" in value.options
+    expected = Cli(app_env)("contacts", "page", "--filter", json.dumps(condition))["matching"]["total"]
+    assert expected > 0 and metrics(at)["Matching contacts"] == f"{expected:,}"
+    value.set_value("integration").run()
+    other = [{"property": "status_source_type", "operator": "eq", "value": "integration"}]
+    assert (
+        metrics(at)["Matching contacts"]
+        == f"{Cli(app_env)('contacts', 'page', '--filter', json.dumps(other))['matching']['total']:,}"
+    )
