@@ -312,3 +312,18 @@ def test_source_filters_offer_the_tools_by_name_and_match_the_command_line(
         metrics(at)["Matching contacts"]
         == f"{Cli(app_env)('contacts', 'page', '--filter', json.dumps(other))['matching']['total']:,}"
     )
+
+
+def test_opening_a_contact_while_simulating_keeps_the_simulated_day(
+    open_app: Callable[..., AppTest], app_env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keep_running_app_py(monkeypatch)
+    known_database(app_env)
+    at = open_contacts(open_app)
+    at.toggle(key="simulate_on").set_value(True).run()
+    at.date_input(key="simulate_day").set_value(date(2026, 12, 15)).run()
+    select_rows(at, [0])
+    at.button(key="ct_open").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["as_of"] == date(2026, 12, 15), "the contact page is shown as of the simulated day"
+    assert at.date_input(key="simulate_day").value == date(2026, 12, 15)
