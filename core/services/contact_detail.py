@@ -88,6 +88,8 @@ def _reason(state: str | None, row: Any, history: list[HistoryEvent]) -> tuple[s
         scheduled = next((e for e in reversed(history) if e.new_state == "pending"), None)
         by = f" by {scheduled.source} on {_at(scheduled)}" if scheduled else ""
         return f"{why} Set non-marketing{by}: it stays marketing until {row['effective_on']:%d %b %Y}.", made
+    if last is not None and last.old_state == "pending" and last.new_state == "marketing":
+        return f"{why} A later change to non-marketing was undone by {last.source} on {_at(last)}.", made
     return why, made
 
 

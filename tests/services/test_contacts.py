@@ -283,3 +283,14 @@ def test_a_later_day_moves_pending_contacts_past_their_update_date(
     shown = page_of_contacts(engine, query=query, today=NEXT_UPDATE)
     assert len(shown.rows) == on_update_day
     assert {r["state"] for r in shown.rows} <= {"marketing", "non_marketing"}
+
+
+def test_an_undone_pending_change_is_part_of_the_reason(engine: Engine, cli: Cli) -> None:
+    cli("create-contact", "--source", "form", "--source-id", "webinar", "--email", "u@example.com")
+    cid = find_contact_id(engine, text="u@example.com")
+    cli("set-status", "--to", "non-marketing", "--ids", str(cid))
+    cli("--actor", "ops", "set-status", "--to", "marketing", "--ids", str(cid))
+    detail = get_contact(engine, contact_id=cid)
+    assert detail.state == "marketing"
+    assert detail.reason.startswith("Made marketing by form webinar")
+    assert "undone by bulk action" in detail.reason and "by ops" in detail.reason, detail.reason
