@@ -83,8 +83,10 @@ def _views_bar(query: ContactQuery | None, names: list[str], today: date) -> Non
             st.session_state["ct_flash"] = f"Saved the view “{saved.name}”."
             st.rerun()
     chosen = st.session_state.get("ct_view")
-    delete = cols[3].button("Delete view", key="ct_view_delete", disabled=not chosen or common.simulating())
-    if delete and common.run(lambda: views.delete_view(common.engine(), name=chosen, actor=common.actor())):
+    with cols[3].popover("Delete view", disabled=not chosen or common.simulating()):
+        st.markdown(f"Delete the saved view “{chosen}”? The contacts are not touched.")
+        delete = st.button("Delete the view", key="ct_view_delete", type="primary")
+    if delete and chosen and common.run(lambda: views.delete_view(common.engine(), name=chosen, actor=common.actor())):
         st.session_state.pop("ct_view", None)
         st.session_state["ct_flash"] = f"Deleted the view “{chosen}”."
         st.rerun()

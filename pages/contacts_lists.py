@@ -46,7 +46,10 @@ def render() -> None:
         names = [i.name for i in found]
         chosen = cols[2].selectbox("List", names, key="ct_list_chosen", index=None, placeholder="Choose a list")
         cols[3].button("Show", key="ct_list_show", disabled=chosen is None, on_click=_show_members, args=(chosen,))
-        if cols[4].button("Delete", key="ct_list_delete", disabled=chosen is None or common.simulating()):
+        with cols[4].popover("Delete", disabled=chosen is None or common.simulating()):
+            st.markdown(f"Delete the list “{chosen}”? Its contacts stay; saved views and workflows naming it stop.")
+            confirmed = st.button("Delete the list", key="ct_list_delete", type="primary")
+        if confirmed and chosen is not None:
             removed = common.run(
                 lambda: lists.delete_list(common.engine(), name=str(chosen), today=common.today(), actor=common.actor())
             )
