@@ -202,10 +202,9 @@ def _database_before_0006(db_url: str) -> Engine:
     return engine
 
 
-def test_the_contact_id_migration_keeps_every_row_index_and_list_membership(db_url: str) -> None:
-    engine, cli = _database_before_0006(db_url), Cli(db_url)
-    assert "0006_contact_ids" not in current_revisions(engine)
-    with engine.begin() as conn:  # the account row as init writes it, then contacts, a list and a deleted id 9
+def _account_row(engine: Engine) -> None:
+    """The account row as ``init`` writes it, on a schema migrated without ``init``."""
+    with engine.begin() as conn:
         conn.execute(
             text(
                 "INSERT INTO account (id, edition, commitment, start_date, timezone, billed_tier, included_contacts,"
@@ -215,6 +214,12 @@ def test_the_contact_id_migration_keeps_every_row_index_and_list_membership(db_u
             ),
             {"day": date(2026, 1, 15)},
         )
+
+
+def test_the_contact_id_migration_keeps_every_row_index_and_list_membership(db_url: str) -> None:
+    engine, cli = _database_before_0006(db_url), Cli(db_url)
+    assert "0006_contact_ids" not in current_revisions(engine)
+    _account_row(engine)  # as init writes it; then contacts, a list and a deleted id 9
     ids = add_contacts(engine, 3, state="marketing")
     with engine.begin() as conn:
         conn.execute(
@@ -285,16 +290,7 @@ def test_demo_data_added_later_never_takes_a_deleted_contacts_id(cli: Cli, engin
 
 
 def _with_a_list_of_two(engine: Engine) -> None:
-    with engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO account (id, edition, commitment, start_date, timezone, billed_tier, included_contacts,"
-                " increment_size, base_price, increment_price, currency, updates_applied_through, created_at,"
-                " updated_at) VALUES (1, 'professional', 'annual', :day, 'UTC', 2000, 2000, 5000, 890, 250, 'USD',"
-                " :day, :day, :day)"
-            ),
-            {"day": date(2026, 1, 15)},
-        )
+    _account_row(engine)
     ids = add_contacts(engine, 2)
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO static_lists (name, created_at, created_by) VALUES ('L', :d, 'me')"), {"d": NOW})
