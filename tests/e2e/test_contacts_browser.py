@@ -48,18 +48,30 @@ def _open_contacts(page: Any, server: Server) -> None:
 
 
 def _select_rows(page: Any, rows: list[int]) -> None:
+    """Click the rows' checkboxes and wait for the page to report them selected.
+
+    After a rerun the grid is re-mounted; under load a click can land before it takes input. Then nothing is
+    selected and the clicks are tried again (never on top of a partial selection, which they would undo)."""
     grid = page.get_by_test_id("stDataFrame").first
-    box = None
-    for _ in range(50):  # after a rerun the grid is re-mounted: it can be detached for a moment under load
-        grid.wait_for(state="visible")
-        if (box := grid.bounding_box()) is not None:
-            break
-        page.wait_for_timeout(200)
-    assert box is not None, "the contacts grid never settled on the page"
-    for row in rows:
-        page.mouse.click(box["x"] + 15, box["y"] + 35 * (row + 1) + 17)
-        page.wait_for_timeout(400)  # the grid sends its selection a moment after the click
-        settle(page)
+    for _ in range(3):
+        box = None
+        for _ in range(50):
+            grid.wait_for(state="visible")
+            if (box := grid.bounding_box()) is not None:
+                break
+            page.wait_for_timeout(200)
+        assert box is not None, "the contacts grid never settled on the page"
+        for row in rows:
+            page.mouse.click(box["x"] + 15, box["y"] + 35 * (row + 1) + 17)
+            page.wait_for_timeout(400)  # the grid sends its selection a moment after the click
+            settle(page)
+        try:
+            expect(page.get_by_text(f"{len(rows):,} selected on this page.")).to_be_visible(timeout=5_000)
+            return
+        except AssertionError:
+            if page.get_by_text("selected on this page.").count() > 0:
+                raise
+    raise AssertionError(f"the grid never took the selection of rows {rows}")
 
 
 def _more(page: Any, action: str) -> None:
