@@ -4,10 +4,13 @@ import pandas as pd
 import streamlit as st
 
 from core.errors import DomainError
+from core.rules.status import Target
 from core.services.contact_detail import ContactDetail, find_contact_id, get_contact
 from core.services.contacts import delete_contacts, update_contact
 from core.store.selection import Selection
 from pages import common
+from pages import contacts_bulk as bulk
+from pages import contacts_state as state
 
 STATE_TEXT = {"marketing": "Marketing", "pending": "Marketing until next update", "non_marketing": "Non-marketing"}
 STATE_WORD = {None: "created", "marketing": "marketing", "pending": "pending", "non_marketing": "non-marketing"}
@@ -38,6 +41,7 @@ if detail is None:
 message = st.session_state.pop("cd_flash", None)
 if message:
     st.success(message, icon=":material/check_circle:")
+state.flash()  # a status change made from this page (through the Contacts page's dialog)
 
 fields = detail.fields or {}
 name = " ".join(p for p in (fields.get("first_name"), fields.get("last_name")) if p)
@@ -58,6 +62,19 @@ with st.container(border=True):
         st.caption(
             f"It was made marketing by **{made.source}**, by **{made.actor}**, on {made.requested_at:%d %b %Y %H:%M}."
         )
+
+if detail.fields is not None:  # change this one contact's status: the Contacts page's dialog, for one id
+    one = Selection(ids=(detail.id,))
+    cols = st.columns([1, 1, 3])
+    if detail.state != "marketing" and cols[0].button(
+        "Set as marketing", key="cd_to_marketing", icon=":material/campaign:", disabled=common.simulating()
+    ):
+        bulk.open_status(Target.MARKETING, selection=one, scope="selected", count=1, label="this contact")
+    if detail.state == "marketing" and cols[1].button(
+        "Set as non-marketing", key="cd_to_non_marketing", icon=":material/unsubscribe:", disabled=common.simulating()
+    ):
+        bulk.open_status(Target.NON_MARKETING, selection=one, scope="selected", count=1, label="this contact")
+    bulk.show_dialog()
 
 if detail.fields is not None:
     cols = st.columns(4)

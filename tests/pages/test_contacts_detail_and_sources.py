@@ -68,6 +68,28 @@ def test_deleting_from_the_detail_page_keeps_the_history_visible(
     assert Cli(app_env)("usage")["tier_limit"] == 2000
 
 
+def test_one_contacts_status_changes_from_its_own_page_through_the_same_dialog(
+    open_app: Callable[..., AppTest], app_env: str
+) -> None:
+    engine = known_database(app_env)
+    cli = Cli(app_env)
+    at = open_app()
+    at.session_state["contact_id"] = 9  # n0@example.com: non-marketing
+    at.switch_page(DETAIL).run()
+    at.button(key="cd_to_marketing").click().run()
+    assert not at.exception, at.exception
+    assert at.button(key="ct_dlg_confirm").disabled, "set as marketing waits for the typed count"
+    at.text_input(key="ct_dlg_typed").set_value("1").run()
+    at.button(key="ct_dlg_confirm").click().run()
+    assert "1 contact became marketing" in at.success[0].value
+    assert state_of(engine, "n0@example.com") == "marketing" and cli("usage")["marketing"] == 9
+    at.button(key="cd_to_non_marketing").click().run()
+    at.button(key="ct_dlg_confirm").click().run()
+    assert "Scheduled 1 contact as non-marketing" in at.success[0].value
+    assert state_of(engine, "n0@example.com") == "pending"
+    assert any("Marketing until next update" in m.value for m in at.markdown), "the page shows the new status"
+
+
 def test_switching_a_form_on_needs_consent_and_off_applies_at_once(
     open_app: Callable[..., AppTest], app_env: str
 ) -> None:
