@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from core.errors import DomainError
-from core.rules.status import Target
+from core.rules.status import State, Target
 from core.services.contact_detail import ContactDetail, find_contact_id, get_contact
 from core.services.contacts import delete_contacts, update_contact
 from core.store.selection import Selection
@@ -50,7 +50,9 @@ st.caption(" · ".join(p for p in (fields.get("email"), f"ID {detail.id}") if p)
 state_text = STATE_TEXT.get(detail.state or "", "Deleted")
 leaves_on = fields.get("effective_on")
 if detail.state == "pending" and leaves_on is not None:
-    if common.simulating() and leaves_on <= common.today():  # the simulated day is past its update date
+    simulated = common.today() if common.simulating() else None
+    shown = State.on(fields["marketing_status"], True, leaves_on, simulated)
+    if shown == State.NON_MARKETING:  # the simulated day is past its update date
         state_text = f"Non-marketing from {leaves_on:%d %b %Y} (as of the simulated {common.today():%d %b %Y})"
     else:
         state_text = f"Marketing until next update (non-marketing from {leaves_on:%d %b %Y})"

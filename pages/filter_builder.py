@@ -76,7 +76,8 @@ def _value(row: dict[str, Any], wkey: str, list_names: Sequence[str]) -> Any:
     exact = op in ("eq", "neq", "in")  # "contains" and the like still take free text
     choices = _choices(kind, list_names, row["property"]) if exact or kind != Kind.TEXT else None
     label = _source_label if row["property"] in ("source_type", "status_source_type") else str
-    if choices is not None and kind == Kind.TEXT:  # a code from elsewhere (pasted JSON) stays, never dropped
+    if choices is not None and kind in (Kind.TEXT, Kind.LIST):  # a value from a saved view or pasted JSON that
+        # is not (or no longer) among the choices stays, never dropped: a vanished condition matches everyone
         extra = [v for v in (stored if isinstance(stored, list) else [stored]) if isinstance(v, str) and v]
         choices = [*choices, *(v for v in extra if v not in choices)]
     if choices is not None and op == "in":
@@ -156,12 +157,11 @@ def filter_builder(key: str, *, list_names: Sequence[str] = ()) -> list[dict[str
     if gone:  # kept, never dropped: a condition that silently vanished would match every contact
         names = ", ".join(f"“{name}”" for name in gone)
         st.warning(f"This filter names a list that no longer exists ({names}). Remove that condition or pick a list.")
-    choices = [*list_names, *gone]
-    properties = [p for p in PROPERTIES if p != "list" or choices]
+    properties = [p for p in PROPERTIES if p != "list" or list_names or gone]
     if rows:
         st.caption("Contacts must match every condition.")
     for row in list(rows):
-        _row(key, row, properties, choices)
+        _row(key, row, properties, list_names)
     st.button("Add condition", key=f"{key}_add", icon=":material/add:", on_click=_add, args=(key,))
     complete = [r for r in rows if r["operator"] in NO_VALUE or r["value"] not in (None, "", [])]
     if len(complete) < len(rows):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 
@@ -48,6 +49,15 @@ class State(StrEnum):
         if MarketingStatus(status) == MarketingStatus.NON_MARKETING:
             return cls.NON_MARKETING
         return cls.PENDING if pending else cls.MARKETING
+
+    @classmethod
+    def on(cls, status: MarketingStatus | str, pending: bool, effective_on: date | None, day: date | None) -> State:
+        """A stored contact's state on ``day`` (None: as stored). A pending contact is non-marketing from its
+        update date on, even before that date has been applied (§2): what "Simulate as of" shows."""
+        state = cls.of(status, pending)
+        if state == cls.PENDING and day is not None and effective_on is not None and effective_on <= day:
+            return cls.NON_MARKETING
+        return state
 
     @property
     def is_billed(self) -> bool:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from core.errors import DomainError
+from core.rules.status import State
 from core.store import engine as db
 from core.store.tables import contacts, status_events
 
@@ -60,9 +61,7 @@ class ContactDetail:
 
 
 def _state(row: Any) -> str:
-    if row["marketing_status"] != "marketing":
-        return "non_marketing"
-    return "pending" if row["pending_non_marketing"] else "marketing"
+    return State.of(row["marketing_status"], row["pending_non_marketing"]).value
 
 
 def _at(event: HistoryEvent) -> str:

@@ -15,6 +15,7 @@ from core.rules import contact_fields
 from core.rules import csvformat as fmt
 from core.rules.filters import Condition, FilterError
 from core.rules.sources import SourceType
+from core.rules.status import State
 from core.services.sources import CreateResult, create_contact
 from core.services.updates import catch_up
 from core.store import engine as db
@@ -90,12 +91,7 @@ class MatchCounts:
 
 
 def _state(row: dict[str, Any], as_of: date | None = None) -> str:
-    if row["marketing_status"] != "marketing":
-        return "non_marketing"
-    if not row["pending_non_marketing"]:
-        return "marketing"
-    effective = row["effective_on"]
-    return "non_marketing" if as_of is not None and effective is not None and effective <= as_of else "pending"
+    return State.on(row["marketing_status"], row["pending_non_marketing"], row["effective_on"], as_of).value
 
 
 def _simulated_day(conn: Connection, today: date | None) -> date | None:
