@@ -122,6 +122,9 @@ def load(query: ContactQuery) -> Page | None:
 
 def draw(page: Page, total: int) -> None:
     """The table (rows selectable) and Previous / Next."""
+    if page.data.empty and total == 0:  # an empty grid drew its placeholder over the buttons below
+        st.info("No contact matches this filter.", icon=":material/filter_alt_off:")
+        return
     st.dataframe(
         page.data,
         key=page.key,

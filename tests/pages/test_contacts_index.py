@@ -268,6 +268,7 @@ def test_simulating_a_day_after_the_update_date_shows_the_pending_contacts_as_no
     assert not at.exception, at.exception
     simulated = Cli(app_env)("simulate", "--on", "2026-12-15")
     assert metrics(at)["Matching contacts"] == "0", "nobody is pending on 15 Dec any more"
+    assert any("No contact matches this filter" in i.value for i in at.info), "a message, not an empty grid"
     at.radio(key="ct_quick").set_value("non_marketing").run()
     assert metrics(at)["Matching contacts"] == f"{simulated['non_marketing']:,}" == "6"
     statuses = list(table(at)["Marketing status"])
