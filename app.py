@@ -1,23 +1,31 @@
-"""Marketable dashboard entry: settings, the cached engine, navigation and the shared sidebar. No logic."""
+"""Marketable dashboard entry: settings, the cached engine, navigation by section and the shared sidebar. No logic."""
 
 import streamlit as st
 
-from pages import common
+from pages.shared import common
 
 st.set_page_config(page_title="Marketable", page_icon=":material/campaign:", layout="wide")
 
-PAGES = [
-    st.Page("pages/usage.py", title="Usage & limits", icon=":material/speed:", default=True),
-    st.Page("pages/workflows.py", title="Workflows", icon=":material/account_tree:"),
-    st.Page("pages/contacts.py", title="Contacts", icon=":material/contacts:"),
-    st.Page("pages/contact_detail.py", title="Contact", icon=":material/person:", visibility="hidden"),
-    st.Page("pages/contacts_import.py", title="Import contacts", icon=":material/upload_file:"),
-    st.Page("pages/contacts_sources.py", title="Default status by source", icon=":material/tune:"),
-    st.Page("pages/settings.py", title="Account settings", icon=":material/settings:"),
-    st.Page("pages/audit.py", title="Audit", icon=":material/history:"),
-    st.Page("pages/users.py", title="Users", icon=":material/group:"),
-]
+SECTIONS = {
+    "Usage": [
+        st.Page("pages/usage/usage.py", title="Usage & limits", icon=":material/speed:", default=True),
+    ],
+    "Contacts": [
+        st.Page("pages/contacts/contacts.py", title="Contacts", icon=":material/contacts:"),
+        st.Page("pages/contacts/contact.py", title="Contact", icon=":material/person:", visibility="hidden"),
+        st.Page("pages/contacts/import_contacts.py", title="Import contacts", icon=":material/upload_file:"),
+        st.Page("pages/contacts/sources.py", title="Default status by source", icon=":material/tune:"),
+    ],
+    "Automation": [
+        st.Page("pages/workflows/workflows.py", title="Workflows", icon=":material/account_tree:"),
+    ],
+    "Administration": [
+        st.Page("pages/admin/settings.py", title="Account settings", icon=":material/settings:"),
+        st.Page("pages/admin/audit.py", title="Audit", icon=":material/history:"),
+        st.Page("pages/admin/users.py", title="Users", icon=":material/group:"),
+    ],
+}
 
-navigation = st.navigation(common.gate(PAGES))  # sign-in first once users exist
+navigation = st.navigation(common.gate(SECTIONS))  # sign-in first once users exist
 common.sidebar()
 navigation.run()

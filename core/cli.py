@@ -18,16 +18,17 @@ from core import clock
 from core.errors import DomainError, NotInitialised, TierUpgradeRequired
 from core.rules.calendar import Commitment
 from core.rules.filters import FilterError, parse_filter
+from core.rules.selection import Selection
 from core.rules.status import Target
 from core.rules.tiers import Edition
-from core.services import exports, imports, setup, status, updates, usage
+from core.services import exports, setup, status, updates, usage
+from core.services.imports import service as imports
 from core.settings import database_url
 from core.store import engine as db
 from core.store.access import acting_user
 from core.store.account import is_initialised, load_account
 from core.store.engine import make_engine, safe_url
 from core.store.migrate import upgrade
-from core.store.selection import Selection
 
 Handler = Callable[[argparse.Namespace, Engine, date], dict[str, Any]]
 COMMANDS: dict[str, Handler] = {}

@@ -12,9 +12,10 @@ from sqlalchemy import Engine
 
 from core.cli import EXTENSIONS, UsageError, command
 from core.rules.workflows import parse_definition
-from core.services import workflow_engine, workflow_log
-from core.services import workflows as service
-from core.services.workflow_engine import DEFAULT_BATCH_SIZE, DEFAULT_BUSY_TIMEOUT_MS, DEFAULT_LOCK_TIMEOUT_MS
+from core.services.workflows import definitions as service
+from core.services.workflows import engine as workflow_engine
+from core.services.workflows import log as workflow_log
+from core.services.workflows.engine import DEFAULT_BATCH_SIZE, DEFAULT_BUSY_TIMEOUT_MS, DEFAULT_LOCK_TIMEOUT_MS
 
 
 def _action(text: str) -> dict[str, Any]:

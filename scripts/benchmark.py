@@ -304,7 +304,7 @@ def bench_import(work: Path, rows: int = 100_000) -> list[Figure]:
     """
     import csv
 
-    from core.services.imports import import_csv
+    from core.services.imports.service import import_csv
 
     path = work / "import.csv"
     created = "2026-01-02 03:04:05"
@@ -403,7 +403,8 @@ def bench_import(work: Path, rows: int = 100_000) -> list[Figure]:
 
 def bench_workflow(work: Path, base: Path, enrolled: int = 200_000) -> Figure:
     """Ours: a workflow enrolling 200,000 contacts and setting them non-marketing; baseline: the raw UPDATE."""
-    from core.services import workflow_engine, workflows
+    from core.services.workflows import definitions as workflows
+    from core.services.workflows import engine as workflow_engine
 
     prepared = copy_db(base, work / "workflow-base.db")
     con = raw_connect(prepared)

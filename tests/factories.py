@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine, insert, inspect, select, text
 
-from core.store.tables import contacts, list_members, static_lists, status_events
+from core.store.schema import contacts, list_members, static_lists, status_events
 
 CREATED = datetime(2026, 3, 1, 9, 0, 0)
 NEXT_UPDATE = date(2026, 12, 1)  # the fixture account's next update date on TODAY

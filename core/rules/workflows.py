@@ -1,6 +1,6 @@
 """Workflows (DOMAIN.md §6.3): definitions, what their actions do to counts, retry backoff, error kinds.
 
-Pure: no storage, no clock. The engine (core.services.workflow_engine) applies these rules set-based.
+Pure: no storage, no clock. The engine (core.services.workflows.engine) applies these rules set-based.
 """
 
 from __future__ import annotations

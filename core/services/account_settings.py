@@ -16,7 +16,7 @@ from core.store import engine as db
 from core.store.access import Action, authorize
 from core.store.account import load_account, marketing_count, set_billed_tier
 from core.store.events import finish_operation, start_operation
-from core.store.tables import account
+from core.store.schema import account
 
 MAX_INCREMENT = 1_000_000
 MAX_PRICE = 10_000_000

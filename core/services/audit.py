@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Connection, Engine, and_, func, select, tr
 from core.errors import DomainError
 from core.rules.csvformat import escape_cell
 from core.store import engine as db
-from core.store.tables import operations
+from core.store.schema import operations
 
 HEADER = ["Operation ID", "Requested at", "Kind", "Actor", "Source type", "Source ID", "Details"]
 CSV_PAGE = 5_000

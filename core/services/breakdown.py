@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, Engine, and_, func, not_, or_, select
 
 from core.store import engine as db
-from core.store.tables import contacts
+from core.store.schema import contacts
 
 UNKNOWN = "unknown"
 

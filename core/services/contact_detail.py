@@ -11,7 +11,7 @@ from sqlalchemy import Engine, select
 from core.errors import DomainError
 from core.rules.status import State
 from core.store import engine as db
-from core.store.tables import contacts, status_events
+from core.store.schema import contacts, status_events
 
 SOURCE_NAMES = {
     "form": "form",

@@ -14,6 +14,7 @@ from core.errors import DomainError
 from core.rules import contact_fields
 from core.rules import csvformat as fmt
 from core.rules.filters import Condition, FilterError
+from core.rules.selection import Selection
 from core.rules.sources import SourceType
 from core.rules.status import State
 from core.services.sources import CreateResult, create_contact
@@ -24,8 +25,8 @@ from core.store.account import load_account, marketing_count
 from core.store.contact_pages import SORT_KEYS, Cursor, page
 from core.store.counts import counts_on, state_breakdown
 from core.store.events import finish_operation, record_events, start_operation
-from core.store.selection import Selection, where
-from core.store.tables import contacts
+from core.store.schema import contacts
+from core.store.selection import where
 
 PAGE_SIZE = 50
 QUICK_FILTERS: dict[str, str] = {

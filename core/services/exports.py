@@ -11,10 +11,11 @@ from typing import IO
 from sqlalchemy import Engine, select
 
 from core.rules import csvformat as fmt
+from core.rules.selection import Selection
 from core.store import engine as db
 from core.store.account import load_account
-from core.store.selection import Selection, where
-from core.store.tables import contacts
+from core.store.schema import contacts
+from core.store.selection import where
 
 HEADER = [*fmt.KNOWN_HEADERS, *fmt.EXPORT_EXTRA]
 PAGE = 10_000

@@ -30,7 +30,7 @@ from core.store.daily import (
     tier_steps,
     update_runs_between,
 )
-from core.store.tables import account, operations, tier_changes
+from core.store.schema import account, operations, tier_changes
 
 DEFAULT_DAYS = 365
 MAX_DAYS = 366 * 5

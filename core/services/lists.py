@@ -9,11 +9,12 @@ from sqlalchemy import Connection, Engine, and_, delete, exists, func, insert, l
 
 from core.clock import moment
 from core.errors import DomainError
+from core.rules.selection import Selection
 from core.store import engine as db
 from core.store.access import Action, authorize
 from core.store.account import load_account
-from core.store.selection import Selection, where
-from core.store.tables import contacts, list_members, static_lists
+from core.store.schema import contacts, list_members, static_lists
+from core.store.selection import where
 
 
 @dataclass(frozen=True)

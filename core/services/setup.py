@@ -23,7 +23,7 @@ from core.store.account import (
 )
 from core.store.events import finish_operation, start_operation
 from core.store.migrate import upgrade
-from core.store.tables import account, contacts, update_runs
+from core.store.schema import account, contacts, update_runs
 
 DEMO_CONTACTS = 3_000
 

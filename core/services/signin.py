@@ -21,7 +21,7 @@ from core.errors import DomainError
 from core.services.users import MAX_PASSWORD, hasher, record
 from core.store import engine as db
 from core.store.access import users_exist
-from core.store.user_tables import user_sessions, users
+from core.store.schema import user_sessions, users
 
 IDLE = timedelta(minutes=30)  # a session ends after this long without activity
 MAX_FAILED = 5  # failed attempts in a row before the account is locked

@@ -19,8 +19,8 @@ from core.store import contact_writes, tool_settings
 from core.store import engine as db
 from core.store.access import Action, authorize
 from core.store.account import load_account, marketing_count, raise_tier_to_fit
-from core.store.contacts_tables import source_settings
 from core.store.events import finish_operation, start_operation
+from core.store.schema import source_settings
 from core.store.tool_settings import SourceSetting
 
 PER_TOOL = (SourceType.FORM, SourceType.CHATFLOW, SourceType.INTEGRATION)

@@ -12,6 +12,7 @@ from core.clock import moment
 from core.errors import TierUpgradeRequired
 from core.rules import tiers
 from core.rules.calendar import next_update_date
+from core.rules.selection import Selection
 from core.rules.status import Target
 from core.services.updates import catch_up
 from core.services.usage import tier_on
@@ -20,8 +21,8 @@ from core.store.access import Action, authorize
 from core.store.account import Account, load_account, set_billed_tier
 from core.store.counts import counts_on, state_breakdown
 from core.store.events import finish_operation, record_events, start_operation
-from core.store.selection import Selection, where
-from core.store.tables import contacts
+from core.store.schema import contacts
+from core.store.selection import where
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from core.store import engine as db
 from core.store.account import load_account, marketing_count, set_billed_tier
 from core.store.counts import due_by
 from core.store.events import finish_operation, record_events, start_operation
-from core.store.tables import account, contacts, update_runs
+from core.store.schema import account, contacts, update_runs
 
 SYSTEM_ACTOR = "system"
 

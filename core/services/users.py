@@ -17,7 +17,7 @@ from core.store import engine as db
 from core.store.access import authorize, require_person, users_exist
 from core.store.account import load_account
 from core.store.events import finish_operation, start_operation
-from core.store.user_tables import user_sessions, users
+from core.store.schema import user_sessions, users
 
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1024

@@ -15,7 +15,7 @@ from core.services.contacts import ContactQuery
 from core.store import engine as db
 from core.store.access import Action, authorize
 from core.store.account import load_account
-from core.store.contacts_tables import saved_views
+from core.store.schema import saved_views
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,13 @@ from sqlalchemy import Connection, Engine
 
 from core.rules import tiers
 from core.rules.calendar import next_renewal_date, next_update_date
+from core.rules.selection import Selection
 from core.services.selection_errors import user_errors
 from core.services.usage import tier_on
 from core.store import engine as db
 from core.store.account import Account, load_account
 from core.store.counts import counts_on, state_breakdown, stored_counts
-from core.store.selection import Selection, where
+from core.store.selection import where
 
 
 @dataclass(frozen=True)

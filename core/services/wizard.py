@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Engine, case, func, select
 
 from core.rules.filters import parse_filter
+from core.rules.selection import Selection
 from core.rules.status import Target
 from core.services.selection_errors import user_errors
 from core.services.status import StatusChange, preview_status_change, set_status
@@ -22,8 +23,7 @@ from core.services.whatif import WhatIf, what_if
 from core.store import engine as db
 from core.store.counts import state_on
 from core.store.filters import UNENGAGED
-from core.store.selection import Selection
-from core.store.tables import contacts, static_lists
+from core.store.schema import contacts, static_lists
 
 SOURCE_TYPE = "usage_wizard"
 

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, inspect, select
 from core.errors import PermissionDenied
 from core.rules.roles import Action, Role, is_internal, refusal
 from core.store import engine as db
-from core.store.user_tables import users
+from core.store.schema import users
 
 __all__ = ["Action", "Person", "acting_user", "authorize", "find_person", "require_person", "users_exist"]
 

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, func, insert, inspect, select, update
 from core.errors import NotInitialised
 from core.rules.calendar import Commitment
 from core.rules.tiers import Edition, Pricing, tier_after_change
-from core.store.tables import account, contacts, tier_changes
+from core.store.schema import account, contacts, tier_changes
 
 
 @dataclass(frozen=True)

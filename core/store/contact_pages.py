@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Select, and_, case, func, select, true, tuple_
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 
-from core.store.tables import contacts
+from core.store.schema import contacts
 
 PROBE = 2_000  # a filter matching fewer contacts than this is sorted, not walked along the sort index
 SAMPLE = 500  # contacts looked at to estimate how many a filter matches

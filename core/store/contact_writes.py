@@ -11,7 +11,7 @@ from core.errors import DomainError
 from core.rules import contact_fields
 from core.rules.contact_creation import Outcome
 from core.rules.status import State
-from core.store.tables import contacts, status_events
+from core.store.schema import contacts, status_events
 
 
 def reserve_contact_ids(conn: Connection, n: int) -> int:

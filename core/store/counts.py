@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import ColumnElement, Connection, and_, case, func, select
 
-from core.store.tables import contacts
+from core.store.schema import contacts
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Date, column, func, literal, select, values
 
-from core.store import usage_indexes  # noqa: F401  (the indexes these queries rely on, on the query model)
-from core.store.tables import contacts, status_events, tier_changes, update_runs
+from core.store.schema import contacts, status_events, tier_changes, update_runs
 
 BILLED = frozenset({"marketing", "pending"})  # a pending contact is still billed
 

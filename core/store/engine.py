@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, select
 from sqlalchemy.engine import make_url
 
-from core.store.tables import account
+from core.store.schema import account
 
 SQLITE_BUSY_TIMEOUT_MS = 5_000
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, insert, literal, select, update
 
-from core.store.tables import contacts, operations, status_events
+from core.store.schema import contacts, operations, status_events
 
 
 def start_operation(

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, and_, case, false, func, not_, or_, select, true
 
 from core.rules.filters import Condition, FilterError
-from core.store.tables import contacts, list_members, static_lists
+from core.store.schema import contacts, list_members, static_lists
 
 _LOWERED = {"lifecycle_stage", "source_type", "status_source_type"}  # stored lower-case
 

@@ -1,8 +1,7 @@
-"""Which contacts a request is about: ids, emails, a filter, a static list, the unengaged, or all."""
+"""A Selection (core.rules.selection) as a SQL condition on contacts; unknown ids, emails or lists raise."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import (
@@ -22,9 +21,10 @@ from sqlalchemy import (
 from sqlalchemy import insert as sa_insert
 
 from core.errors import DomainError, UnknownContacts
-from core.rules.filters import Condition, FilterError
+from core.rules.filters import FilterError
+from core.rules.selection import Selection
 from core.store.filters import UNENGAGED, filter_clause, in_lists
-from core.store.tables import contacts, static_lists
+from core.store.schema import contacts, static_lists
 
 _tmp = MetaData()
 selected_ids = Table("tmp_selected_ids", _tmp, Column("id", Integer, primary_key=True), prefixes=["TEMPORARY"])
@@ -33,34 +33,6 @@ selected_emails = Table(
 )
 INLINE_LIMIT = 500  # above this many ids or emails, go through a temporary table
 MAX_ID = 2**31 - 1  # contacts.id is a 32-bit integer on PostgreSQL
-
-
-@dataclass(frozen=True)
-class Selection:
-    """Exactly one way of choosing contacts; all fields empty means every contact."""
-
-    ids: tuple[int, ...] | None = None
-    emails: tuple[str, ...] | None = None
-    conditions: tuple[Condition, ...] | None = None
-    list_name: str | None = None
-    unengaged: bool = False
-    extra: tuple[Condition, ...] = field(default=())  # further conditions that must also hold
-    any_of: tuple[Selection, ...] | None = None  # a union, e.g. the wizard's unengaged + filters + lists
-
-    def describe(self) -> str:
-        if self.any_of is not None:
-            return " or ".join(s.describe() for s in self.any_of) or "no contacts"
-        if self.ids is not None:
-            return f"{len(self.ids):,} contact(s) by id"
-        if self.emails is not None:
-            return f"{len(self.emails):,} contact(s) by email"
-        if self.list_name is not None:
-            return f"list {self.list_name!r}"
-        if self.unengaged:
-            return "unengaged contacts (hard bounced or unsubscribed from all email)"
-        if self.conditions:
-            return "filter: " + "; ".join(c.describe() for c in self.conditions)
-        return "all contacts"
 
 
 def _temp_table(conn: Connection, table: Table, rows: list[dict[str, object]]) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, insert, select
 
 from core.rules.contact_creation import ToolSetting
 from core.rules.sources import ADJUSTABLE_DEFAULTS, SourceType
-from core.store.contacts_tables import source_settings
+from core.store.schema import source_settings
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ def _wait_metric(page: Any, label: str, value: str, timeout: float = 20.0) -> No
 def _open_contacts(page: Any, server: Server) -> None:
     page.goto(server.url)
     settle(page)
-    page.get_by_test_id("stSidebarNav").get_by_text("Contacts", exact=True).click()
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Contacts", exact=True).click()
     settle(page)
 
 

@@ -12,7 +12,7 @@ from core.store.engine import make_engine
 from tests.conftest import Cli
 from tests.factories import add_contacts
 
-PAGE = "pages/contacts.py"
+PAGE = "pages/contacts/contacts.py"
 
 
 def known_database(url: str) -> Engine:

@@ -10,8 +10,8 @@ from tests.conftest import Cli
 from tests.factories import state_of
 from tests.pages.contacts_app import known_database, open_contacts, select_rows
 
-DETAIL = "pages/contact_detail.py"
-SOURCES = "pages/contacts_sources.py"
+DETAIL = "pages/contacts/contact.py"
+SOURCES = "pages/contacts/sources.py"
 
 
 def test_opening_a_contact_shows_why_it_is_marketing_and_its_history(

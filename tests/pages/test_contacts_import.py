@@ -14,7 +14,7 @@ from tests.factories import add_contacts, state_of
 from tests.helpers import csv_text
 from tests.pages.contacts_app import known_database, open_contacts
 
-IMPORT = "pages/contacts_import.py"
+IMPORT = "pages/contacts/import_contacts.py"
 GOOD_AND_BAD = [
     ["ada@example.com", "Ada", "Lovelace", "lead", "Marketing contact", "", "", ""],
     ["oops-at-example.com", "Bad", "Row", "", "", "", "", ""],

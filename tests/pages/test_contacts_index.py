@@ -9,9 +9,9 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.rules.selection import Selection
 from core.rules.status import Target
 from core.services.status import preview_status_change
-from core.store.selection import Selection
 from tests.conftest import TODAY, Cli
 from tests.factories import add_contacts, state_of
 from tests.pages.contacts_app import (

@@ -18,7 +18,7 @@ def _every_run_starts_from_app_py(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _settings(open_app: Callable[..., AppTest]) -> AppTest:
-    return open_app("pages/settings.py")
+    return open_app("pages/admin/settings.py")
 
 
 def _field(at: AppTest, label: str) -> Any:

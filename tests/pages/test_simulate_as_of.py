@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.store.engine import make_engine
-from core.store.tables import operations
+from core.store.schema import operations
 from tests.conftest import Cli
 from tests.pages.usage_app import keep_running_app_py, metrics, number
 from tests.services.usage_data import count
@@ -67,7 +67,7 @@ def test_simulating_writes_nothing_and_refuses_saving_settings(open_app: Callabl
         at.session_state["usage_tab"] = tab
         at.run()
         assert not at.exception, at.exception
-    at.switch_page("pages/settings.py").run()
+    at.switch_page("pages/admin/settings.py").run()
     assert next(b for b in at.button if b.label == "Save settings").disabled, "refused while simulating"
     assert any("Saving settings is disabled while simulating" in i.value for i in at.info)
     assert _operations(app_env) == before
@@ -77,7 +77,7 @@ def test_simulating_refuses_managing_users_too(open_app: Callable[..., AppTest],
     at = open_app()
     before = _operations(app_env)
     _simulate(at, MARCH)
-    at.switch_page("pages/users.py").run()
+    at.switch_page("pages/admin/users.py").run()
     assert not at.exception, at.exception
     assert next(b for b in at.button if b.label == "Add user").disabled, "refused while simulating"
     assert any("Managing users is disabled while simulating" in i.value for i in at.info)

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.store.engine import make_engine
-from core.store.tables import status_events
+from core.store.schema import status_events
 from tests.conftest import Cli
 from tests.pages.usage_app import add_condition, click, keep_running_app_py, metrics, number, open_tab
 from tests.services.usage_data import count, make_list

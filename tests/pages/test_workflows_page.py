@@ -14,7 +14,7 @@ from core.services.setup import init
 from core.store.engine import make_engine
 from tests.conftest import TODAY, Cli
 
-PAGE = "pages/workflows.py"
+PAGE = "pages/workflows/workflows.py"
 
 
 def click(at: AppTest, key: str) -> AppTest:

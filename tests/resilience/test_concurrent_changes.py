@@ -10,10 +10,10 @@ from datetime import date
 from sqlalchemy import Engine, text
 
 from core.rules.filters import parse_filter
+from core.rules.selection import Selection
 from core.rules.status import State, Target, transition
 from core.services.setup import init
 from core.services.status import set_status
-from core.store.selection import Selection
 from tests.resilience.conftest import (
     Finished,
     broken_chains,

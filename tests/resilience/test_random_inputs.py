@@ -19,12 +19,12 @@ from core.cli import run
 from core.errors import DomainError
 from core.rules import csvformat as fmt
 from core.rules.filters import ALL_OPERATORS, OPERATORS, PROPERTIES, FilterError, Kind, parse_filter
+from core.rules.selection import Selection
 from core.rules.status import Target
-from core.services.imports import import_csv
+from core.services.imports.service import import_csv
 from core.services.setup import init
 from core.services.status import set_status
 from core.store.engine import make_engine
-from core.store.selection import Selection
 from tests.conftest import TODAY
 from tests.resilience.conftest import broken_chains, fingerprint, replay_mismatches
 

@@ -18,10 +18,10 @@ from sqlalchemy.engine import make_url
 from streamlit.testing.v1 import AppTest
 
 from core.rules.csvformat import FORMULA_STARTS
+from core.rules.selection import Selection
 from core.services.exports import export_bytes
-from core.services.imports import import_csv
-from core.store.selection import Selection
-from core.store.tables import contacts
+from core.services.imports.service import import_csv
+from core.store.schema import contacts
 from tests.conftest import PG_ENV, TODAY
 from tests.helpers import csv_text
 from tests.resilience.conftest import ROOT

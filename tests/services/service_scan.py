@@ -23,17 +23,25 @@ def _imports(tree: ast.Module, module: str) -> dict[str, str]:
         if isinstance(node, ast.ImportFrom) and node.module:
             for alias in node.names:
                 local = alias.asname or alias.name
-                if node.module == "core.services":
-                    names[local] = f"module:{alias.name}"
+                if node.module == "core.services" or (
+                    node.module.startswith("core.services.") and _is_package(node.module)
+                ):
+                    package = node.module.removeprefix("core.services").lstrip(".")
+                    names[local] = f"module:{package + '.' if package else ''}{alias.name}"
                 elif node.module.startswith("core.services."):
-                    names[local] = f"{node.module.rsplit('.', 1)[1]}.{alias.name}"
+                    names[local] = f"{node.module.removeprefix('core.services.')}.{alias.name}"
     return names
 
 
+def _is_package(module: str) -> bool:
+    return (SERVICES.parent.parent / module.replace(".", "/") / "__init__.py").exists()
+
+
 def scan() -> dict[str, Function]:
+    """Every function of core/services and its sub-packages, named by its module path (``workflows.engine.run``)."""
     functions: dict[str, Function] = {}
-    for path in sorted(SERVICES.glob("*.py")):
-        module = path.stem
+    for path in sorted(SERVICES.rglob("*.py")):
+        module = ".".join(path.relative_to(SERVICES).with_suffix("").parts)
         tree = ast.parse(path.read_text())
         imported = _imports(tree, module)
         local = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
@@ -71,7 +79,7 @@ def _reaches(functions: dict[str, Function], start: str, wanted: set[str]) -> bo
 
 def public_entry_points(functions: dict[str, Function]) -> list[str]:
     """Services a page or the command line calls: public, and opening their own unit of work."""
-    return [n for n, f in functions.items() if not n.split(".")[1].startswith("_") and not f.takes_conn]
+    return [n for n, f in functions.items() if not n.rsplit(".", 1)[1].startswith("_") and not f.takes_conn]
 
 
 def checking_access(functions: dict[str, Function]) -> set[str]:

@@ -16,24 +16,14 @@ from sqlalchemy import Engine, select
 
 from core.errors import PermissionDenied
 from core.rules.roles import Action, Role, refusal
+from core.rules.selection import Selection
 from core.rules.status import Target
-from core.services import (
-    account_settings,
-    contacts,
-    imports,
-    lists,
-    setup,
-    sources,
-    status,
-    users,
-    views,
-    wizard,
-    workflow_engine,
-    workflows,
-)
+from core.services import account_settings, contacts, lists, setup, sources, status, users, views, wizard
+from core.services.imports import service as imports
+from core.services.workflows import definitions as workflows
+from core.services.workflows import engine as workflow_engine
 from core.store.engine import make_engine
-from core.store.selection import Selection
-from core.store.tables import metadata
+from core.store.schema import metadata
 from tests.conftest import TODAY
 from tests.helpers import csv_text
 from tests.services.service_scan import checking_access, scan, writing
@@ -82,13 +72,15 @@ CASES: dict[str, Case] = {
     "wizard.update_contacts": case(A.CHANGE_STATUS)(
         lambda e, a: wizard.update_contacts(e, selection=UNENGAGED, actor=a, **T)
     ),
-    "imports.import_csv (a status column)": case(A.EDIT_CONTACTS, A.CHANGE_STATUS)(
+    "imports.service.import_csv (a status column)": case(A.EDIT_CONTACTS, A.CHANGE_STATUS)(
         lambda e, a: imports.import_csv(e, _csv("Marketing contact"), actor=a, **T)
     ),
-    "imports.import_csv (set all as marketing)": case(A.EDIT_CONTACTS, A.CHANGE_STATUS)(
+    "imports.service.import_csv (set all as marketing)": case(A.EDIT_CONTACTS, A.CHANGE_STATUS)(
         lambda e, a: imports.import_csv(e, _csv(""), actor=a, as_marketing=True, **T)
     ),
-    "imports.import_csv (no status)": case(A.EDIT_CONTACTS)(lambda e, a: imports.import_csv(e, _csv(""), actor=a, **T)),
+    "imports.service.import_csv (no status)": case(A.EDIT_CONTACTS)(
+        lambda e, a: imports.import_csv(e, _csv(""), actor=a, **T)
+    ),
     "contacts.create_contact_by_hand (marketing)": case(A.EDIT_CONTACTS, A.CHANGE_STATUS)(
         lambda e, a: contacts.create_contact_by_hand(e, email="hand@example.com", marketing=True, actor=a, **T)
     ),
@@ -141,22 +133,22 @@ CASES: dict[str, Case] = {
     "users.set_password": case(A.MANAGE_USERS)(
         lambda e, a: users.set_password(e, username="ed", password="a new password", actor=a, **T)
     ),
-    "workflows.create_workflow": case(A.MANAGE_WORKFLOWS)(
+    "workflows.definitions.create_workflow": case(A.MANAGE_WORKFLOWS)(
         lambda e, a: workflows.create_workflow(e, definition={**LIST_WORKFLOW, "name": "Third"}, actor=a, **T)
     ),
-    "workflows.update_workflow": case(A.MANAGE_WORKFLOWS)(
+    "workflows.definitions.update_workflow": case(A.MANAGE_WORKFLOWS)(
         lambda e, a: workflows.update_workflow(e, _workflow_id(e, "Tag leads"), definition=LIST_WORKFLOW, actor=a, **T)
     ),
-    "workflows.enable_workflow": case(A.MANAGE_WORKFLOWS, A.CHANGE_STATUS)(
+    "workflows.definitions.enable_workflow": case(A.MANAGE_WORKFLOWS, A.CHANGE_STATUS)(
         lambda e, a: workflows.enable_workflow(e, _workflow_id(e, "Clean bounced"), actor=a, **T)
     ),
-    "workflows.disable_workflow": case(A.MANAGE_WORKFLOWS)(
+    "workflows.definitions.disable_workflow": case(A.MANAGE_WORKFLOWS)(
         lambda e, a: workflows.disable_workflow(e, _workflow_id(e, "Tag leads"), actor=a, **T)
     ),
-    "workflows.delete_workflow": case(A.MANAGE_WORKFLOWS)(
+    "workflows.definitions.delete_workflow": case(A.MANAGE_WORKFLOWS)(
         lambda e, a: workflows.delete_workflow(e, _workflow_id(e, "Tag leads"), actor=a, **T)
     ),
-    "workflow_engine.run": case(A.MANAGE_WORKFLOWS)(lambda e, a: workflow_engine.run(e, TODAY, actor=a)),
+    "workflows.engine.run": case(A.MANAGE_WORKFLOWS)(lambda e, a: workflow_engine.run(e, TODAY, actor=a)),
 }
 NOT_CHECKED = {  # services that write without checking who acts, and why that is right
     "signin.sign_in": "signing in is how one becomes an actor; every attempt is audited",
@@ -165,7 +157,7 @@ NOT_CHECKED = {  # services that write without checking who acts, and why that i
     "signin.resume": "only records a session's last activity or its end",
     "updates.apply_updates": "applies update dates that are due (DOMAIN.md §3): no one decides anything",
     "setup.open_database": "the app's first start, acting as the application itself ('system')",
-    "workflow_attempts.short_write": "the workflow engine's unit of work; the engine checks access",
+    "workflows.attempts.short_write": "the workflow engine's unit of work; the engine checks access",
 }
 # (role, Marketing contact access); "ghost" is no user at all, "dis" a disabled editor.
 PEOPLE = {"vic": (Role.VIEWER, False), "eve": (Role.EDITOR, False), "abe": (Role.ADMIN, False)}

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from core.services.account_settings import InvalidSettings, SettingsInput, current_settings, update_settings
-from core.store.tables import tier_changes
+from core.store.schema import tier_changes
 from tests.conftest import TODAY
 from tests.services.usage_data import dated_contacts
 

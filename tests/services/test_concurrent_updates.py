@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func, select
 
 from core.services.updates import UpdateResult, apply_updates
 from core.store.engine import make_engine
-from core.store.tables import status_events, update_runs
+from core.store.schema import status_events, update_runs
 from tests.conftest import TODAY, Cli
 from tests.services.usage_data import emails, import_rows, person
 

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, event, insert
 
 from core.errors import DomainError
 from core.rules.filters import parse_filter
+from core.rules.selection import Selection
 from core.rules.status import Target
 from core.services.contact_detail import find_contact_id, get_contact
 from core.services.contacts import (
@@ -22,8 +23,7 @@ from core.services.contacts import (
 )
 from core.services.status import set_status
 from core.store.contact_pages import PROBE, SORT_KEYS
-from core.store.selection import Selection
-from core.store.tables import contacts
+from core.store.schema import contacts
 from tests.conftest import TODAY, Cli
 from tests.factories import NEXT_UPDATE, add_contacts, add_list, contact, count, events_of
 

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, select, text
 
 from core.store.engine import make_engine
-from core.store.tables import contacts
+from core.store.schema import contacts
 from tests.conftest import Cli
 from tests.factories import add_contacts, contact, count, events_of, fail_on_email, snapshot, state_of, write_csv
 from tests.helpers import csv_text

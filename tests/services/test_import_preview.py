@@ -9,8 +9,8 @@ from dataclasses import asdict
 import pytest
 from sqlalchemy import Engine
 
-from core.services.import_preview import column_mapping, preview_import, rejected_lines_csv
-from core.services.imports import import_csv
+from core.services.imports.preview import column_mapping, preview_import, rejected_lines_csv
+from core.services.imports.service import import_csv
 from tests.conftest import TODAY
 from tests.factories import add_contacts, snapshot
 from tests.helpers import csv_text

@@ -7,9 +7,9 @@ from sqlalchemy import Engine
 
 from core.errors import DomainError
 from core.rules.filters import parse_filter
+from core.rules.selection import Selection
 from core.services.contacts import ContactQuery, count_matching
 from core.services.lists import add_to_list, create_list, delete_list, list_lists, remove_from_list
-from core.store.selection import Selection
 from tests.conftest import TODAY, Cli
 from tests.factories import add_contacts, count
 

@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 from sqlalchemy import Engine, update
 
+from core.rules.selection import Selection
 from core.rules.status import Target
 from core.services.status import set_status
-from core.store.selection import Selection
-from core.store.tables import contacts
+from core.store.schema import contacts
 from tests.conftest import TODAY, Cli
 from tests.factories import add_contacts, add_list, contact, count, events_of, snapshot, state_of
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from core.store.engine import make_engine
-from core.store.tables import tier_changes, update_runs
+from core.store.schema import tier_changes, update_runs
 from tests.conftest import Cli
 from tests.factories import add_contacts, contact, count, events_of, snapshot, state_of
 

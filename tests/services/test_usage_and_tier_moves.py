@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 
 from core.store.engine import make_engine
-from core.store.tables import tier_changes
+from core.store.schema import tier_changes
 from tests.conftest import Cli
 from tests.factories import add_contacts, snapshot, write_csv
 from tests.helpers import csv_text

@@ -11,9 +11,8 @@ from core.errors import DomainError, PermissionDenied
 from core.rules.roles import Role
 from core.services import signin, users
 from core.services.audit import AuditFilter, list_audit
-from core.store.tables import operations
-from core.store.user_tables import user_sessions
-from core.store.user_tables import users as users_table
+from core.store.schema import operations, user_sessions
+from core.store.schema import users as users_table
 from tests.conftest import TODAY
 
 PASSWORD = "correct horse battery"

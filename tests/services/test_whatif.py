@@ -9,10 +9,10 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from core.rules.filters import parse_filter
+from core.rules.selection import Selection
 from core.services.account_settings import current_settings, update_settings
 from core.services.whatif import what_if
-from core.store.selection import Selection
-from core.store.tables import contacts, status_events
+from core.store.schema import contacts, status_events
 from tests.conftest import TODAY, Cli
 from tests.services.usage_data import count, dated_contacts, emails, import_rows, make_list, person
 

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, select
 
 from core.errors import DomainError
 from core.services import wizard
-from core.store.tables import contacts, status_events
+from core.store.schema import contacts, status_events
 from tests.conftest import TODAY, Cli
 from tests.services.usage_data import count, import_rows, make_list, person
 

@@ -9,15 +9,22 @@ from typing import Any
 from sqlalchemy import Engine, delete, func, select
 
 from core.rules.filters import parse_filter
+from core.rules.selection import Selection
 from core.rules.status import Target
 from core.rules.workflows import Backoff, RateLimited
-from core.services import workflow_engine, workflow_log
-from core.services import workflows as wf
 from core.services.status import set_status
 from core.services.updates import apply_updates
-from core.store.selection import Selection
-from core.store.tables import contacts, list_members, status_events
-from core.store.workflow_tables import workflow_action_runs, workflow_attempts, workflow_enrollments
+from core.services.workflows import definitions as wf
+from core.services.workflows import engine as workflow_engine
+from core.services.workflows import log as workflow_log
+from core.store.schema import (
+    contacts,
+    list_members,
+    status_events,
+    workflow_action_runs,
+    workflow_attempts,
+    workflow_enrollments,
+)
 from tests.conftest import TODAY, Cli
 from tests.factories import add_contacts, add_list, contact, count, events_of
 

@@ -20,12 +20,12 @@ from sqlalchemy import Engine, create_engine, func, select, text
 
 from core.rules.tiers import Edition
 from core.rules.workflows import Backoff
-from core.services import workflow_engine, workflow_log
-from core.services import workflows as wf
 from core.services.setup import init
+from core.services.workflows import definitions as wf
+from core.services.workflows import engine as workflow_engine
+from core.services.workflows import log as workflow_log
 from core.store.engine import make_engine
-from core.store.tables import status_events
-from core.store.workflow_tables import workflow_action_runs, workflow_enrollments
+from core.store.schema import status_events, workflow_action_runs, workflow_enrollments
 from tests.conftest import TODAY
 from tests.factories import add_contacts
 

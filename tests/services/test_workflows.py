@@ -10,8 +10,8 @@ from sqlalchemy import Engine
 from core.errors import DomainError, TierUpgradeRequired
 from core.rules.tiers import Edition
 from core.rules.workflows import WorkflowError
-from core.services import workflows as wf
 from core.services.setup import init
+from core.services.workflows import definitions as wf
 from tests.conftest import TODAY, Cli
 from tests.factories import add_contacts, add_list
 

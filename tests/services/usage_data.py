@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, insert, select
 
-from core.store.tables import contacts, list_members, operations, static_lists, status_events
+from core.store.schema import contacts, list_members, operations, static_lists, status_events
 from tests.conftest import Cli
 from tests.helpers import csv_text
 

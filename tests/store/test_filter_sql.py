@@ -11,8 +11,9 @@ from sqlalchemy import Engine, select
 
 from core.errors import UnknownContacts
 from core.rules.filters import FilterError, parse_filter
-from core.store.selection import Selection, where
-from core.store.tables import contacts
+from core.rules.selection import Selection
+from core.store.schema import contacts
+from core.store.selection import where
 from tests.factories import add_contacts, add_list
 
 ALL = {"a", "b", "c", "d"}

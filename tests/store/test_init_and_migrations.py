@@ -10,10 +10,10 @@ from alembic import command
 from sqlalchemy import Engine, func, inspect, select, text
 
 from core.rules.sources import ALWAYS_NON_MARKETING
-from core.services import workflows as wf
+from core.services.workflows import definitions as wf
 from core.store.engine import make_engine
 from core.store.migrate import _config, current_revisions, downgrade, head_revisions, upgrade
-from core.store.tables import account, contacts
+from core.store.schema import account, contacts
 from tests.conftest import Cli
 from tests.factories import add_contacts, count, snapshot, write_csv
 

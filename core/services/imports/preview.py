@@ -1,0 +1,166 @@
+"""Before an import runs: its first rows, the column mapping, and what it would do to counts and the tier.
+
+The preview folds the file's rows exactly as the import does (``core.services.imports``), in a read-only
+unit of work: nothing is written, so a spike shows before anybody consents to it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import Engine
+
+from core.clock import moment
+from core.rules import csvformat as fmt
+from core.rules import tiers
+from core.rules.calendar import next_update_date
+from core.services.imports import service as imports
+from core.services.usage import tier_on
+from core.store import engine as db
+from core.store.account import load_account
+from core.store.counts import counts_on
+
+FIRST_ROWS = 10
+_USES = {
+    fmt.EMAIL: "Email (required; matches existing contacts)",
+    fmt.RECORD_ID: "not imported: contacts are matched by email",
+    fmt.FIRST_NAME: "First name",
+    fmt.LAST_NAME: "Last name",
+    fmt.LIFECYCLE: "Lifecycle stage",
+    fmt.CREATED: "Create date",
+    fmt.LAST_ACTIVITY: "Last activity date",
+    fmt.STATUS: "Marketing status (changes follow the status rules)",
+    fmt.PENDING: "Marketing until next update",
+    fmt.BOUNCE: "Hard bounced (any text)",
+    fmt.UNSUBSCRIBED: "Unsubscribed from all email",
+}
+
+
+@dataclass
+class ImportPreview:
+    columns: list[tuple[str, str]]  # (CSV column, what it fills)
+    first_rows: list[dict[str, str]]
+    valid_rows: int
+    rejected: list[dict[str, Any]]
+    created: int
+    updated: int
+    made_marketing: int
+    scheduled: int
+    undone: int
+    marketing_before: int
+    marketing_after: int
+    tier_limit_before: int
+    tier_limit_after: int
+    monthly_price_before: int
+    monthly_price_after: int
+    currency: str
+    effective_on: date | None = None  # the update date scheduled changes wait for
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def tier_goes_up(self) -> bool:
+        return self.tier_limit_after > self.tier_limit_before
+
+
+def column_mapping(header: list[str]) -> list[tuple[str, str]]:
+    """Each column of the file and what the import does with it (the first of duplicate columns wins)."""
+    known = {h.lower(): h for h in fmt.KNOWN_HEADERS}
+    extra = {h.lower() for h in fmt.EXPORT_EXTRA}
+    seen: set[str] = set()
+    mapping = []
+    for name in header:
+        key = known.get(name.strip().lower())
+        if key and key not in seen:
+            seen.add(key)
+            mapping.append((name, _USES[key]))
+        elif name.strip().lower() in extra:
+            mapping.append((name, "not imported: export-only column"))
+        else:
+            mapping.append((name, "ignored: unknown column" if not key else "ignored: duplicate column"))
+    return mapping
+
+
+def _first_rows(text: str) -> tuple[list[str], list[dict[str, str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, [])
+    rows: list[dict[str, str]] = []
+    for cells in reader:
+        if len(rows) >= FIRST_ROWS:
+            break
+        rows.append({name or f"column {i + 1}": (cells[i] if i < len(cells) else "") for i, name in enumerate(header)})
+    return header, rows
+
+
+def preview_import(
+    engine: Engine, source: str | Path | bytes | IO[bytes], *, today: date, as_marketing: bool = False
+) -> ImportPreview:
+    """What importing this file would do: created / updated / rejected, statuses, and the tier (writes nothing)."""
+    text = imports._read_text(source)
+    header, first = _first_rows(text)
+    with imports.paused_gc(), db.read(engine) as conn:
+        acct = load_account(conn)
+        rows, rejected = imports.parse_csv(text, timezone=acct.timezone)
+        effective = next_update_date(acct.commitment, acct.start_date, today)
+        existing = imports._existing(conn, list({r.key for r in rows}))
+        records, created, updated = imports.fold_rows(
+            rows,
+            existing,
+            as_marketing=as_marketing,
+            today=today,
+            effective=effective,
+            now=moment(today, acct.timezone),
+        )
+        before = counts_on(conn, today).marketing
+        tier_before = tier_on(conn, acct, today)
+    counts = imports.event_counts(list(records.values()))
+    after = before + counts["made_marketing"]
+    tier_after = tiers.tier_after_change(acct.pricing, tier_before, after)  # as the import itself does
+    return ImportPreview(
+        columns=column_mapping(header),
+        first_rows=first,
+        valid_rows=len(rows),
+        rejected=rejected,
+        created=created,
+        updated=updated,
+        marketing_before=before,
+        marketing_after=after,
+        tier_limit_before=tier_before,
+        tier_limit_after=tier_after,
+        monthly_price_before=acct.pricing.monthly_price(tier_before),
+        monthly_price_after=acct.pricing.monthly_price(tier_after),
+        currency=acct.currency,
+        effective_on=effective if counts["scheduled"] else None,
+        made_marketing=counts["made_marketing"],
+        scheduled=counts["scheduled"],
+        undone=counts["undone"],
+    )
+
+
+def rejected_lines_csv(source: bytes, rejected: list[dict[str, Any]]) -> bytes:
+    """The rejected lines of a file as CSV: line number, reason, then the line's original cells."""
+    text = imports._read_text(source)
+    wanted = {int(r["line"]): str(r["reason"]) for r in rejected}
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, [])
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Line", "Reason", *header])
+    found: dict[int, list[str]] = {}
+    while True:
+        line = reader.line_num + 1  # numbered like the import: the line where the record starts
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            continue  # a malformed line: its number and reason are still written below
+        if line in wanted:
+            found[line] = cells
+    for line, reason in sorted(wanted.items()):
+        writer.writerow([line, reason, *(fmt.escape_cell(c) for c in found.get(line, []))])
+    return out.getvalue().encode("utf-8")

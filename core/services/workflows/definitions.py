@@ -1,0 +1,286 @@
+"""Workflows (DOMAIN.md §6.3): create, edit, dry-run, enable with the tier guardrail, disable, delete.
+
+Only Professional and Enterprise accounts may create, edit or enable workflows; the core refuses a
+Starter account, whatever the page shows. Running them is core.services.workflows.engine.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+
+from core.clock import moment
+from core.errors import DomainError, TierUpgradeRequired
+from core.rules.workflows import WorkflowDefinition, WorkflowError, edition_allows_workflows, parse_definition
+from core.services.workflows.dry_run import WorkflowDryRun, criteria_clause, dry_run_in
+from core.store import engine as db
+from core.store.access import Action, authorize
+from core.store.account import load_account
+from core.store.events import finish_operation, start_operation
+from core.store.schema import COMPLETED, OPEN_STATES, static_lists, workflow_enrollments, workflows
+from core.store.workflows.steps import list_id, state_counts
+
+
+@dataclass(frozen=True)
+class Workflow:
+    id: int
+    definition: WorkflowDefinition
+    enabled: bool
+    revision: int
+    max_tier: int | None
+    blocked: str | None
+    created_at: datetime
+    created_by: str
+    updated_at: datetime
+    enabled_at: datetime | None
+    enabled_by: str | None
+    counts: dict[str, int] = field(default_factory=dict)  # enrolled, active, retrying, completed, failed
+
+    @property
+    def name(self) -> str:
+        return self.definition.name
+
+    def as_json(self) -> dict[str, Any]:
+        data = {k: v for k, v in asdict(self).items() if k != "definition"}
+        data.update(self.definition.as_dict())
+        return json.loads(json.dumps(data, default=str))
+
+
+def _definition(raw: str, actions: str, name: str, reenroll: bool) -> WorkflowDefinition:
+    return parse_definition(
+        {"name": name, "criteria": json.loads(raw), "actions": json.loads(actions), "reenroll": bool(reenroll)}
+    )
+
+
+def _from_row(row: Any, counts: dict[str, int] | None = None) -> Workflow:
+    c = dict(counts or {})
+    c = {s: c.get(s, 0) for s in ("active", "retrying", "completed", "failed")} | {"enrolled": sum(c.values())}
+    return Workflow(
+        id=row.id,
+        definition=_definition(row.criteria, row.actions, row.name, row.reenroll),
+        enabled=bool(row.enabled),
+        revision=row.revision,
+        max_tier=row.max_tier,
+        blocked=row.blocked,
+        created_at=row.created_at,
+        created_by=row.created_by,
+        updated_at=row.updated_at,
+        enabled_at=row.enabled_at,
+        enabled_by=row.enabled_by,
+        counts=c,
+    )
+
+
+def load_workflow(conn: Connection, workflow_id: int) -> Workflow:
+    """One workflow with its enrollment counts; an unknown id is a user error."""
+    row = conn.execute(select(workflows).where(workflows.c.id == workflow_id)).first()
+    if row is None:
+        raise DomainError(f"no workflow with id {workflow_id}")
+    return _from_row(row, state_counts(conn, [workflow_id]).get(workflow_id))
+
+
+def enabled_workflows(conn: Connection, workflow_ids: list[int] | None = None) -> list[Workflow]:
+    """The enabled workflows (optionally only some), in id order, without counts."""
+    query = select(workflows).where(workflows.c.enabled.is_(True)).order_by(workflows.c.id)
+    if workflow_ids is not None:
+        query = query.where(workflows.c.id.in_(workflow_ids))
+    return [_from_row(r) for r in conn.execute(query).all()]
+
+
+def list_workflows(engine: Engine) -> list[Workflow]:
+    """Every workflow with its enrollment counts (enrolled, active, retrying, completed, failed)."""
+    with db.read(engine) as conn:
+        counts = state_counts(conn)
+        rows = conn.execute(select(workflows).order_by(workflows.c.id)).all()
+        return [_from_row(r, counts.get(r.id)) for r in rows]
+
+
+def get_workflow(engine: Engine, workflow_id: int) -> Workflow:
+    with db.read(engine) as conn:
+        return load_workflow(conn, workflow_id)
+
+
+def require_edition(conn: Connection) -> None:
+    """Workflows are a Professional and Enterprise feature (DOMAIN.md §6.3)."""
+    edition = load_account(conn).edition
+    if not edition_allows_workflows(edition):
+        raise DomainError(
+            f"Workflows need the Professional or Enterprise edition; this account is on {edition.value.title()}."
+        )
+
+
+def _check(conn: Connection, definition: WorkflowDefinition, workflow_id: int | None) -> None:
+    criteria_clause(conn, definition)
+    for name in definition.list_names:
+        if list_id(conn, name) is None:
+            raise WorkflowError(f"no static list named {name!r}")
+    same = select(workflows.c.id).where(func.lower(workflows.c.name) == definition.name.lower())
+    if workflow_id is not None:
+        same = same.where(workflows.c.id != workflow_id)
+    if conn.execute(same).first() is not None:
+        raise WorkflowError(f"a workflow named {definition.name!r} already exists")
+
+
+def _stored(definition: WorkflowDefinition) -> dict[str, Any]:
+    data = definition.as_dict()
+    return {
+        "name": definition.name,
+        "criteria": json.dumps(data["criteria"]),
+        "actions": json.dumps(data["actions"]),
+        "reenroll": definition.reenroll,
+    }
+
+
+def create_workflow(
+    engine: Engine, *, definition: WorkflowDefinition | dict[str, Any], today: date, actor: str
+) -> Workflow:
+    """Save a new workflow, disabled: enabling it is a separate step with a dry run."""
+    definition = definition if isinstance(definition, WorkflowDefinition) else parse_definition(definition)
+    with db.write(engine) as conn:
+        authorize(conn, actor, Action.MANAGE_WORKFLOWS)
+        require_edition(conn)
+        _check(conn, definition, None)
+        now = moment(today, load_account(conn).timezone)
+        values = _stored(definition) | {"enabled": False, "created_at": now, "created_by": actor}
+        new_id = conn.execute(
+            insert(workflows).values(**values, updated_at=now, updated_by=actor).returning(workflows.c.id)
+        ).scalar_one()
+        _audit(conn, "workflow_created", actor=actor, now=now, workflow_id=int(new_id), name=definition.name)
+        return load_workflow(conn, int(new_id))
+
+
+def dry_run(
+    engine: Engine, *, today: date, workflow_id: int | None = None, definition: WorkflowDefinition | None = None
+) -> WorkflowDryRun:
+    """How many contacts would enroll now and how the marketing count and billed tier would change."""
+    with db.read(engine) as conn:
+        if definition is None:
+            if workflow_id is None:
+                raise DomainError("give a workflow or a definition to dry-run")
+            definition = load_workflow(conn, workflow_id).definition
+        return dry_run_in(conn, definition, workflow_id=workflow_id, today=today)
+
+
+def _audit(conn: Connection, kind: str, *, actor: str, now: datetime, workflow_id: int, name: str | None) -> None:
+    """Record who created, changed, enabled, disabled or deleted a workflow (the audit trail)."""
+    op = start_operation(conn, kind=kind, now=now, actor=actor, source_type="workflow", source_id=str(workflow_id))
+    finish_operation(conn, op, {"name": name} if name else {})
+
+
+def _consent(dry: WorkflowDryRun, workflow_id: int, allowed: bool) -> None:
+    if dry.tier_goes_up and not allowed:
+        raise TierUpgradeRequired(dry.as_json() | {"workflow_id": workflow_id})
+
+
+def _authorize_enable(conn: Connection, actor: str, definition: WorkflowDefinition) -> None:
+    authorize(conn, actor, Action.MANAGE_WORKFLOWS)
+    if definition.status_targets:
+        authorize(conn, actor, Action.CHANGE_STATUS)
+
+
+def update_workflow(
+    engine: Engine,
+    workflow_id: int,
+    *,
+    definition: WorkflowDefinition | dict[str, Any],
+    today: date,
+    actor: str,
+    allow_tier_upgrade: bool = False,
+) -> Workflow:
+    """Edit a workflow; editing an enabled one that would raise the billed tier needs consent again."""
+    definition = definition if isinstance(definition, WorkflowDefinition) else parse_definition(definition)
+    with db.write(engine) as conn:
+        authorize(conn, actor, Action.MANAGE_WORKFLOWS)
+        require_edition(conn)
+        current = load_workflow(conn, workflow_id)
+        _check(conn, definition, workflow_id)
+        values = _stored(definition)
+        if current.enabled:
+            _authorize_enable(conn, actor, definition)
+            dry = dry_run_in(conn, definition, workflow_id=workflow_id, today=today)
+            consented = current.max_tier or dry.tier_limit_before
+            _consent(dry, workflow_id, allow_tier_upgrade or dry.tier_limit_after <= consented)
+            values["max_tier"] = max(consented, dry.tier_limit_after)
+        now = moment(today, load_account(conn).timezone)
+        conn.execute(
+            update(workflows)
+            .where(workflows.c.id == workflow_id)
+            .values(**values, revision=workflows.c.revision + 1, updated_at=now, updated_by=actor, blocked=None)
+        )
+        # Enrollments past the new last action have nothing left to do.
+        e = workflow_enrollments
+        conn.execute(
+            update(e)
+            .where(
+                e.c.workflow_id == workflow_id, e.c.state.in_(OPEN_STATES), e.c.next_action >= len(definition.actions)
+            )
+            .values(state=COMPLETED, finished_at=now)
+        )
+        _audit(conn, "workflow_updated", actor=actor, now=now, workflow_id=workflow_id, name=definition.name)
+        return load_workflow(conn, workflow_id)
+
+
+def enable_workflow(
+    engine: Engine, workflow_id: int, *, today: date, actor: str, allow_tier_upgrade: bool = False
+) -> WorkflowDryRun:
+    """Enable after a dry run; if it would raise the billed tier, only with explicit consent (exit 3 otherwise)."""
+    with db.write(engine) as conn:
+        current = load_workflow(conn, workflow_id)
+        _authorize_enable(conn, actor, current.definition)
+        require_edition(conn)
+        _check(conn, current.definition, workflow_id)
+        dry = dry_run_in(conn, current.definition, workflow_id=workflow_id, today=today)
+        _consent(dry, workflow_id, allow_tier_upgrade)
+        now = moment(today, load_account(conn).timezone)
+        conn.execute(
+            update(workflows)
+            .where(workflows.c.id == workflow_id)
+            .values(enabled=True, enabled_at=now, enabled_by=actor, max_tier=dry.tier_limit_after, blocked=None)
+        )
+        _audit(conn, "workflow_enabled", actor=actor, now=now, workflow_id=workflow_id, name=current.name)
+        return dry
+
+
+def disable_workflow(engine: Engine, workflow_id: int, *, today: date, actor: str) -> Workflow:
+    """Disable: nobody new enrolls and waiting enrollments pause until it is enabled again."""
+    with db.write(engine) as conn:
+        authorize(conn, actor, Action.MANAGE_WORKFLOWS)
+        load_workflow(conn, workflow_id)
+        now = moment(today, load_account(conn).timezone)
+        conn.execute(
+            update(workflows)
+            .where(workflows.c.id == workflow_id)
+            .values(enabled=False, updated_at=now, updated_by=actor)
+        )
+        _audit(conn, "workflow_disabled", actor=actor, now=now, workflow_id=workflow_id, name=None)
+        return load_workflow(conn, workflow_id)
+
+
+def delete_workflow(engine: Engine, workflow_id: int, *, today: date, actor: str) -> int:
+    """Delete a workflow and its enrollments and log; the status events it recorded stay (the audit trail)."""
+    with db.write(engine) as conn:
+        authorize(conn, actor, Action.MANAGE_WORKFLOWS)
+        name = load_workflow(conn, workflow_id).name
+        now = moment(today, load_account(conn).timezone)
+        _audit(conn, "workflow_deleted", actor=actor, now=now, workflow_id=workflow_id, name=name)
+        return int(conn.execute(delete(workflows).where(workflows.c.id == workflow_id)).rowcount)
+
+
+def static_list_names(engine: Engine) -> list[str]:
+    """The static lists a workflow may name (criteria and list actions), by name."""
+    with db.read(engine) as conn:
+        return list(conn.execute(select(static_lists.c.name).order_by(static_lists.c.name)).scalars())
+
+
+def unavailable_reason(engine: Engine) -> str | None:
+    """Why this account may not create or enable workflows (Starter), or None when it may."""
+    with db.read(engine) as conn:
+        try:
+            require_edition(conn)
+        except DomainError as exc:
+            return str(exc)
+    return None

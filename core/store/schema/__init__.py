@@ -1,0 +1,61 @@
+"""The whole schema in one place: every table of every feature joins ``metadata`` here (what Alembic compares).
+
+Migrations in ``core/store/migrations`` create it; these tables are the query model.
+"""
+
+from core.store.schema.contact_settings import saved_views, source_settings
+from core.store.schema.indexes import contacts_due, events_by_day
+from core.store.schema.tables import (
+    account,
+    contacts,
+    list_members,
+    metadata,
+    operations,
+    static_lists,
+    status_events,
+    tier_changes,
+    update_runs,
+)
+from core.store.schema.users import user_sessions, users
+from core.store.schema.workflows import (
+    ACTIVE,
+    COMPLETED,
+    FAILED,
+    OPEN_SQL,
+    OPEN_STATES,
+    RETRYING,
+    workflow_action_runs,
+    workflow_attempts,
+    workflow_enrollments,
+    workflow_runs,
+    workflows,
+)
+
+__all__ = [
+    "ACTIVE",
+    "COMPLETED",
+    "FAILED",
+    "OPEN_SQL",
+    "OPEN_STATES",
+    "RETRYING",
+    "account",
+    "contacts",
+    "contacts_due",
+    "events_by_day",
+    "list_members",
+    "metadata",
+    "operations",
+    "saved_views",
+    "source_settings",
+    "static_lists",
+    "status_events",
+    "tier_changes",
+    "update_runs",
+    "user_sessions",
+    "users",
+    "workflow_action_runs",
+    "workflow_attempts",
+    "workflow_enrollments",
+    "workflow_runs",
+    "workflows",
+]

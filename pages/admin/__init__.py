@@ -1,0 +1,1 @@
+"""Administration: account settings, users, the audit trail and signing in."""

@@ -1,0 +1,34 @@
+"""Sign in: a local account's username and password, or the identity provider configured in secrets.toml."""
+
+import streamlit as st
+
+from core.services.signin import sign_in
+from pages.shared import common
+
+st.title("Sign in to Marketable")
+notice = st.session_state.pop("signin_notice", None)
+if notice:
+    st.info(notice)
+
+if common.oidc_configured():
+    refused = st.session_state.get("oidc_refused")
+    if refused:
+        st.error(refused)
+        st.button("Sign out of the identity provider", key="oidc_logout", on_click=st.logout)
+    else:
+        st.write("Marketable uses your organisation's sign-in.")
+        st.button("Sign in with your identity provider", key="oidc_login", type="primary", on_click=st.login)
+    st.stop()
+
+# clear_on_submit: the typed password does not stay in the session's widget state.
+with st.form("signin_form", clear_on_submit=True):
+    username = st.text_input("Username", autocomplete="username")
+    password = st.text_input("Password", type="password", autocomplete="current-password")
+    submitted = st.form_submit_button("Sign in", type="primary")
+
+if submitted:
+    user = common.run(lambda: sign_in(common.engine(), username=username, password=password, today=common.real_today()))
+    if user is not None:
+        common.remember(user)
+        st.rerun()
+st.caption("Sessions end when you sign out or after 30 minutes without activity.")

@@ -1,0 +1,129 @@
+"""The Contacts page's filter area: quick filters, the filter builder, sort, saved views, the filter as JSON."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from core.rules.filters import FilterError, parse_filter
+from core.services import lists, views
+from core.services.contacts import QUICK_FILTERS, SORT_LABELS, ContactQuery
+from pages.contacts import _state as state
+from pages.shared import common
+from pages.shared.filter_builder import filter_builder
+
+QUICK_OPTIONS = ["all", *QUICK_FILTERS]
+QUICK_LABELS = {"all": "All contacts", **QUICK_FILTERS}
+
+
+def _set_rows(conditions: list[dict[str, Any]]) -> None:
+    """Replace the builder's rows; fresh row ids so that no widget keeps an old row's value."""
+    start = st.session_state.get("ct_row_seq", 0) + 1000
+    st.session_state["ct_row_seq"] = start
+    st.session_state[f"{state.FILTER_KEY}__rows"] = [{"id": start + i, **c} for i, c in enumerate(conditions)]
+
+
+def _apply(query: ContactQuery) -> None:
+    _set_rows([c.as_dict() for c in query.conditions])
+    st.session_state.update(ct_quick=query.quick or "all", ct_sort=query.sort, ct_desc=query.descending)
+
+
+def _load_view() -> None:
+    name = st.session_state.get("ct_view")
+    if not name:
+        return
+    view = common.run(lambda: views.get_view(common.engine(), name=name))
+    if view is not None:
+        _apply(view.query)
+
+
+def _apply_json() -> None:
+    text = st.session_state.get("ct_json", "")
+    try:
+        conditions = parse_filter(text) if text.strip() else ()
+    except FilterError as exc:
+        st.session_state["ct_json_error"] = str(exc)
+        return
+    st.session_state.pop("ct_json_error", None)
+    _set_rows([c.as_dict() for c in conditions])
+
+
+def _query(conditions: list[dict[str, Any]]) -> ContactQuery | None:
+    quick = st.session_state.get("ct_quick", "all")
+    try:
+        return ContactQuery(
+            conditions=parse_filter(conditions),
+            quick=None if quick == "all" else quick,
+            sort=st.session_state.get("ct_sort", "created_at"),
+            descending=st.session_state.get("ct_desc", True),
+        )
+    except FilterError as exc:
+        st.error(f"This filter cannot be used: {exc}")
+        return None
+
+
+def _views_bar(query: ContactQuery | None, names: list[str], today: date) -> None:
+    cols = st.columns([3, 3, 2, 2], vertical_alignment="bottom")
+    cols[0].selectbox("Saved view", ["", *names], key="ct_view", on_change=_load_view, format_func=lambda n: n or "—")
+    name = cols[1].text_input("Save this view as", key="ct_view_name", placeholder="e.g. Unengaged leads")
+    taken = name.strip() in names
+    replace = taken and st.checkbox(f"Replace the saved view “{name.strip()}” with this filter", key="ct_view_replace")
+    disabled = query is None or not name.strip() or common.simulating() or (taken and not replace)
+    if cols[2].button("Save view", key="ct_view_save", disabled=disabled, icon=":material/bookmark_add:"):
+        assert query is not None
+        saved = common.run(
+            lambda: views.save_view(
+                common.engine(), name=name, query=query, today=today, actor=common.actor(), overwrite=replace
+            )
+        )
+        if saved is not None:
+            st.session_state["ct_flash"] = f"Saved the view “{saved.name}”."
+            st.rerun()
+    chosen = st.session_state.get("ct_view")
+    with cols[3].popover("Delete view", disabled=not chosen or common.simulating()):
+        st.markdown(f"Delete the saved view “{chosen}”? The contacts are not touched.")
+        delete = st.button("Delete the view", key="ct_view_delete", type="primary")
+    if delete and chosen and common.run(lambda: views.delete_view(common.engine(), name=chosen, actor=common.actor())):
+        st.session_state.pop("ct_view", None)
+        st.session_state["ct_flash"] = f"Deleted the view “{chosen}”."
+        st.rerun()
+
+
+def render(today: date) -> ContactQuery | None:
+    """Draw the filter area; the query it describes (None while the filter is invalid)."""
+    for key, default in (("ct_quick", "all"), ("ct_sort", "created_at"), ("ct_desc", True)):
+        st.session_state.setdefault(key, default)
+    st.radio(
+        "Quick filter",
+        QUICK_OPTIONS,
+        key="ct_quick",
+        horizontal=True,
+        format_func=QUICK_LABELS.__getitem__,
+        label_visibility="collapsed",
+    )
+    list_names = [i.name for i in common.run(lambda: lists.list_lists(common.engine())) or []]
+    view_names = [v.name for v in common.run(lambda: views.list_views(common.engine())) or []]
+    with st.expander("Filters, sort and saved views", expanded=bool(st.session_state.get(f"{state.FILTER_KEY}__rows"))):
+        conditions = filter_builder(state.FILTER_KEY, list_names=list_names)
+        cols = st.columns([2, 2, 4], vertical_alignment="bottom")
+        cols[0].selectbox("Sort by", list(SORT_LABELS), key="ct_sort", format_func=SORT_LABELS.__getitem__)
+        cols[1].toggle("Descending (newest / Z first)", key="ct_desc")
+        query = _query(conditions)
+        _views_bar(query, view_names, today)
+        with st.popover("Filter as JSON", icon=":material/data_object:"):
+            st.caption("The same filter model as `python -m core set-status --filter '...'`.")
+            if st.session_state.get("ct_quick") == "unengaged":
+                st.caption(
+                    "The Unengaged quick filter is not part of this JSON: on the command line it is `--unengaged`, "
+                    "which stands alone (no `--filter` with it)."
+                )
+            shown = query.filter_json() if query else json.dumps(conditions)
+            st.code(shown, language="json", wrap_lines=True)
+            st.text_area("Paste a filter (JSON list of conditions)", key="ct_json", height=100)
+            st.button("Use this filter", key="ct_json_apply", on_click=_apply_json)
+            if st.session_state.get("ct_json_error"):
+                st.error(st.session_state["ct_json_error"])
+    return query

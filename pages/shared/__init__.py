@@ -1,0 +1,1 @@
+"""Widgets and session helpers every page shares (no page scripts here)."""

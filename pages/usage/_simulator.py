@@ -1,0 +1,142 @@
+"""Usage & limits, Simulator and Forecast tabs: figures on a future date, what-if, 12-month forecast. No writes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from core.services.forecast import Forecast, get_forecast
+from core.services.usage import simulate
+from core.services.whatif import WhatIf, what_if
+from core.services.wizard import static_list_names, wizard_selection
+from pages.shared import common
+from pages.shared.filter_builder import filter_builder
+
+MAX_TIER_LINES = 6
+
+
+def money(amount: int, currency: str) -> str:
+    return f"{amount:,} {currency}"
+
+
+def render_simulator(today: date, next_update: date) -> None:
+    """Any future date: counts, tier and price that day, and how many pending contacts will have left."""
+    day = st.date_input(
+        "Date to simulate", value=next_update, min_value=today, key=f"simulate_on_{today}", format="YYYY-MM-DD"
+    )
+    result = common.run(lambda: simulate(common.engine(), today=today, on=day))
+    if result is None:
+        return
+    cols = st.columns(5)
+    cols[0].metric("Marketing on that day", common.number(result.marketing))
+    cols[1].metric("Non-marketing on that day", common.number(result.non_marketing))
+    cols[2].metric("Billed tier on that day", common.number(result.tier_limit))
+    cols[3].metric("Monthly price on that day", money(result.monthly_price, result.currency))
+    cols[4].metric(
+        "Gone by then",
+        common.number(result.became_non_marketing),
+        help="Pending contacts that will have become non-marketing by that day",
+    )
+    st.caption(f"As of {day:%d %b %Y}, if nothing else changes. Nothing is written.")
+    st.subheader("What if…", anchor=False)
+    render_what_if(today)
+
+
+def render_what_if(today: date) -> None:
+    """A filter or lists whose marketing contacts one would set non-marketing today: the effect, unwritten."""
+    st.caption("Pick contacts you would set non-marketing today, by filter or by static list.")
+    conditions = filter_builder("whatif_filter")
+    names = common.run(lambda: static_list_names(common.engine())) or []
+    lists = st.multiselect("Static lists", names, key="whatif_lists", placeholder="Choose lists")
+    if not conditions and not lists:
+        st.caption("Add a condition or choose a list to see its effect.")
+        return
+    effect = common.run(
+        lambda: what_if(
+            common.engine(),
+            selection=wizard_selection(unengaged=False, conditions=conditions, lists=lists),
+            today=today,
+        )
+    )
+    if effect is not None:
+        effect_metrics(effect)
+
+
+def _row(figures: list[tuple[str, int, int]], currency: str) -> None:
+    for col, (label, before, after) in zip(st.columns(3), figures, strict=False):
+        shown = money(after, currency) if "price" in label else common.number(after)
+        delta = f"{after - before:,}" if after != before else None
+        col.metric(label, shown, delta=delta, delta_color="inverse", help=f"{before:,} if nothing changes")
+
+
+def effect_metrics(effect: WhatIf) -> None:
+    """Before and after on the next update date and at renewal (shared by the what-if and the wizard)."""
+    st.caption(f"On the next update date, {effect.next_update_date:%d %b %Y} (the tier is lowered only at renewal):")
+    _row(
+        [
+            ("Marketing after the update", effect.marketing_before, effect.marketing_after),
+            ("Billed tier after the update", effect.tier_before, effect.tier_after),
+            ("Monthly price after the update", effect.monthly_price_before, effect.monthly_price_after),
+        ],
+        effect.currency,
+    )
+    st.caption(f"At renewal, {effect.renewal_date:%d %b %Y} (the smallest tier that fits that day's count):")
+    _row(
+        [
+            ("Tier at renewal", effect.renewal_tier_before, effect.renewal_tier_after),
+            ("Monthly price at renewal", effect.renewal_price_before, effect.renewal_price_after),
+        ],
+        effect.currency,
+    )
+
+
+def _forecast_figure(forecast: Forecast) -> go.Figure:
+    months = [m.on for m in forecast.months]
+    figure = go.Figure()
+    figure.add_scatter(
+        name="Projected marketing contacts",
+        x=months,
+        y=[m.marketing for m in forecast.months],
+        mode="lines+markers",
+        line_color="#2e7d32",
+        hovertemplate="%{x|%b %Y}: %{y:,}<extra></extra>",
+    )
+    figure.add_scatter(
+        name="Projected billed tier",
+        x=months,
+        y=[m.tier for m in forecast.months],
+        line={"color": "#c62828", "dash": "dash", "shape": "hv"},
+        hovertemplate="%{x|%b %Y}: tier %{y:,}<extra></extra>",
+    )
+    for tier in forecast.thresholds[:MAX_TIER_LINES]:
+        figure.add_hline(y=tier, line_width=1, line_dash="dot", line_color="#bdbdbd", annotation_text=f"{tier:,}")
+    figure.update_layout(height=400, margin={"t": 30}, yaxis_tickformat=",", legend={"orientation": "h", "y": -0.15})
+    return figure
+
+
+def render_forecast(today: date) -> None:
+    """The marketing count per month for 12 months, the tier thresholds, when the tier is exceeded, the price."""
+    forecast = common.run(lambda: get_forecast(common.engine(), today=today))
+    if forecast is None:
+        return
+    if forecast.exceeds_on:
+        st.warning(
+            f"At this pace the marketing count goes above the billed tier ({forecast.billed_tier:,}) "
+            f"in {forecast.exceeds_on:%B %Y}."
+        )
+    else:
+        st.success(f"At this pace the marketing count stays within the billed tier ({forecast.billed_tier:,}).")
+    st.plotly_chart(_forecast_figure(forecast), key="forecast_chart")
+    st.caption(forecast.method)
+    rows = [
+        {
+            "Update date": f"{m.on:%d %b %Y}",
+            "Marketing contacts": f"{m.marketing:,}",
+            "Billed tier": f"{m.tier:,}",
+            "Monthly price": money(m.monthly_price, forecast.currency),
+        }
+        for m in forecast.months
+    ]
+    st.table(rows)

@@ -1,0 +1,1 @@
+"""Workflows: the page script and its private parts (editor, enabling, log)."""

@@ -1,0 +1,187 @@
+"""Run now, the run log (runs, attempts with their errors, failed enrollments) and the chart of actions per run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from core.services.workflows import engine as workflow_engine
+from core.services.workflows import log as workflow_log
+from pages.shared import common
+
+RUN_DEADLINE_S = 60  # the button gives up retrying after this; the next run goes on from there
+COLOURS = ("#1565c0", "#2e7d32", "#6a1b9a", "#ef6c00", "#00838f", "#ad1457")
+
+
+def flash(level: str, text: str) -> None:
+    """A message to show after the rerun that follows a change."""
+    st.session_state["wf_flash"] = (level, text)
+
+
+def show_flash() -> None:
+    level, text = st.session_state.pop("wf_flash", (None, None))
+    if text:
+        {"success": st.success, "warning": st.warning, "error": st.error}[level](text)
+
+
+def _summary(result: workflow_engine.RunResult) -> None:
+    text = (
+        f"Run finished in {result.seconds:.1f} s: {result.enrolled:,} enrolled, {result.completed:,} completed, "
+        f"{result.retrying:,} retrying, {result.failed:,} failed"
+    )
+    if result.transient_errors:
+        text += f" ({result.transient_errors:,} attempts retried)"
+    problems = [f"{b['name']}: {b['reason']}" for b in result.blocked]
+    if result.stopped:
+        problems.append(f"{result.stopped}; the next run goes on from there.")
+    if problems:
+        st.warning(f"{text}. " + " ".join(problems), icon=":material/warning:")
+    else:
+        st.success(f"{text}.", icon=":material/check_circle:")
+
+
+def run_now(*, disabled: bool) -> bool:
+    """The "Run now" button (drawn before the list, which then shows the new counts): returns whether it ran."""
+    clicked = st.button(
+        "Run now",
+        key="wf_run_now",
+        type="primary",
+        icon=":material/play_arrow:",
+        disabled=disabled or common.simulating(),
+    )
+    return bool(clicked)
+
+
+def run_all() -> None:
+    """Enroll and apply every enabled workflow, as the scheduled run does, and say how it went."""
+    with st.spinner("Running workflows…"):
+        result = common.run(
+            lambda: workflow_engine.run(common.engine(), common.today(), actor=common.actor(), deadline=RUN_DEADLINE_S)
+        )
+    if result is not None:
+        _summary(result)
+
+
+def _chart(rows: list[dict[str, Any]]) -> None:
+    frame = pd.DataFrame(rows)
+    frame["at"] = pd.to_datetime(frame["at"]).dt.strftime("%d %b<br>%H:%M:%S")
+    figure = go.Figure()
+    for i, (action, part) in enumerate(frame.groupby("action", sort=True)):
+        figure.add_bar(
+            name=str(action), x=part["at"].tolist(), y=part["applied"].tolist(), marker_color=COLOURS[i % len(COLOURS)]
+        )
+    retried = frame.groupby("at", as_index=False)["retried"].sum()
+    retried = retried[retried["retried"] > 0]
+    if not retried.empty:
+        figure.add_scatter(
+            name="Attempts retried",
+            x=retried["at"].tolist(),
+            y=retried["retried"].tolist(),
+            mode="markers",
+            yaxis="y2",
+            marker={"symbol": "x", "size": 11, "color": "#c62828"},
+        )
+    figure.update_layout(
+        barmode="stack",
+        showlegend=True,
+        height=320,
+        margin={"t": 30, "b": 10},
+        yaxis={"title": "Enrollments done", "tickformat": ","},
+        yaxis2={
+            "title": "Attempts retried",
+            "overlaying": "y",
+            "side": "right",
+            "rangemode": "tozero",
+            "showgrid": False,
+            "tickformat": ",d",
+            "dtick": 1 if frame["retried"].max() < 10 else None,
+        },
+        legend={"orientation": "h", "y": -0.3, "traceorder": "normal"},
+        # room for ten runs at least, so that one run is a bar and not the whole chart
+        xaxis={"title": "Run (start)", "type": "category", "range": [-0.5, max(9.5, frame["at"].nunique() - 0.5)]},
+    )
+    st.plotly_chart(figure, key="wf_chart")
+
+
+def _attempts(engine: Any, chosen: Any) -> None:
+    rows = workflow_log.attempts(engine, workflow_id=chosen.id if chosen else None, limit=200)
+    if not rows:
+        st.caption("No attempt yet.")
+        return
+    frame = pd.DataFrame([r.as_json() for r in rows])
+    frame["started_at"] = pd.to_datetime(frame["started_at"])
+    frame["error"] = frame["error"].fillna("")
+    columns = {"started_at": "Started"} | ({} if chosen else {"workflow": "Workflow"})
+    columns |= {"action": "Action", "attempt": "Attempt", "outcome": "Outcome", "error": "Error"}
+    columns |= {"enrollments": "Size", "applied": "Done", "duration_ms": "ms", "batch": "Batch"}
+    number = st.column_config.NumberColumn(format="localized", width="small")
+    st.dataframe(
+        frame[list(columns)].rename(columns=columns),
+        hide_index=True,
+        key="wf_attempts",
+        column_config={
+            "Started": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss"),
+            "Error": st.column_config.TextColumn(width="medium"),
+            "Size": st.column_config.NumberColumn(format="localized", width="small", help="Enrollments in the batch"),
+        }
+        | {k: number for k in ("Attempt", "Done", "ms")},
+    )
+
+
+RUN_COLUMNS = {
+    "started_at": "Started",
+    "finished_at": "Finished",
+    "actor": "By",
+    "enrolled": "Enrolled",
+    "completed": "Completed",
+    "retrying": "Retrying",
+    "failed": "Failed",
+    "attempts": "Attempts",
+    "transient_errors": "Retried",
+    "seconds": "Seconds",
+}
+
+
+def _runs(engine: Any) -> None:
+    runs = workflow_log.runs(engine)
+    if not runs:
+        st.caption("No run yet.")
+        return
+    frame = pd.DataFrame(runs)[list(RUN_COLUMNS)].rename(columns=RUN_COLUMNS)
+    st.caption("A run without a finish time was stopped before its end (or is still running); the next run goes on.")
+    number = st.column_config.NumberColumn(format="localized", width="small")
+    time = st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")
+    st.dataframe(
+        frame,
+        hide_index=True,
+        key="wf_runs",
+        column_config={"Started": time, "Finished": time}
+        | {k: number for k in ("Enrolled", "Completed", "Retrying", "Failed", "Attempts", "Retried")},
+    )
+
+
+def log(engine: Any, chosen: Any) -> None:
+    """The run log of ``chosen`` (None: every workflow): chart, attempts, runs, permanent failures."""
+    st.subheader("Run log" + (f": {chosen.name}" if chosen else ""))
+    per_run = workflow_log.actions_per_run(engine, workflow_id=chosen.id if chosen else None)
+    if per_run:
+        _chart(per_run)
+    tabs = st.tabs(["Attempts", "Runs (all workflows)", "Failed enrollments"])
+    with tabs[0]:
+        _attempts(engine, chosen)
+    with tabs[1]:
+        _runs(engine)
+    with tabs[2]:
+        failed = workflow_log.failures(engine, chosen.id) if chosen else []
+        if failed:
+            frame = pd.DataFrame(failed)
+            frame["action_index"] = [chosen.definition.actions[i].describe() for i in frame["action_index"]]
+            frame["email"] = frame["email"].fillna("(deleted)")
+            names = {"contact_id": "Contact ID", "email": "Email", "action_index": "Action", "error": "Error"}
+            frame = frame[[*names, "applied_at"]].rename(columns=names | {"applied_at": "At"})
+            st.dataframe(frame, hide_index=True, key="wf_failed")
+        else:
+            st.caption("No failed enrollment." if chosen else "Choose a workflow to see its failed enrollments.")
