@@ -19,7 +19,7 @@ from core.errors import DomainError, NotInitialised, TierUpgradeRequired
 from core.rules.calendar import Commitment
 from core.rules.filters import FilterError, parse_filter
 from core.rules.selection import Selection
-from core.rules.status import Target
+from core.rules.status import MarketingStatus
 from core.rules.tiers import Edition
 from core.services import exports, setup, status, updates, usage
 from core.services.imports import service as imports
@@ -106,7 +106,7 @@ def _apply(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, A
 
 @command("set-status")
 def _set_status(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any]:
-    selection, to = selection_from(args), Target.parse(args.to)
+    selection, to = selection_from(args), MarketingStatus.parse(args.to)
     if args.dry_run:
         return status.preview_status_change(engine, selection=selection, to=to, today=today).as_json()
     return status.set_status(

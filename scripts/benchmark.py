@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from core.rules.calendar import Commitment  # noqa: E402
 from core.rules.filters import parse_filter  # noqa: E402
-from core.rules.status import Target  # noqa: E402
+from core.rules.status import MarketingStatus  # noqa: E402
 from core.services import setup, status, updates, usage  # noqa: E402
 from core.services.demo import CONTACT_COLUMNS, EVENT_COLUMNS, generate  # noqa: E402
 from core.store.engine import make_engine  # noqa: E402
@@ -142,7 +142,7 @@ def bench_set_status(work: Path, base: Path) -> Figure:
     result: list[status.StatusChange] = []
     ours = timed(
         lambda: result.append(
-            status.set_status(engine, selection=selection, to=Target.NON_MARKETING, today=TODAY, actor="bench")
+            status.set_status(engine, selection=selection, to=MarketingStatus.NON_MARKETING, today=TODAY, actor="bench")
         )
     )
     engine.dispose()

@@ -1,4 +1,9 @@
-"""Status transitions of DOMAIN.md §1–§2."""
+"""A contact's marketing state and what moves it (docs/domain.md §1–§3): the one transition table. PURE.
+
+Three things move a contact: a request to set it marketing, a request to set it non-marketing, and the
+update date. ``transition`` answers for one contact; ``changes`` lists the moves a request makes, which
+``core.store.states`` turns into set-based SQL (a test compares the two on both engines).
+"""
 
 from __future__ import annotations
 
@@ -8,18 +13,13 @@ from enum import StrEnum
 
 
 class MarketingStatus(StrEnum):
-    MARKETING = "marketing"
-    NON_MARKETING = "non_marketing"
-
-
-class Target(StrEnum):
-    """What a status request asks for."""
+    """The stored status (HubSpot: ``hs_marketable_status``), and what a status request asks for."""
 
     MARKETING = "marketing"
     NON_MARKETING = "non_marketing"
 
     @classmethod
-    def parse(cls, text: str) -> Target:
+    def parse(cls, text: str) -> MarketingStatus:
         """Accept ``marketing``, ``non-marketing`` and ``non_marketing``."""
         value = text.strip().lower().replace("-", "_")
         try:
@@ -27,13 +27,28 @@ class Target(StrEnum):
         except ValueError:
             raise ValueError(f"unknown status {text!r}: use marketing or non-marketing") from None
 
+    @property
+    def option(self) -> str:
+        """As the command line writes it: ``marketing`` / ``non-marketing``."""
+        return self.value.replace("_", "-")
+
+
+class UpdateDate(StrEnum):
+    """The third thing that moves a contact: its update date has come (§3)."""
+
+    COME = "update_date"
+
+
+Request = MarketingStatus | UpdateDate
+
 
 class Outcome(StrEnum):
-    """What a request did to one contact; the names are the set-status JSON keys."""
+    """What a move did to one contact; the names are the set-status and apply-updates JSON keys."""
 
     CHANGED = "changed"  # non-marketing -> marketing now, billed from now
     SCHEDULED = "scheduled"  # marketing -> pending until the next update date
     UNDONE = "undone"  # pending -> marketing: the scheduled change is cancelled
+    LEFT = "became_non_marketing"  # pending -> non-marketing on its update date
     UNCHANGED = "unchanged"  # nothing to do ("not included" for non-marketing requests)
 
 
@@ -46,6 +61,7 @@ class State(StrEnum):
 
     @classmethod
     def of(cls, status: MarketingStatus | str, pending: bool) -> State:
+        """The state of a contact's stored fields (a stray pending flag on a non-marketing contact is ignored)."""
         if MarketingStatus(status) == MarketingStatus.NON_MARKETING:
             return cls.NON_MARKETING
         return cls.PENDING if pending else cls.MARKETING
@@ -63,6 +79,11 @@ class State(StrEnum):
     def is_billed(self) -> bool:
         return self != State.NON_MARKETING
 
+    @property
+    def status(self) -> MarketingStatus:
+        """The stored status of this state (a pending contact is still a marketing contact)."""
+        return MarketingStatus.NON_MARKETING if self == State.NON_MARKETING else MarketingStatus.MARKETING
+
 
 @dataclass(frozen=True)
 class Transition:
@@ -71,27 +92,26 @@ class Transition:
     outcome: Outcome
 
 
-_TABLE: dict[tuple[State, Target], tuple[State, Outcome]] = {
-    (State.MARKETING, Target.NON_MARKETING): (State.PENDING, Outcome.SCHEDULED),
-    (State.PENDING, Target.NON_MARKETING): (State.PENDING, Outcome.UNCHANGED),
-    (State.NON_MARKETING, Target.NON_MARKETING): (State.NON_MARKETING, Outcome.UNCHANGED),
-    (State.NON_MARKETING, Target.MARKETING): (State.MARKETING, Outcome.CHANGED),
-    (State.PENDING, Target.MARKETING): (State.MARKETING, Outcome.UNDONE),
-    (State.MARKETING, Target.MARKETING): (State.MARKETING, Outcome.UNCHANGED),
+_M, _P, _N = State.MARKETING, State.PENDING, State.NON_MARKETING
+_TABLE: dict[tuple[State, Request], tuple[State, Outcome]] = {
+    (_M, MarketingStatus.NON_MARKETING): (_P, Outcome.SCHEDULED),
+    (_P, MarketingStatus.NON_MARKETING): (_P, Outcome.UNCHANGED),
+    (_N, MarketingStatus.NON_MARKETING): (_N, Outcome.UNCHANGED),
+    (_N, MarketingStatus.MARKETING): (_M, Outcome.CHANGED),
+    (_P, MarketingStatus.MARKETING): (_M, Outcome.UNDONE),
+    (_M, MarketingStatus.MARKETING): (_M, Outcome.UNCHANGED),
+    (_P, UpdateDate.COME): (_N, Outcome.LEFT),
+    (_M, UpdateDate.COME): (_M, Outcome.UNCHANGED),
+    (_N, UpdateDate.COME): (_N, Outcome.UNCHANGED),
 }
 
 
-def transition(state: State, target: Target) -> Transition:
-    """Apply one request to one contact per DOMAIN.md §2 (non-marketing is always deferred)."""
-    new, outcome = _TABLE[(state, target)]
+def transition(state: State, request: Request) -> Transition:
+    """Apply one request to one contact per §2 (non-marketing is always deferred) or its update date (§3)."""
+    new, outcome = _TABLE[(state, request)]
     return Transition(state, new, outcome)
 
 
-def states_changed_by(target: Target) -> dict[State, Outcome]:
-    """For set-based SQL: which current states a request changes, and how."""
-    return {s: t.outcome for s in State if (t := transition(s, target)).outcome != Outcome.UNCHANGED}
-
-
-def apply_update(state: State) -> State:
-    """On an update date a due pending contact becomes non-marketing; nothing else changes."""
-    return State.NON_MARKETING if state == State.PENDING else state
+def changes(request: Request) -> tuple[Transition, ...]:
+    """The moves ``request`` makes (unchanged states left out), in table order: what set-based SQL applies."""
+    return tuple(t for s in State if (t := transition(s, request)).outcome != Outcome.UNCHANGED)

@@ -13,7 +13,7 @@ from typing import Any
 
 from core.errors import DomainError
 from core.rules.filters import Condition, FilterError, parse_filter
-from core.rules.status import State, Target, transition
+from core.rules.status import MarketingStatus, State, transition
 from core.rules.tiers import Edition
 
 WORKFLOW_EDITIONS = (Edition.PROFESSIONAL, Edition.ENTERPRISE)
@@ -38,7 +38,7 @@ class ActionType(StrEnum):
 @dataclass(frozen=True)
 class WorkflowAction:
     type: ActionType
-    to: Target | None = None  # set_marketing_status
+    to: MarketingStatus | None = None  # set_marketing_status
     list: str | None = None  # add_to_list / remove_from_list
 
     def as_dict(self) -> dict[str, Any]:
@@ -49,7 +49,9 @@ class WorkflowAction:
 
     def describe(self) -> str:
         if self.type == ActionType.SET_MARKETING_STATUS:
-            return "Set marketing contact status: " + ("marketing" if self.to == Target.MARKETING else "non-marketing")
+            return "Set marketing contact status: " + (
+                "marketing" if self.to == MarketingStatus.MARKETING else "non-marketing"
+            )
         verb = "Add to" if self.type == ActionType.ADD_TO_LIST else "Remove from"
         return f"{verb} list {self.list!r}"
 
@@ -70,7 +72,7 @@ class WorkflowDefinition:
         }
 
     @property
-    def status_targets(self) -> tuple[Target, ...]:
+    def status_targets(self) -> tuple[MarketingStatus, ...]:
         return tuple(a.to for a in self.actions if a.to is not None)
 
     @property
@@ -94,7 +96,7 @@ def parse_action(raw: Any, index: int = 0) -> WorkflowAction:
         raise WorkflowError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}")
     if kind == ActionType.SET_MARKETING_STATUS:
         try:
-            return WorkflowAction(kind, to=Target.parse(str(raw.get("to", ""))))
+            return WorkflowAction(kind, to=MarketingStatus.parse(str(raw.get("to", ""))))
         except ValueError:
             raise WorkflowError(f"{where}: 'to' must be marketing or non_marketing, got {raw.get('to')!r}") from None
     name = raw.get("list")

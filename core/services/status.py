@@ -13,7 +13,7 @@ from core.errors import TierUpgradeRequired
 from core.rules import tiers
 from core.rules.calendar import next_update_date
 from core.rules.selection import Selection
-from core.rules.status import Target
+from core.rules.status import MarketingStatus
 from core.services.updates import catch_up
 from core.services.usage import tier_on
 from core.store import engine as db
@@ -60,12 +60,12 @@ class StatusChange:
 
 
 def _preview(
-    conn: Connection, acct: Account, clause: ColumnElement[bool], to: Target, today: date, dry_run: bool
+    conn: Connection, acct: Account, clause: ColumnElement[bool], to: MarketingStatus, today: date, dry_run: bool
 ) -> StatusChange:
     states = state_breakdown(conn, clause, today)
     selected = sum(states.values())
     before = counts_on(conn, today).marketing
-    if to == Target.NON_MARKETING:
+    if to == MarketingStatus.NON_MARKETING:
         changed, scheduled, undone = 0, states["marketing"], 0
     else:
         changed, scheduled, undone = states["non_marketing"], 0, states["pending"]
@@ -90,7 +90,7 @@ def _preview(
     )
 
 
-def preview_status_change(engine: Engine, *, selection: Selection, to: Target, today: date) -> StatusChange:
+def preview_status_change(engine: Engine, *, selection: Selection, to: MarketingStatus, today: date) -> StatusChange:
     """The counts a change would produce, written nowhere (set-status --dry-run, confirmation dialogs)."""
     with db.read(engine) as conn:
         acct = load_account(conn)
@@ -101,7 +101,7 @@ def preview_status_change(engine: Engine, *, selection: Selection, to: Target, t
 def _write_change(
     conn: Connection,
     clause: ColumnElement[bool],
-    to: Target,
+    to: MarketingStatus,
     *,
     change: StatusChange,
     now: datetime,
@@ -111,7 +111,7 @@ def _write_change(
     actor: str,
 ) -> None:
     op = start_operation(conn, kind="set_status", now=now, actor=actor, source_type=source_type, source_id=source_id)
-    if to == Target.NON_MARKETING:
+    if to == MarketingStatus.NON_MARKETING:
         target = and_(clause, contacts.c.marketing_status == "marketing", contacts.c.pending_non_marketing.is_(False))
         record_events(
             conn,
@@ -156,7 +156,7 @@ def apply_status_change(
     conn: Connection,
     *,
     selection: Selection,
-    to: Target,
+    to: MarketingStatus,
     today: date,
     now: datetime,
     actor: str,
@@ -183,7 +183,7 @@ def apply_status_change_where(
     conn: Connection,
     *,
     clause: ColumnElement[bool],
-    to: Target,
+    to: MarketingStatus,
     today: date,
     now: datetime,
     actor: str,
@@ -228,7 +228,7 @@ def set_status(
     engine: Engine,
     *,
     selection: Selection,
-    to: Target,
+    to: MarketingStatus,
     today: date,
     actor: str,
     source_type: str = "bulk_action",

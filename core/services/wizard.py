@@ -16,7 +16,7 @@ from sqlalchemy import Engine, case, func, select
 
 from core.rules.filters import parse_filter
 from core.rules.selection import Selection
-from core.rules.status import Target
+from core.rules.status import MarketingStatus
 from core.services.selection_errors import user_errors
 from core.services.status import StatusChange, preview_status_change, set_status
 from core.services.whatif import WhatIf, what_if
@@ -80,7 +80,7 @@ def wizard_selection(
 def preview(engine: Engine, *, selection: Selection, today: date) -> StatusChange:
     """What setting the selection non-marketing would do (the live count and the Review counts)."""
     with user_errors():
-        return preview_status_change(engine, selection=selection, to=Target.NON_MARKETING, today=today)
+        return preview_status_change(engine, selection=selection, to=MarketingStatus.NON_MARKETING, today=today)
 
 
 def review(engine: Engine, *, selection: Selection, today: date) -> Review:
@@ -92,5 +92,10 @@ def update_contacts(engine: Engine, *, selection: Selection, today: date, actor:
     """Update contacts: the selected marketing contacts become non-marketing on the next update date."""
     with user_errors():
         return set_status(
-            engine, selection=selection, to=Target.NON_MARKETING, today=today, actor=actor, source_type=SOURCE_TYPE
+            engine,
+            selection=selection,
+            to=MarketingStatus.NON_MARKETING,
+            today=today,
+            actor=actor,
+            source_type=SOURCE_TYPE,
         )

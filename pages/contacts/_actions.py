@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.rules.selection import Selection
-from core.rules.status import Target
+from core.rules.status import MarketingStatus
 from core.services.contacts import ContactQuery
 from core.services.exports import export_bytes
 from core.services.history import data_version
@@ -26,7 +26,7 @@ def _target(query: ContactQuery, chosen: list[int], total: int) -> tuple[Selecti
     return Selection(ids=tuple(chosen)), "selected", len(chosen), f"the {len(chosen):,} selected on this page"
 
 
-def _open(kind: str, target: tuple[Selection, str, int, str], to: Target | None = None) -> None:
+def _open(kind: str, target: tuple[Selection, str, int, str], to: MarketingStatus | None = None) -> None:
     selection, scope, count, label = target
     if to is not None:
         bulk.open_status(to, selection=selection, scope=scope, count=count, label=label)
@@ -57,7 +57,7 @@ def _more(target: tuple[Selection, str, int, str] | None) -> None:
     if choice is None or target is None:
         return
     if choice in ("non_marketing", "marketing"):
-        _open("status", target, Target(choice))
+        _open("status", target, MarketingStatus(choice))
     else:
         _open(choice, target)
 

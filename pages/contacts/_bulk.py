@@ -11,7 +11,7 @@ from typing import Any
 
 import streamlit as st
 
-from core.rules.status import Target
+from core.rules.status import MarketingStatus
 from core.services.status import StatusChange, preview_status_change, set_status
 from core.services.usage import get_usage
 from pages.contacts import _state as state
@@ -64,8 +64,8 @@ def _marketing_counts(p: StatusChange, box: dict[str, Any]) -> bool:
 
 
 def _confirm(box: dict[str, Any], p: StatusChange, ready: bool) -> None:
-    to = Target(box["to"])
-    word = "marketing" if to == Target.MARKETING else "non-marketing"
+    to = MarketingStatus(box["to"])
+    word = "marketing" if to == MarketingStatus.MARKETING else "non-marketing"
     cols = st.columns([1, 1, 2])
     if cols[0].button(f"Set as {word}", key="ct_dlg_confirm", type="primary", disabled=not ready):
         result = common.run(
@@ -91,13 +91,13 @@ def _confirm(box: dict[str, Any], p: StatusChange, ready: bool) -> None:
 def _body(box: dict[str, Any]) -> None:
     p: StatusChange = box["preview"]
     st.markdown(f"**{contacts(p.selected)}**: {box['label']}.")
-    if box["to"] == Target.NON_MARKETING.value:
+    if box["to"] == MarketingStatus.NON_MARKETING.value:
         _non_marketing_counts(p, box)
         ready = True
     else:
         ready = _marketing_counts(p, box)
     ready = _all_box(box) and ready
-    if box["to"] == Target.MARKETING.value and p.will_change:
+    if box["to"] == MarketingStatus.MARKETING.value and p.will_change:
         typed = st.text_input(
             f"Type **{p.will_change:,}** to confirm", key="ct_dlg_typed", placeholder=str(p.will_change)
         )
@@ -118,7 +118,7 @@ def _marketing_dialog() -> None:
     _body(state.dialog() or {})
 
 
-def open_status(to: Target, *, selection: Any, scope: str, count: int, label: str) -> None:
+def open_status(to: MarketingStatus, *, selection: Any, scope: str, count: int, label: str) -> None:
     """Preview once, when the dialog opens: the counts shown are the ones the user confirms."""
     engine, today = common.engine(), common.today()
     preview = common.run(lambda: preview_status_change(engine, selection=selection, to=to, today=today))
@@ -142,4 +142,4 @@ def show_dialog() -> None:
     box = state.dialog()
     if box is None or box["kind"] != "status":
         return
-    (_marketing_dialog if box["to"] == Target.MARKETING.value else _non_marketing_dialog)()
+    (_marketing_dialog if box["to"] == MarketingStatus.MARKETING.value else _non_marketing_dialog)()

@@ -5,7 +5,7 @@ import streamlit as st
 
 from core.errors import DomainError
 from core.rules.selection import Selection
-from core.rules.status import State, Target
+from core.rules.status import MarketingStatus, State
 from core.services.contact_detail import ContactDetail, find_contact_id, get_contact
 from core.services.contacts import delete_contacts, update_contact
 from pages.contacts import _bulk as bulk
@@ -71,11 +71,11 @@ if detail.fields is not None:  # change this one contact's status: the Contacts 
     if detail.state != "marketing" and cols[0].button(
         "Set as marketing", key="cd_to_marketing", icon=":material/campaign:", disabled=common.simulating()
     ):
-        bulk.open_status(Target.MARKETING, selection=one, scope="selected", count=1, label="this contact")
+        bulk.open_status(MarketingStatus.MARKETING, selection=one, scope="selected", count=1, label="this contact")
     if detail.state == "marketing" and cols[1].button(
         "Set as non-marketing", key="cd_to_non_marketing", icon=":material/unsubscribe:", disabled=common.simulating()
     ):
-        bulk.open_status(Target.NON_MARKETING, selection=one, scope="selected", count=1, label="this contact")
+        bulk.open_status(MarketingStatus.NON_MARKETING, selection=one, scope="selected", count=1, label="this contact")
     bulk.show_dialog()
 
 if detail.fields is not None:

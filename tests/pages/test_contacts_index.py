@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.rules.selection import Selection
-from core.rules.status import Target
+from core.rules.status import MarketingStatus
 from core.services.status import preview_status_change
 from tests.conftest import TODAY, Cli
 from tests.factories import add_contacts, state_of
@@ -67,7 +67,9 @@ def test_set_as_non_marketing_shows_the_service_preview_and_usage_agrees_after_c
     at = open_contacts(open_app)
     at.radio(key="ct_quick").set_value("marketing").run()
     ids = select_rows(at, [0, 1, 2, 6])  # marketing ones and a pending one (newest first: ids 8, 7, 6 ... )
-    expected = preview_status_change(engine, selection=Selection(ids=tuple(ids)), to=Target.NON_MARKETING, today=TODAY)
+    expected = preview_status_change(
+        engine, selection=Selection(ids=tuple(ids)), to=MarketingStatus.NON_MARKETING, today=TODAY
+    )
     at.menu_button(key="ct_more").click("non_marketing").run()
     shown = dialog_metrics(at)
     assert shown["Will be scheduled"] == f"{expected.scheduled:,}"

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, text
 
 from core.rules.filters import parse_filter
 from core.rules.selection import Selection
-from core.rules.status import State, Target, transition
+from core.rules.status import MarketingStatus, State, transition
 from core.services.setup import init
 from core.services.status import set_status
 from tests.resilience.conftest import (
@@ -51,7 +51,7 @@ def _serial(before: dict[int, str], ops: list[tuple[str, set[int]]]) -> tuple[di
     for to, ids in ops:
         changed = 0
         for cid in ids:
-            new = transition(State(states[cid]), Target.parse(to)).new.value
+            new = transition(State(states[cid]), MarketingStatus.parse(to)).new.value
             changed += new != states[cid]
             states[cid] = new
         counts.append(changed)
@@ -134,7 +134,7 @@ def test_two_apply_updates_at_once_apply_each_update_date_exactly_once(
     for scheduled_on, run_on, (prop, values) in rounds:
         selection = Selection(conditions=parse_filter(_filter(prop, values)))
         day = date.fromisoformat(scheduled_on)
-        set_status(engine, selection=selection, to=Target.NON_MARKETING, today=day, actor="test")
+        set_status(engine, selection=selection, to=MarketingStatus.NON_MARKETING, today=day, actor="test")
         due, left_before = _pending(engine), _left(engine)
         assert due > 0
         processes = [start(db_url, "apply-updates", today=run_on) for _ in range(2)]

@@ -20,7 +20,7 @@ from core.errors import DomainError
 from core.rules import csvformat as fmt
 from core.rules.filters import ALL_OPERATORS, OPERATORS, PROPERTIES, FilterError, Kind, parse_filter
 from core.rules.selection import Selection
-from core.rules.status import Target
+from core.rules.status import MarketingStatus
 from core.services.imports.service import import_csv
 from core.services.setup import init
 from core.services.status import set_status
@@ -257,8 +257,8 @@ def test_random_filters_change_status_completely_or_not_at_all(seeded: tuple[Eng
     engine, _ = seeded
 
     @RANDOM
-    @given(text_=filter_texts(), to=st.sampled_from(list(Target)), allow_upgrade=st.booleans())
-    def check(text_: str, to: Target, allow_upgrade: bool) -> None:
+    @given(text_=filter_texts(), to=st.sampled_from(list(MarketingStatus)), allow_upgrade=st.booleans())
+    def check(text_: str, to: MarketingStatus, allow_upgrade: bool) -> None:
         before = fingerprint(engine)
         try:
             selection = Selection(conditions=parse_filter(text_))

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, select
 from core.errors import PermissionDenied
 from core.rules.roles import Action, Role, refusal
 from core.rules.selection import Selection
-from core.rules.status import Target
+from core.rules.status import MarketingStatus
 from core.services import account_settings, contacts, lists, setup, sources, status, users, views, wizard
 from core.services.imports import service as imports
 from core.services.workflows import definitions as workflows
@@ -67,7 +67,7 @@ T = {"today": TODAY}
 UNENGAGED = Selection(unengaged=True)
 CASES: dict[str, Case] = {
     "status.set_status": case(A.CHANGE_STATUS)(
-        lambda e, a: status.set_status(e, selection=UNENGAGED, to=Target.NON_MARKETING, actor=a, **T)
+        lambda e, a: status.set_status(e, selection=UNENGAGED, to=MarketingStatus.NON_MARKETING, actor=a, **T)
     ),
     "wizard.update_contacts": case(A.CHANGE_STATUS)(
         lambda e, a: wizard.update_contacts(e, selection=UNENGAGED, actor=a, **T)

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, event, insert
 from core.errors import DomainError
 from core.rules.filters import parse_filter
 from core.rules.selection import Selection
-from core.rules.status import Target
+from core.rules.status import MarketingStatus
 from core.services.contact_detail import find_contact_id, get_contact
 from core.services.contacts import (
     ContactQuery,
@@ -194,7 +194,7 @@ def test_deleting_drops_the_marketing_count_at_once_but_never_the_billed_tier(en
     )
     add_list(engine, "Some", ids[:3])
     assert set_status(
-        engine, selection=Selection(ids=(ids[0],)), to=Target.NON_MARKETING, today=TODAY, actor="t"
+        engine, selection=Selection(ids=(ids[0],)), to=MarketingStatus.NON_MARKETING, today=TODAY, actor="t"
     ).scheduled
     result = delete_contacts(engine, selection=Selection(ids=tuple(ids[:200])), today=TODAY, actor="ann")
     assert (result.deleted, result.marketing_before, result.marketing_after, result.tier_limit) == (

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine, update
 
 from core.rules.selection import Selection
-from core.rules.status import Target
+from core.rules.status import MarketingStatus
 from core.services.status import set_status
 from core.store.schema import contacts
 from tests.conftest import TODAY, Cli
@@ -303,7 +303,12 @@ def test_every_change_is_recorded_with_states_dates_source_and_actor(engine: Eng
     (p,) = add_contacts(engine, 1, state="pending", prefix="p")
     by_email = Selection(emails=("m0@example.com",))
     set_status(
-        engine, selection=by_email, to=Target.NON_MARKETING, today=TODAY, actor="ada", source_type="usage_wizard"
+        engine,
+        selection=by_email,
+        to=MarketingStatus.NON_MARKETING,
+        today=TODAY,
+        actor="ada",
+        source_type="usage_wizard",
     )
     Cli(db_url)("--actor", "grace", "set-status", "--to", "marketing", "--emails", "n0@example.com,p0@example.com")
     (scheduled,) = events_of(engine, m)

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, delete, func, select
 
 from core.rules.filters import parse_filter
 from core.rules.selection import Selection
-from core.rules.status import Target
+from core.rules.status import MarketingStatus
 from core.rules.workflows import Backoff, RateLimited
 from core.services.status import set_status
 from core.services.updates import apply_updates
@@ -123,7 +123,11 @@ def _leave_and_come_back(engine: Engine) -> None:
     """Someone sets the contact non-marketing again; it becomes non-marketing on the update date."""
     run(engine)  # it no longer matches (it is marketing): with re-enrollment on, it may come back
     set_status(
-        engine, selection=Selection(conditions=parse_filter(LEADS)), to=Target.NON_MARKETING, today=TODAY, actor="ana"
+        engine,
+        selection=Selection(conditions=parse_filter(LEADS)),
+        to=MarketingStatus.NON_MARKETING,
+        today=TODAY,
+        actor="ana",
     )
     apply_updates(engine, today=date(2026, 12, 1))
 

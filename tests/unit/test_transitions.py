@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from core.rules.status import MarketingStatus, Outcome, State, Target, apply_update, states_changed_by, transition
+from core.rules.status import MarketingStatus, Outcome, State, UpdateDate, changes, transition
 
 M, P, N = State.MARKETING, State.PENDING, State.NON_MARKETING
-TO_M, TO_N = Target.MARKETING, Target.NON_MARKETING
+TO_M, TO_N = MarketingStatus.MARKETING, MarketingStatus.NON_MARKETING
 
 # (request, current state, resulting state, outcome = the set-status JSON key it counts under)
 SECTION_2 = [
@@ -22,7 +22,7 @@ SECTION_2 = [
 
 @pytest.mark.parametrize(("target", "state", "expected", "outcome"), SECTION_2)
 def test_each_request_on_each_state_follows_the_table_of_section_2(
-    target: Target, state: State, expected: State, outcome: Outcome
+    target: MarketingStatus, state: State, expected: State, outcome: Outcome
 ) -> None:
     result = transition(state, target)
     assert (result.old, result.new, result.outcome) == (state, expected, outcome)
@@ -30,7 +30,11 @@ def test_each_request_on_each_state_follows_the_table_of_section_2(
 
 def test_the_table_covers_every_state_and_every_request() -> None:
     covered = {(p.values[1], p.values[0]) for p in SECTION_2}
-    assert covered == {(s, t) for s in State for t in Target}
+    assert covered == {(s, t) for s in State for t in MarketingStatus}
+
+
+def apply_update(state: State) -> State:
+    return transition(state, UpdateDate.COME).new
 
 
 @pytest.mark.parametrize("state", list(State))
@@ -62,8 +66,8 @@ def test_undoing_a_pending_contact_adds_no_new_billing() -> None:
         pytest.param(TO_M, {N: Outcome.CHANGED, P: Outcome.UNDONE}, id="marketing changes non-marketing and pending"),
     ],
 )
-def test_the_states_a_request_changes_are_the_ones_the_table_changes(target: Target, expected: dict) -> None:
-    assert states_changed_by(target) == expected
+def test_the_states_a_request_changes_are_the_ones_the_table_changes(target: MarketingStatus, expected: dict) -> None:
+    assert {t.old: t.outcome for t in changes(target)} == expected
 
 
 @pytest.mark.parametrize(
@@ -76,6 +80,11 @@ def test_the_states_a_request_changes_are_the_ones_the_table_changes(target: Tar
 )
 def test_the_update_date_only_moves_pending_contacts(state: State, after_update: State) -> None:
     assert apply_update(state) == after_update
+
+
+def test_the_update_date_moves_pending_contacts_and_counts_them_as_left() -> None:
+    assert changes(UpdateDate.COME) == (transition(P, UpdateDate.COME),)
+    assert transition(P, UpdateDate.COME).outcome == Outcome.LEFT
 
 
 def test_once_non_marketing_takes_effect_it_stays_until_someone_sets_it_marketing() -> None:
@@ -110,11 +119,11 @@ def test_the_stored_fields_give_the_state(status: str, pending: bool, state: Sta
         (" NON-MARKETING ", TO_N),
     ],
 )
-def test_a_requested_status_is_read_in_its_usual_spellings(text: str, target: Target) -> None:
-    assert Target.parse(text) == target
+def test_a_requested_status_is_read_in_its_usual_spellings(text: str, target: MarketingStatus) -> None:
+    assert MarketingStatus.parse(text) == target
 
 
 @pytest.mark.parametrize("text", ["", "pending", "nonmarketing", "true"])
 def test_an_unknown_requested_status_is_refused(text: str) -> None:
     with pytest.raises(ValueError, match="unknown status"):
-        Target.parse(text)
+        MarketingStatus.parse(text)

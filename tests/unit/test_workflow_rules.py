@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from core.rules.status import State, Target
+from core.rules.status import MarketingStatus, State
 from core.rules.tiers import Edition
 from core.rules.workflows import (
     ActionType,
@@ -50,7 +50,7 @@ def test_a_definition_is_parsed_with_its_actions_in_order() -> None:
         ActionType.REMOVE_FROM_LIST,
     ]
     assert d.actions[0].list == "VIP"
-    assert d.actions[1].to == Target.NON_MARKETING
+    assert d.actions[1].to == MarketingStatus.NON_MARKETING
     assert d.reenroll is False, "re-enrollment is off by default"
     assert parse_definition(d.as_dict()) == d
     assert d.list_names == ("VIP", "Old")

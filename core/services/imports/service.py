@@ -26,7 +26,7 @@ from core.rules import contact_fields
 from core.rules import csvformat as fmt
 from core.rules.calendar import next_update_date
 from core.rules.csvformat import CellError, StatusRequest
-from core.rules.status import State, Target, transition
+from core.rules.status import MarketingStatus, State, transition
 from core.services.updates import catch_up
 from core.store import engine as db
 from core.store.access import Action, authorize
@@ -270,10 +270,10 @@ def _existing(conn: Connection, emails: list[str]) -> dict[str, _Record]:
 def _request_status(record: _Record, request: StatusRequest, today: date, effective: date) -> None:
     """Fold one row's status request into the record, following DOMAIN.md §2."""
     steps = {
-        StatusRequest.MARKETING: [Target.MARKETING],
-        StatusRequest.NON_MARKETING: [Target.NON_MARKETING],
-        StatusRequest.LEAVE_AT_UPDATE: [Target.NON_MARKETING],
-        StatusRequest.UNTIL_UPDATE: [Target.MARKETING, Target.NON_MARKETING],
+        StatusRequest.MARKETING: [MarketingStatus.MARKETING],
+        StatusRequest.NON_MARKETING: [MarketingStatus.NON_MARKETING],
+        StatusRequest.LEAVE_AT_UPDATE: [MarketingStatus.NON_MARKETING],
+        StatusRequest.UNTIL_UPDATE: [MarketingStatus.MARKETING, MarketingStatus.NON_MARKETING],
     }[request]
     if request == StatusRequest.UNTIL_UPDATE and record.state == State.PENDING:
         return  # already marketing until the next update: unchanged

@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Engine, func, select, update
 from core.clock import moment
 from core.errors import TierUpgradeRequired
 from core.rules.calendar import next_update_date
-from core.rules.status import Target
+from core.rules.status import MarketingStatus
 from core.rules.workflows import ActionType, Backoff, WorkflowAction, WorkflowError
 from core.services.status import apply_status_change_where
 from core.services.updates import catch_up
@@ -95,7 +95,7 @@ class _Runner:
         self, conn: Connection, wf: Workflow, batch: Batch, action: WorkflowAction, allowed: int | None
     ) -> dict[str, int]:
         assert action.to is not None
-        if action.to == Target.NON_MARKETING:
+        if action.to == MarketingStatus.NON_MARKETING:
             authorize(conn, f"workflow:{wf.id}", Action.CHANGE_STATUS)
             acct = load_account(conn)
             effective = next_update_date(acct.commitment, acct.start_date, self.today)

@@ -27,7 +27,7 @@ from sqlalchemy import (
     update,
 )
 
-from core.rules.status import State, Target, states_changed_by
+from core.rules.status import MarketingStatus, State, changes
 from core.rules.workflows import ActionType, WorkflowAction
 from core.store.events import finish_operation, record_events, start_operation
 from core.store.schema import (
@@ -143,7 +143,7 @@ def fail_deleted(conn: Connection, batch: Batch, *, attempt_id: int, now: dateti
 def _outcome_expr(action: WorkflowAction, list_id: int | None) -> Any:
     """What the action will do to a contact in its current state (DOMAIN.md §2 for status)."""
     if action.type == ActionType.SET_MARKETING_STATUS:
-        if action.to == Target.NON_MARKETING:
+        if action.to == MarketingStatus.NON_MARKETING:
             billed = and_(contacts.c.marketing_status == "marketing", contacts.c.pending_non_marketing.is_(False))
             return case((billed, "scheduled"), else_="unchanged")
         return case(
@@ -184,7 +184,7 @@ def schedule_non_marketing(
     pending until ``effective_on`` (the next update date), one event each, the workflow as the source.
 
     The billed tier cannot rise, so unlike a bulk change no count or tier check is needed per batch."""
-    assert set(states_changed_by(Target.NON_MARKETING)) == {State.MARKETING}
+    assert [t.old for t in changes(MarketingStatus.NON_MARKETING)] == [State.MARKETING]
     target = and_(
         contacts.c.id.in_(batch.contact_ids()),
         contacts.c.marketing_status == "marketing",
