@@ -11,6 +11,8 @@ from typing import Any
 
 from sqlalchemy import Engine, insert, inspect, select, text
 
+from core.rules.status import State
+from core.store import states
 from core.store.schema import contacts, list_members, static_lists, status_events
 
 CREATED = datetime(2026, 3, 1, 9, 0, 0)
@@ -39,9 +41,7 @@ def add_contacts(
                 "email_lower": email.lower(),
                 "created_at": CREATED,
                 "source_type": "import",
-                "marketing_status": "non_marketing" if state == "non_marketing" else "marketing",
-                "pending_non_marketing": state == "pending",
-                "effective_on": (effective_on or NEXT_UPDATE) if state == "pending" else None,
+                **states.columns_for(State(state), effective_on=effective_on or NEXT_UPDATE),
                 "hard_bounced": False,
                 "unsubscribed_all": False,
                 **fields,
@@ -71,9 +71,7 @@ def contact(engine: Engine, email: str) -> dict[str, Any]:
 
 def state_of(engine: Engine, email: str) -> str:
     c = contact(engine, email)
-    if c["marketing_status"] != "marketing":
-        return "non_marketing"
-    return "pending" if c["pending_non_marketing"] else "marketing"
+    return State.of(c["marketing_status"], c["pending_non_marketing"]).value
 
 
 def events_of(engine: Engine, contact_id: int) -> list[dict[str, Any]]:

@@ -11,18 +11,20 @@ from core.rules.sources import (
     default_for_new_contact,
     submission_makes_existing_marketing,
 )
-from core.rules.status import State
+from core.rules.status import MarketingStatus, Outcome, State, transition
 
 
 @dataclass(frozen=True)
-class Outcome:
-    status: str  # marketing / pending / non_marketing after the request
-    previous: str | None  # None: the contact is new
+class Creation:
+    """What a tool's request does to one contact: its state after, before (None: the contact is new), and why."""
+
+    state: State
+    previous: State | None
     reason: str
 
     @property
     def changed(self) -> bool:
-        return self.status != self.previous
+        return self.state != self.previous
 
 
 @dataclass(frozen=True)
@@ -38,16 +40,22 @@ def _tool_name(kind: SourceType, tool_id: str | None) -> str:
     return f"{name} {tool_id}" if tool_id else name
 
 
-def _new_contact(kind: SourceType, setting: ToolSetting | None, marketing: bool | None, tool_id: str | None) -> Outcome:
+def _starts(marketing: bool | None) -> State:
+    return State.MARKETING if marketing else State.NON_MARKETING
+
+
+def _new_contact(
+    kind: SourceType, setting: ToolSetting | None, marketing: bool | None, tool_id: str | None
+) -> Creation:
     if kind in ALWAYS_NON_MARKETING:
-        return Outcome("non_marketing", None, f"{kind.value} always creates non-marketing contacts")
+        return Creation(State.NON_MARKETING, None, f"{kind.value} always creates non-marketing contacts")
     if kind == SourceType.MANUAL:
         chosen = "marketing" if marketing else "non-marketing"
-        return Outcome("marketing" if marketing else "non_marketing", None, f"created by hand as {chosen}")
+        return Creation(_starts(marketing), None, f"created by hand as {chosen}")
     if kind == SourceType.IMPORT:
         decision = default_for_new_contact(kind, tool_setting=marketing)
         why = "the import sets all contacts as marketing" if marketing else "imports create non-marketing contacts"
-        return Outcome("marketing" if decision.marketing else "non_marketing", None, why)
+        return Creation(_starts(decision.marketing), None, why)
     value = setting.value if setting else None
     decision = default_for_new_contact(kind, tool_setting=value)
     state = "marketing" if decision.marketing else "non-marketing"
@@ -57,11 +65,16 @@ def _new_contact(kind: SourceType, setting: ToolSetting | None, marketing: bool 
         how = f"since its setting was switched on ({setting.switched_on_at:%Y-%m-%d %H:%M})"
     else:
         how = f"since its setting was switched {'on' if value else 'off'}"
-    return Outcome(
-        "marketing" if decision.marketing else "non_marketing",
-        None,
-        f"new contacts from {_tool_name(kind, tool_id)} are {state} {how}",
+    return Creation(
+        _starts(decision.marketing), None, f"new contacts from {_tool_name(kind, tool_id)} are {state} {how}"
     )
+
+
+_RESUBMITTED = {
+    Outcome.UNCHANGED: "already a marketing contact",
+    Outcome.UNDONE: "submitting {tool} (set to marketing) undoes the pending change",
+    Outcome.CHANGED: "submitting {tool} (set to marketing) makes the contact marketing",
+}
 
 
 def decide(
@@ -71,21 +84,18 @@ def decide(
     setting: ToolSetting | None = None,
     marketing: bool | None = None,
     tool_id: str | None = None,
-) -> Outcome:
-    """New contacts get the tool's default; an existing one changes only through a form whose switch is on."""
+) -> Creation:
+    """New contacts get the tool's default; an existing one changes only through a form whose switch is on,
+    which sets it marketing as the transition table says (a pending change is undone)."""
     if existing is None:
         return _new_contact(kind, setting, marketing, tool_id)
-    before = existing.value
     tool = _tool_name(kind, tool_id)
     if kind == SourceType.FORM:
         if not submission_makes_existing_marketing(kind, tool_setting=setting.value if setting else None):
-            return Outcome(before, before, f"{tool} is set to non-marketing: an existing contact keeps its status")
-        if existing == State.MARKETING:
-            return Outcome(before, before, "already a marketing contact")
-        if existing == State.PENDING:
-            return Outcome("marketing", before, f"submitting {tool} (set to marketing) undoes the pending change")
-        return Outcome("marketing", before, f"submitting {tool} (set to marketing) makes the contact marketing")
+            return Creation(existing, existing, f"{tool} is set to non-marketing: an existing contact keeps its status")
+        move = transition(existing, MarketingStatus.MARKETING)
+        return Creation(move.new, existing, _RESUBMITTED[move.outcome].format(tool=tool))
     if kind == SourceType.INTEGRATION:
         why = "an app's setting affects only contacts it creates: the existing contact keeps its status"
-        return Outcome(before, before, why)
-    return Outcome(before, before, f"the contact already exists: {tool} leaves its status as it is")
+        return Creation(existing, existing, why)
+    return Creation(existing, existing, f"the contact already exists: {tool} leaves its status as it is")

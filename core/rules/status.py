@@ -115,3 +115,8 @@ def transition(state: State, request: Request) -> Transition:
 def changes(request: Request) -> tuple[Transition, ...]:
     """The moves ``request`` makes (unchanged states left out), in table order: what set-based SQL applies."""
     return tuple(t for s in State if (t := transition(s, request)).outcome != Outcome.UNCHANGED)
+
+
+def adds_billing(request: Request) -> bool:
+    """Whether ``request`` can make a contact billed that was not (only then can the billed tier rise)."""
+    return any(m.new.is_billed and not m.old.is_billed for m in changes(request))

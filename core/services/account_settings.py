@@ -7,15 +7,14 @@ from datetime import date
 
 from sqlalchemy import Connection, Engine, update
 
-from core.clock import moment
 from core.errors import DomainError
 from core.rules.calendar import Commitment
+from core.rules.requester import Requester
 from core.rules.tiers import INCLUDED_CONTACTS, Edition, Pricing
-from core.services.updates import catch_up
+from core.services.unit import changing
 from core.store import engine as db
-from core.store.access import Action, authorize
+from core.store.access import Action
 from core.store.account import load_account, marketing_count, set_billed_tier
-from core.store.events import finish_operation, start_operation
 from core.store.schema import account
 
 MAX_INCREMENT = 1_000_000
@@ -135,10 +134,9 @@ def validate(wanted: SettingsInput, *, marketing: int, today: date) -> Pricing:
 
 def update_settings(engine: Engine, wanted: SettingsInput, *, today: date, actor: str) -> AccountSettings:
     """Save validated settings; a different billed tier is recorded as a tier change ("settings")."""
-    with db.write(engine) as conn:
-        authorize(conn, actor, Action.MANAGE_SETTINGS)
-        now = moment(today, load_account(conn).timezone)
-        catch_up(conn, today=today, now=now)  # due update dates first, under the settings they were due with
+    # due update dates first (the unit catches up), under the settings they were due with
+    with changing(engine, by=Requester(actor, "settings"), today=today, needs=Action.MANAGE_SETTINGS) as unit:
+        conn, now = unit.conn, unit.now
         before = asdict(_settings_in(conn).as_input())
         marketing = marketing_count(conn)
         pricing = validate(wanted, marketing=marketing, today=today)
@@ -161,6 +159,6 @@ def update_settings(engine: Engine, wanted: SettingsInput, *, today: date, actor
             .values(included_contacts=pricing.included, updated_at=now, **values)
         )
         if changed:  # the audit trail: who changed which setting from what to what
-            op = start_operation(conn, kind="settings", now=now, actor=actor, source_type="settings")
-            finish_operation(conn, op, {name: [before[name], after[name]] for name in changed})
+            op = unit.start("settings")
+            unit.finish(op, {name: [before[name], after[name]] for name in changed})
         return replace(_settings_in(conn), changed=changed)

@@ -6,9 +6,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Engine, and_, func, not_, or_, select
+from sqlalchemy import Engine, func, select
 
 from core.store import engine as db
+from core.store import states
 from core.store.schema import contacts
 
 UNKNOWN = "unknown"
@@ -22,12 +23,6 @@ class Breakdown:
     by_stage: list[tuple[str, int]]  # lifecycle stage
 
 
-def billed_on(on: date) -> ColumnElement[bool]:
-    """Marketing contacts on ``on`` (billed): pending ones count until their update date."""
-    due = and_(contacts.c.pending_non_marketing.is_(True), contacts.c.effective_on <= on)
-    return and_(contacts.c.marketing_status == "marketing", or_(contacts.c.effective_on.is_(None), not_(due)))
-
-
 def _ranked(counts: dict[str, int]) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
@@ -36,7 +31,7 @@ def marketing_breakdown(engine: Engine, *, today: date) -> Breakdown:
     """Marketing contacts on ``today`` by status source type and by lifecycle stage (one GROUP BY, one pass)."""
     source = func.coalesce(contacts.c.status_source_type, UNKNOWN)
     stage = func.coalesce(contacts.c.lifecycle_stage, UNKNOWN)
-    query = select(source, stage, func.count()).where(billed_on(today)).group_by(source, stage)
+    query = select(source, stage, func.count()).where(states.billed_on(today)).group_by(source, stage)
     by_source: dict[str, int] = defaultdict(int)
     by_stage: dict[str, int] = defaultdict(int)
     with db.read(engine) as conn:

@@ -7,24 +7,25 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, case, delete, select, update
+from sqlalchemy import Connection, Engine, delete, select, update
 
-from core.clock import moment
 from core.errors import DomainError
 from core.rules import contact_fields
 from core.rules import csvformat as fmt
 from core.rules.filters import Condition, FilterError
+from core.rules.requester import Requester
 from core.rules.selection import Selection
 from core.rules.sources import SourceType
 from core.rules.status import State
 from core.services.sources import CreateResult, create_contact
-from core.services.updates import catch_up
+from core.services.unit import changing
 from core.store import engine as db
-from core.store.access import Action, authorize
+from core.store import states
+from core.store.access import Action
 from core.store.account import load_account, marketing_count
 from core.store.contact_pages import SORT_KEYS, Cursor, page
 from core.store.counts import counts_on, state_breakdown
-from core.store.events import finish_operation, record_events, start_operation
+from core.store.events import record_events
 from core.store.schema import contacts
 from core.store.selection import where
 
@@ -142,12 +143,6 @@ def count_matching(engine: Engine, *, selection: Selection, today: date) -> Matc
     return MatchCounts(sum(states.values()), billed, states["pending"], states["non_marketing"])
 
 
-# A contact's stored state as SQL (for events written set-based).
-STATE_SQL: Any = case(
-    (contacts.c.marketing_status != "marketing", "non_marketing"),
-    (contacts.c.pending_non_marketing.is_(True), "pending"),
-    else_="marketing",
-)
 EDITABLE = ("email", "first_name", "last_name", "lifecycle_stage", "hard_bounced", "unsubscribed_all")
 
 
@@ -196,20 +191,19 @@ def _clean_fields(conn: Connection, contact_id: int, changes: dict[str, Any]) ->
 
 def update_contact(engine: Engine, *, contact_id: int, changes: dict[str, Any], today: date, actor: str) -> int:
     """Edit a contact's fields (not its status): the email must stay valid and unique; returns fields changed."""
-    with db.write(engine) as conn:
-        authorize(conn, actor, Action.EDIT_CONTACTS)
-        current = conn.execute(select(contacts).where(contacts.c.id == contact_id)).mappings().first()
+    by = Requester(actor, "manual", str(contact_id))
+    with changing(engine, by=by, today=today, needs=Action.EDIT_CONTACTS, catch_up_first=False) as unit:
+        current = unit.conn.execute(select(contacts).where(contacts.c.id == contact_id)).mappings().first()
         if current is None:
             raise DomainError(f"no contact with id {contact_id}")
-        values = _clean_fields(conn, contact_id, changes)
+        values = _clean_fields(unit.conn, contact_id, changes)
         changed = {k: v for k, v in values.items() if current[k] != v}
         if not changed:
             return 0
-        now = moment(today, load_account(conn).timezone)
-        op = start_operation(conn, kind="edit", now=now, actor=actor, source_type="manual", source_id=str(contact_id))
-        conn.execute(update(contacts).where(contacts.c.id == contact_id).values(**changed))
+        op = unit.start("edit")
+        unit.conn.execute(update(contacts).where(contacts.c.id == contact_id).values(**changed))
         shown = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in changed.items() if k != "email_lower"}
-        finish_operation(conn, op, {"contact_id": contact_id, "changed": shown})
+        unit.finish(op, {"contact_id": contact_id, "changed": shown})
         return len(shown)
 
 
@@ -217,29 +211,23 @@ def delete_contacts(engine: Engine, *, selection: Selection, today: date, actor:
     """Delete contacts: they leave the marketing count at once, the billed tier stays until renewal."""
     if selection == Selection():
         raise DomainError("choose the contacts to delete")
-    with db.write(engine) as conn:
-        authorize(conn, actor, Action.EDIT_CONTACTS)
-        now = moment(today, load_account(conn).timezone)
-        catch_up(conn, today=today, now=now)
-        tier = load_account(conn).billed_tier
-        before = marketing_count(conn)
-        clause = where(conn, selection)
-        op = start_operation(conn, kind="delete", now=now, actor=actor, source_type="manual")
+    with changing(engine, by=Requester(actor, "manual"), today=today, needs=Action.EDIT_CONTACTS) as unit:
+        before = marketing_count(unit.conn)
+        clause = where(unit.conn, selection)
+        op = unit.start("delete")
         deleted = record_events(
-            conn,
+            unit.conn,
             where=clause,
             operation_id=op,
-            old_state=STATE_SQL,
+            old_state=states.stored_state(),
             new_state=None,
-            now=now,
+            at=unit.now,
             effective_on=today,
-            source_type="manual",
-            source_id=None,
-            actor=actor,
+            by=unit.by,
         )
-        conn.execute(delete(contacts).where(clause))
-        result = DeleteResult(deleted, before, marketing_count(conn), tier)
-        finish_operation(conn, op, result.as_json())
+        unit.conn.execute(delete(contacts).where(clause))
+        result = DeleteResult(deleted, before, marketing_count(unit.conn), unit.account.billed_tier)
+        unit.finish(op, result.as_json())
     return result
 
 

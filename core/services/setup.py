@@ -9,8 +9,10 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from core.clock import moment
 from core.rules.calendar import Commitment, update_dates_between
+from core.rules.requester import Requester
 from core.rules.tiers import Edition, Pricing
 from core.services.demo import insert_demo
+from core.services.unit import open_unit
 from core.store import engine as db
 from core.store.access import Action, authorize
 from core.store.account import (
@@ -78,16 +80,15 @@ def _change_settings(
         )
     if values:
         conn.execute(update(account).where(account.c.id == 1).values(updated_at=now, **values))
-        op = start_operation(conn, kind="settings", now=now, actor=actor, source_type="settings")  # the audit trail
+        op = start_operation(conn, kind="settings", at=now, by=Requester(actor, "settings"))  # the audit trail
         finish_operation(conn, op, values)
 
 
 def _add_demo(conn: Connection, *, n: int, seed: int, today: date, actor: str) -> None:
-    authorize(conn, actor, Action.EDIT_CONTACTS)
-    authorize(conn, actor, Action.CHANGE_STATUS)  # demo contacts include marketing ones
-    acct = load_account(conn)
-    now = moment(today, acct.timezone)
-    op = start_operation(conn, kind="demo", now=now, actor=actor, source_type="demo", source_id=str(seed))
+    needs = (Action.EDIT_CONTACTS, Action.CHANGE_STATUS)  # demo contacts include marketing ones
+    unit = open_unit(conn, by=Requester(actor, "demo", str(seed)), today=today, needs=needs, catch_up_first=False)
+    acct, now = unit.account, unit.now
+    op = unit.start("demo")
     left = insert_demo(
         conn, n=n, seed=seed, today=today, commitment=acct.commitment, start_date=acct.start_date, operation_id=op
     )

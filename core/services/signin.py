@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 from core.clock import utc_now
 from core.errors import DomainError
+from core.rules.requester import Requester
 from core.services.users import MAX_PASSWORD, hasher, record
 from core.store import engine as db
 from core.store.access import users_exist
@@ -109,28 +110,12 @@ def sign_in(engine: Engine, *, username: str, password: str, today: date, now: d
         password_ok = password_ok and row is not None and row.password_hash == checked  # not reset meanwhile
         if row is not None and password_ok and not row.disabled and not locked:
             signed = _open_session(conn, row, method="local", now=now)
-            record(
-                conn,
-                kind="sign_in",
-                actor=row.username,
-                today=today,
-                source_type="sign_in",
-                source_id="local",
-                summary={},
-            )
+            record(conn, kind="sign_in", by=Requester(row.username, "sign_in", "local"), today=today, summary={})
             return signed
         reason, message = _failure(conn, row, password_ok, now)
         actor = row.username if row is not None else "anonymous"
         summary = {"method": "local", "reason": reason}
-        record(
-            conn,
-            kind="sign_in_failed",
-            actor=actor,
-            today=today,
-            source_type="sign_in",
-            source_id="local",
-            summary=summary,
-        )
+        record(conn, kind="sign_in_failed", by=Requester(actor, "sign_in", "local"), today=today, summary=summary)
     raise SignInRefused(message)  # after the commit: the failed attempt stays recorded
 
 
@@ -146,25 +131,15 @@ def sign_in_oidc(engine: Engine, *, email: str, today: date, now: datetime | Non
             record(
                 conn,
                 kind="sign_in",
-                actor=row.username,
+                by=Requester(row.username, "sign_in", "oidc"),
                 today=today,
-                source_type="sign_in",
-                source_id="oidc",
                 summary={"email": mail},
             )
             return signed
         reason = "disabled" if row is not None else "unknown email"
         actor = row.username if row is not None else "anonymous"
         summary = {"method": "oidc", "reason": reason, "email": mail[:254]}
-        record(
-            conn,
-            kind="sign_in_failed",
-            actor=actor,
-            today=today,
-            source_type="sign_in",
-            source_id="oidc",
-            summary=summary,
-        )
+        record(conn, kind="sign_in_failed", by=Requester(actor, "sign_in", "oidc"), today=today, summary=summary)
     shown = mail or "(no email from the identity provider)"
     raise SignInRefused(f"{shown} has no access to Marketable: ask an admin to add a user with this email")
 
@@ -220,9 +195,7 @@ def sign_out(engine: Engine, *, token: str, today: date, now: datetime | None = 
         conn.execute(
             update(user_sessions).where(user_sessions.c.id == row.id).values(ended_at=now, ended_reason="sign_out")
         )
-        record(
-            conn, kind="sign_out", actor=row.username, today=today, source_type="sign_in", source_id=None, summary={}
-        )
+        record(conn, kind="sign_out", by=Requester(row.username, "sign_in", None), today=today, summary={})
 
 
 def local_mode(engine: Engine) -> bool:

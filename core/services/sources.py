@@ -8,19 +8,19 @@ from typing import Any
 
 from sqlalchemy import Engine, update
 
-from core.clock import moment
 from core.errors import DomainError, TierUpgradeRequired
 from core.rules import csvformat as fmt
 from core.rules import tiers
-from core.rules.contact_creation import decide
+from core.rules.contact_creation import Creation, ToolSetting, decide
+from core.rules.requester import Requester
 from core.rules.sources import ALWAYS_NON_MARKETING, SourceType, parse_source
-from core.services.updates import catch_up
+from core.rules.status import MarketingStatus
+from core.services.unit import Unit, changing
 from core.store import contact_writes, tool_settings
 from core.store import engine as db
-from core.store.access import Action, authorize
+from core.store.access import Action
 from core.store.account import load_account, marketing_count, raise_tier_to_fit
-from core.store.events import finish_operation, start_operation
-from core.store.schema import source_settings
+from core.store.schema import contacts, source_settings
 from core.store.tool_settings import SourceSetting
 
 PER_TOOL = (SourceType.FORM, SourceType.CHATFLOW, SourceType.INTEGRATION)
@@ -85,9 +85,9 @@ def set_source_default(
     if kind not in PER_TOOL:
         raise DomainError(f"{kind.value} has no per-tool setting; only forms, chatflows and connected apps do")
     tool_id = str(_tool_id(source_id, kind))
-    with db.write(engine) as conn:
-        authorize(conn, actor, Action.MANAGE_SETTINGS)
-        now = moment(today, load_account(conn).timezone)
+    by = Requester(actor, kind.value, tool_id)
+    with changing(engine, by=by, today=today, needs=Action.MANAGE_SETTINGS, catch_up_first=False) as unit:
+        conn, now = unit.conn, unit.now
         before = tool_settings.register(conn, kind, tool_id, name=name, now=now, actor=actor)
         values: dict[str, Any] = {"updated_at": now, "updated_by": actor}
         if name and name.strip():
@@ -100,11 +100,9 @@ def set_source_default(
             .where(source_settings.c.source_type == kind.value, source_settings.c.source_id == tool_id)
             .values(**values)
         )
-        op = start_operation(
-            conn, kind="source_setting", now=now, actor=actor, source_type=kind.value, source_id=tool_id
-        )
+        op = unit.start("source_setting")
         after = tool_settings.register(conn, kind, tool_id, name=None, now=now, actor=actor)
-        finish_operation(conn, op, {"before": before.marketing, "after": after.marketing, "name": after.name})
+        unit.finish(op, {"before": before.marketing, "after": after.marketing, "name": after.name})
         return after
 
 
@@ -147,7 +145,7 @@ def create_contact(
     must_be_new: bool = False,
     allow_tier_upgrade: bool = False,
 ) -> CreateResult:
-    """Create (or re-submit) a contact from a tool per DOMAIN.md §5; the result says its status and why.
+    """Create (or re-submit) a contact from a tool per docs/domain.md §5; the result says its status and why.
 
     Forms, chatflows and apps raise the tier when they must (nobody is there to ask); a person creating a
     marketing contact by hand must consent to an upgrade (``allow_tier_upgrade``).
@@ -160,61 +158,80 @@ def create_contact(
     except fmt.CellError as exc:
         raise DomainError(str(exc).capitalize()) from None
     fields = contact_writes.name_fields(first_name, last_name, lifecycle_stage)
-    tool_id = _tool_id(source_id, kind)
-    with db.write(engine) as conn:
-        authorize(conn, actor, Action.EDIT_CONTACTS)
-        now = moment(today, load_account(conn).timezone)
-        catch_up(conn, today=today, now=now)
-        acct = load_account(conn)
-        setting = None
-        if kind in PER_TOOL and tool_id is not None:
-            setting = tool_settings.register(conn, kind, tool_id, name=None, now=now, actor=actor).as_rule()
-        row = contact_writes.by_email(conn, email)
+    by = Requester(actor, kind.value, _tool_id(source_id, kind))
+    with changing(engine, by=by, today=today, needs=Action.EDIT_CONTACTS) as unit:
+        row = contact_writes.by_email(unit.conn, email)
         if row is not None and must_be_new:
             raise DomainError(f"A contact with the email {email} already exists (ID {row['id']})")
         outcome = decide(
-            kind, existing=contact_writes.state_of(row), setting=setting, marketing=marketing, tool_id=tool_id
+            kind,
+            existing=contact_writes.state_of(row),
+            setting=_tool_setting(unit, kind),
+            marketing=marketing,
+            tool_id=by.source_id,
         )
-        adds = outcome.status == "marketing" and outcome.previous in (None, "non_marketing")
-        if kind == SourceType.MANUAL and adds:
-            authorize(conn, actor, Action.CHANGE_STATUS)
-        count = marketing_count(conn) + (1 if adds else 0)
-        tier_after = tiers.tier_after_change(acct.pricing, acct.billed_tier, count)
-        if tier_after > acct.billed_tier and kind == SourceType.MANUAL and not allow_tier_upgrade:
-            raise TierUpgradeRequired(
-                {"email": email, "tier_limit_before": acct.billed_tier, "tier_limit_after": tier_after}
-            )
-        op = start_operation(
-            conn, kind="create_contact", now=now, actor=actor, source_type=kind.value, source_id=tool_id
-        )
-        contact_id = contact_writes.store(
-            conn, row, outcome, fields, email=email, source_type=kind.value, source_id=tool_id, now=now
-        )
-        if outcome.changed:
-            contact_writes.record(
-                conn,
-                contact_id,
-                outcome,
-                operation_id=op,
-                now=now,
-                today=today,
-                source_type=kind.value,
-                source_id=tool_id,
-                actor=actor,
-            )
-        raise_tier_to_fit(conn, acct, marketing=count, today=today, now=now, actor=actor)
+        tier_after = _tier_check(unit, kind, outcome, email=email, allow_tier_upgrade=allow_tier_upgrade)
+        op = unit.start("create_contact")
+        contact_id = _store(unit, row, outcome, fields, email=email, operation_id=op)
         result = CreateResult(
             contact_id,
             email,
             row is None,
-            outcome.status,
-            outcome.previous,
+            outcome.state.value,
+            outcome.previous.value if outcome.previous else None,
             outcome.changed,
             outcome.reason,
             kind.value,
-            tool_id,
-            acct.billed_tier,
+            by.source_id,
+            unit.account.billed_tier,
             tier_after,
         )
-        finish_operation(conn, op, result.as_json())
+        raise_tier_to_fit(
+            unit.conn, unit.account, marketing=marketing_count(unit.conn), today=today, now=unit.now, actor=actor
+        )
+        unit.finish(op, result.as_json())
         return result
+
+
+def _tool_setting(unit: Unit, kind: SourceType) -> ToolSetting | None:
+    """A form's, chatflow's or app's switch (the tool is registered on first sight)."""
+    if kind not in PER_TOOL or unit.by.source_id is None:
+        return None
+    return tool_settings.register(
+        unit.conn, kind, unit.by.source_id, name=None, now=unit.now, actor=unit.by.actor
+    ).as_rule()
+
+
+def _tier_check(unit: Unit, kind: SourceType, outcome: Creation, *, email: str, allow_tier_upgrade: bool) -> int:
+    """The tier after the contact is created; a person must hold the grant and consent to a rise."""
+    adds = outcome.state.is_billed and (outcome.previous is None or not outcome.previous.is_billed)
+    if kind == SourceType.MANUAL and adds:
+        unit.require(Action.CHANGE_STATUS)
+    acct = unit.account
+    count = marketing_count(unit.conn) + (1 if adds else 0)
+    tier_after = tiers.tier_after_change(acct.pricing, acct.billed_tier, count)
+    if tier_after > acct.billed_tier and kind == SourceType.MANUAL and not allow_tier_upgrade:
+        raise TierUpgradeRequired(
+            {"email": email, "tier_limit_before": acct.billed_tier, "tier_limit_after": tier_after}
+        )
+    return tier_after
+
+
+def _store(unit: Unit, row: Any, outcome: Creation, fields: dict[str, Any], *, email: str, operation_id: int) -> int:
+    """Insert the new contact with its creation event, or update the existing one's fields and, when the tool
+    makes it marketing, its status through the transition table."""
+    conn = unit.conn
+    if row is None:
+        contact_id = contact_writes.insert_new(
+            conn, email=email, fields=fields, state=outcome.state, by=unit.by, at=unit.now
+        )
+        contact_writes.record_created(
+            conn, contact_id, outcome.state, operation_id=operation_id, at=unit.now, day=unit.today, by=unit.by
+        )
+        return contact_id
+    contact_id = int(row["id"])
+    if fields:
+        conn.execute(update(contacts).where(contacts.c.id == contact_id).values(**fields))
+    if outcome.changed:
+        unit.move(contacts.c.id == contact_id, MarketingStatus.MARKETING, operation_id=operation_id)
+    return contact_id

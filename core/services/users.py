@@ -12,9 +12,11 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from core.clock import moment, utc_now
 from core.errors import DomainError
+from core.rules.requester import Requester
 from core.rules.roles import Action, Role, check_username, marketing_access_by_default
+from core.services.unit import changing
 from core.store import engine as db
-from core.store.access import authorize, require_person, users_exist
+from core.store.access import require_person, users_exist
 from core.store.account import load_account
 from core.store.events import finish_operation, start_operation
 from core.store.schema import user_sessions, users
@@ -66,19 +68,9 @@ def _email(text: str | None) -> str | None:
     return email or None
 
 
-def record(
-    conn: Connection,
-    *,
-    kind: str,
-    actor: str,
-    today: date,
-    source_id: str | None,
-    summary: dict[str, Any],
-    source_type: str = "user",
-) -> None:
-    """One audit row (operations table) for an administrative action."""
-    now = moment(today, load_account(conn).timezone)
-    op = start_operation(conn, kind=kind, now=now, actor=actor, source_type=source_type, source_id=source_id)
+def record(conn: Connection, *, kind: str, by: Requester, today: date, summary: dict[str, Any]) -> None:
+    """One audit row (operations table) for an action outside a unit of work (signing in and out)."""
+    op = start_operation(conn, kind=kind, at=moment(today, load_account(conn).timezone), by=by)
     finish_operation(conn, op, summary)
 
 
@@ -118,8 +110,9 @@ def add_user(
     """Add a user; the first user must be an admin (it ends local mode). Admins and editors get marketing access."""
     name, mail = _username(username), _email(email)
     password_hash = hash_password(password) if password is not None else None
-    with db.write(engine) as conn:
-        authorize(conn, actor, Action.MANAGE_USERS)
+    by = Requester(actor, "user", name)
+    with changing(engine, by=by, today=today, needs=Action.MANAGE_USERS, catch_up_first=False) as unit:
+        conn = unit.conn
         if not users_exist(conn) and role != Role.ADMIN:
             raise DomainError("the first user must be an admin (it ends local mode: from then on everyone signs in)")
         if conn.execute(select(users.c.id).where(users.c.username == name)).first():
@@ -131,7 +124,7 @@ def add_user(
         values |= {"role": role.value, "marketing_access": marketing_access_by_default(role)}
         conn.execute(insert(users).values(password_hash=password_hash, created_at=now, updated_at=now, **values))
         summary = {**values, "local_sign_in": password_hash is not None}
-        record(conn, kind="user_added", actor=actor, today=today, source_id=name, summary=summary)
+        unit.finish(unit.start("user_added"), summary)
         return _info(_row(conn, name))
 
 
@@ -150,8 +143,9 @@ def _enabled_admins_besides(conn: Connection, user_id: int) -> int:
 
 def _change(engine: Engine, *, username: str, actor: str, today: date, kind: str, values_for: Changes) -> UserInfo:
     """Apply the values computed from the user's row; an enabled admin must remain; disabling ends sessions."""
-    with db.write(engine) as conn:
-        authorize(conn, actor, Action.MANAGE_USERS)
+    by = Requester(actor, "user", username.strip().lower())
+    with changing(engine, by=by, today=today, needs=Action.MANAGE_USERS, catch_up_first=False) as unit:
+        conn = unit.conn
         row = _row(conn, username)
         values = values_for(row)
         stays_admin = values.get("role", row.role) == Role.ADMIN.value and not values.get("disabled", row.disabled)
@@ -163,7 +157,7 @@ def _change(engine: Engine, *, username: str, actor: str, today: date, kind: str
             open_sessions = (user_sessions.c.user_id == row.id) & user_sessions.c.ended_at.is_(None)
             conn.execute(update(user_sessions).where(open_sessions).values(ended_at=now, ended_reason="disabled"))
         summary = {k: v for k, v in values.items() if k != "password_hash"}
-        record(conn, kind=kind, actor=actor, today=today, source_id=row.username, summary=summary)
+        unit.finish(unit.start(kind, by=by.via("user", row.username)), summary)
         return _info(_row(conn, row.username))
 
 
@@ -201,12 +195,14 @@ def set_disabled(engine: Engine, *, username: str, disabled: bool, actor: str, t
 def set_password(engine: Engine, *, username: str, password: str, actor: str, today: date) -> UserInfo:
     """Set a user's local password (admins, or the user themselves); this also lifts a lockout."""
     values = {"password_hash": hash_password(password), "failed_attempts": 0, "locked_until": None}
-    with db.write(engine) as conn:
+    own = actor.strip().lower() == username.strip().lower()  # one's own password needs no admin, but an enabled account
+    needs = () if own else (Action.MANAGE_USERS,)
+    by = Requester(actor, "user", username.strip().lower())
+    with changing(engine, by=by, today=today, needs=needs, catch_up_first=False) as unit:
+        conn = unit.conn
+        if own:
+            require_person(conn, actor)
         row = _row(conn, username)
-        if actor.strip().lower() == row.username:
-            require_person(conn, actor)  # changing one's own password needs no admin, but an enabled account
-        else:
-            authorize(conn, actor, Action.MANAGE_USERS)
         conn.execute(update(users).where(users.c.id == row.id).values(updated_at=utc_now(), **values))
-        record(conn, kind="user_password_set", actor=actor, today=today, source_id=row.username, summary={})
+        unit.finish(unit.start("user_password_set", by=by.via("user", row.username)), {})
         return _info(_row(conn, row.username))

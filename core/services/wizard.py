@@ -16,12 +16,12 @@ from sqlalchemy import Engine, case, func, select
 
 from core.rules.filters import parse_filter
 from core.rules.selection import Selection
-from core.rules.status import MarketingStatus
+from core.rules.status import MarketingStatus, State
 from core.services.selection_errors import user_errors
 from core.services.status import StatusChange, preview_status_change, set_status
 from core.services.whatif import WhatIf, what_if
 from core.store import engine as db
-from core.store.counts import state_on
+from core.store import states
 from core.store.filters import UNENGAGED
 from core.store.schema import contacts, static_lists
 
@@ -46,7 +46,7 @@ class Review:
 
 def unengaged_counts(engine: Engine, *, today: date) -> Unengaged:
     """Count the unengaged contacts the wizard preselects (one pass over the contacts, in SQL)."""
-    marketing = state_on(today) == "marketing"
+    marketing = states.is_state_on(State.MARKETING, today)
     query = select(
         func.coalesce(func.sum(case((marketing & contacts.c.hard_bounced.is_(True), 1), else_=0)), 0),
         func.coalesce(func.sum(case((marketing & contacts.c.unsubscribed_all.is_(True), 1), else_=0)), 0),

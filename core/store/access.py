@@ -62,17 +62,18 @@ def require_person(conn: Connection, actor: str) -> Person | None:
     return person
 
 
-def authorize(conn: Connection, actor: str, action: Action) -> None:
-    """Raise PermissionDenied when ``actor`` may not perform ``action`` (DOMAIN.md §6: Marketing contact access)."""
+def authorize(conn: Connection, actor: str, *actions: Action) -> Person | None:
+    """Raise PermissionDenied when ``actor`` may not perform every one of ``actions`` (docs/domain.md §6:
+    Marketing contact access); returns the person checked (None for local mode and the application itself)."""
     if is_internal(actor):
         return None
     person = require_person(conn, actor)
     if person is None:
         return None
-    reason = refusal(person.username, person.role, person.marketing_access, action)
-    if reason:
-        raise PermissionDenied(reason)
-    return None
+    for action in actions:
+        if reason := refusal(person.username, person.role, person.marketing_access, action):
+            raise PermissionDenied(reason)
+    return person
 
 
 def acting_user(engine: Engine, actor: str) -> str:

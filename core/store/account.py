@@ -10,6 +10,7 @@ from sqlalchemy import Connection, func, insert, inspect, select, update
 from core.errors import NotInitialised
 from core.rules.calendar import Commitment
 from core.rules.tiers import Edition, Pricing, tier_after_change
+from core.store import states
 from core.store.schema import account, contacts, tier_changes
 
 
@@ -82,7 +83,7 @@ def create_account(
 
 def marketing_count(conn: Connection) -> int:
     """Contacts billed now: status marketing, pending ones included."""
-    query = select(func.count()).select_from(contacts).where(contacts.c.marketing_status == "marketing")
+    query = select(func.count()).select_from(contacts).where(states.is_billed())
     return int(conn.execute(query).scalar_one())
 
 

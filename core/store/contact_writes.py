@@ -1,16 +1,17 @@
-"""Writing one contact created or re-submitted by a tool, with its status event."""
+"""Writing one contact created by a tool, with its creation event; contact ids for bulk inserts."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, insert, select
 
 from core.errors import DomainError
 from core.rules import contact_fields
-from core.rules.contact_creation import Outcome
+from core.rules.requester import Requester
 from core.rules.status import State
+from core.store import states
 from core.store.schema import contacts, status_events
 
 
@@ -51,70 +52,40 @@ def name_fields(first_name: str | None, last_name: str | None, lifecycle_stage: 
     return {key: value for key, value in cleaned.items() if value is not None}
 
 
-def store(
-    conn: Connection,
-    row: Any,
-    outcome: Outcome,
-    fields: dict[str, Any],
-    *,
-    email: str,
-    source_type: str,
-    source_id: str | None,
-    now: datetime,
+def insert_new(
+    conn: Connection, *, email: str, fields: dict[str, Any], state: State, by: Requester, at: datetime
 ) -> int:
-    """Insert the new contact, or update the existing one's fields and (if made marketing) its status."""
-    status: dict[str, Any] = {}
-    if outcome.changed and outcome.status == "marketing":
-        status = {
-            "marketing_status": "marketing",
-            "pending_non_marketing": False,
-            "effective_on": None,
-            "status_source_type": source_type,
-            "status_source_id": source_id,
-            "status_changed_at": now,
-        }
-    if row is not None:
-        if fields or status:
-            conn.execute(update(contacts).where(contacts.c.id == row["id"]).values(**fields, **status))
-        return int(row["id"])
+    """Insert a contact created by a tool in ``state``, the tool recorded as its creation source (and as what
+    made it marketing, when it starts marketing)."""
     values = {
         "email": email,
         "email_lower": email.lower(),
-        "created_at": now,
-        "source_type": source_type,
-        "source_id": source_id,
-        "marketing_status": "non_marketing",
+        "created_at": at,
+        "source_type": by.source_type,
+        "source_id": by.source_id,
         "hard_bounced": False,
         "unsubscribed_all": False,
         **fields,
-        **status,
+        **states.columns_for(state),
+        **(states.source_for(by, at) if state.is_billed else {}),
     }
     return int(conn.execute(insert(contacts).values(**values).returning(contacts.c.id)).scalar_one())
 
 
-def record(
-    conn: Connection,
-    contact_id: int,
-    outcome: Outcome,
-    *,
-    operation_id: int,
-    now: datetime,
-    today: date,
-    source_type: str,
-    source_id: str | None,
-    actor: str,
+def record_created(
+    conn: Connection, contact_id: int, state: State, *, operation_id: int, at: datetime, day: date, by: Requester
 ) -> None:
-    """One status event: created (old NULL), made marketing, or a pending change undone."""
+    """The event of a contact's creation (no old state), counting from ``day``."""
     conn.execute(
         insert(status_events).values(
             contact_id=contact_id,
             operation_id=operation_id,
-            old_state=outcome.previous,
-            new_state=outcome.status,
-            requested_at=now,
-            effective_on=today,
-            source_type=source_type,
-            source_id=source_id,
-            actor=actor,
+            old_state=None,
+            new_state=state.value,
+            requested_at=at,
+            effective_on=day,
+            source_type=by.source_type,
+            source_id=by.source_id,
+            actor=by.actor,
         )
     )

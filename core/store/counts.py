@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Connection, and_, case, func, select
+from sqlalchemy import ColumnElement, Connection, func, select
 
+from core.rules.status import State
+from core.store import states
 from core.store.schema import contacts
 
 
@@ -23,23 +25,13 @@ class StatusCounts:
 
 def stored_counts(conn: Connection) -> StatusCounts:
     """Counts of the stored state (one GROUP BY on the status index)."""
-    rows = conn.execute(
-        select(contacts.c.marketing_status, contacts.c.pending_non_marketing, func.count()).group_by(
-            contacts.c.marketing_status, contacts.c.pending_non_marketing
-        )
-    ).all()
-    marketing = sum(n for status, _, n in rows if status == "marketing")
-    pending = sum(n for status, p, n in rows if status == "marketing" and p)
-    return StatusCounts(marketing, pending, sum(n for status, _, n in rows if status != "marketing"))
-
-
-def due_by(on: date) -> ColumnElement[bool]:
-    """Pending contacts whose update date has come by ``on``."""
-    return and_(contacts.c.pending_non_marketing.is_(True), contacts.c.effective_on <= on)
+    found = states.count_by_state(conn)
+    pending = found[State.PENDING]
+    return StatusCounts(found[State.MARKETING] + pending, pending, found[State.NON_MARKETING])
 
 
 def pending_due_count(conn: Connection, on: date) -> int:
-    return int(conn.execute(select(func.count()).select_from(contacts).where(due_by(on))).scalar_one())
+    return int(conn.execute(select(func.count()).select_from(contacts).where(states.due_by(on))).scalar_one())
 
 
 def counts_on(conn: Connection, on: date, *, stored: StatusCounts | None = None) -> StatusCounts:
@@ -49,20 +41,6 @@ def counts_on(conn: Connection, on: date, *, stored: StatusCounts | None = None)
     return StatusCounts(stored.marketing - due, stored.pending - due, stored.non_marketing + due)
 
 
-def state_on(on: date) -> ColumnElement[str]:
-    """A contact's state (marketing / pending / non_marketing) as of ``on``, as a SQL expression."""
-    return case(
-        (contacts.c.marketing_status != "marketing", "non_marketing"),
-        (contacts.c.pending_non_marketing.is_(False), "marketing"),
-        (contacts.c.effective_on <= on, "non_marketing"),
-        else_="pending",
-    )
-
-
 def state_breakdown(conn: Connection, where: ColumnElement[bool], on: date) -> dict[str, int]:
-    """How many selected contacts are in each state as of ``on``."""
-    state = state_on(on)
-    rows = conn.execute(select(state, func.count()).select_from(contacts).where(where).group_by(state)).all()
-    found = {"marketing": 0, "pending": 0, "non_marketing": 0}
-    found.update({str(s): int(n) for s, n in rows})
-    return found
+    """How many selected contacts are in each state as of ``on`` (keyed by the state's name)."""
+    return {state.value: n for state, n in states.count_on(conn, where, on).items()}

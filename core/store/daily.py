@@ -12,6 +12,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Date, column, func, literal, select, values
 
+from core.rules.status import State
+from core.store import states
 from core.store.schema import contacts, status_events, tier_changes, update_runs
 
 BILLED = frozenset({"marketing", "pending"})  # a pending contact is still billed
@@ -85,11 +87,8 @@ def created_from(conn: Connection, day: date) -> int:
 
 def due_per_day(conn: Connection) -> dict[date, int]:
     """Pending contacts per update date on which they become non-marketing."""
-    query = (
-        select(contacts.c.effective_on, func.count())
-        .where(contacts.c.effective_on.is_not(None), contacts.c.pending_non_marketing.is_(True))
-        .group_by(contacts.c.effective_on)
-    )
+    leaves = states.leaves_on()
+    query = select(leaves, func.count()).where(leaves.is_not(None), states.is_state(State.PENDING)).group_by(leaves)
     return {_day(d): int(n) for d, n in conn.execute(query)}
 
 

@@ -8,22 +8,15 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, insert, literal, select, update
 
+from core.rules.requester import Requester
 from core.store.schema import contacts, operations, status_events
 
 
-def start_operation(
-    conn: Connection,
-    *,
-    kind: str,
-    now: datetime,
-    actor: str,
-    source_type: str | None = None,
-    source_id: str | None = None,
-) -> int:
-    """One row per bulk operation; its events point at it."""
+def start_operation(conn: Connection, *, kind: str, at: datetime, by: Requester) -> int:
+    """One row per operation (who asked, through what, when); its events point at it."""
     result = conn.execute(
         insert(operations)
-        .values(kind=kind, requested_at=now, actor=actor, source_type=source_type, source_id=source_id)
+        .values(kind=kind, requested_at=at, actor=by.actor, source_type=by.source_type, source_id=by.source_id)
         .returning(operations.c.id)
     )
     return int(result.scalar_one())
@@ -42,23 +35,22 @@ def record_events(
     operation_id: int,
     old_state: Any,
     new_state: str | None,
-    now: datetime,
-    effective_on: Any,
-    source_type: str,
-    source_id: str | None,
-    actor: str,
+    at: datetime,
+    effective_on: date,
+    by: Requester,
 ) -> int:
-    """Write one event per contact matching ``where``; ``old_state``/``effective_on`` may be SQL expressions."""
+    """One event per contact matching ``where``, set-based; ``old_state`` may be a SQL expression (a deletion
+    records each contact's state as it was: ``core.store.states.stored_state()``)."""
     columns = [
         contacts.c.id,
         literal(operation_id),
         old_state if not isinstance(old_state, str | None) else literal(old_state),
         literal(new_state),
-        literal(now),
-        effective_on if not isinstance(effective_on, date) else literal(effective_on),
-        literal(source_type),
-        literal(source_id),
-        literal(actor),
+        literal(at),
+        literal(effective_on),
+        literal(by.source_type),
+        literal(by.source_id),
+        literal(by.actor),
     ]
     target = [
         status_events.c.contact_id,

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, case, false, func, not_, or_, select, true
+from sqlalchemy import ColumnElement, Connection, and_, false, func, not_, or_, select, true
 
 from core.rules.filters import Condition, FilterError
+from core.rules.status import MarketingStatus, State
+from core.store import states
 from core.store.schema import contacts, list_members, static_lists
 
 _LOWERED = {"lifecycle_stage", "source_type", "status_source_type"}  # stored lower-case
@@ -64,11 +66,6 @@ def _date(cond: Condition) -> ColumnElement[bool]:
     return and_(column >= start, column < start + timedelta(days=1))
 
 
-def _gone_by(as_of: date) -> ColumnElement[bool]:
-    """Pending contacts whose update date has come by ``as_of``: non-marketing on that day."""
-    return and_(contacts.c.pending_non_marketing.is_(True), contacts.c.effective_on <= as_of)
-
-
 def condition_clause(conn: Connection, cond: Condition, as_of: date | None = None) -> ColumnElement[bool]:
     """One condition as a SQL boolean over ``contacts``.
 
@@ -76,35 +73,29 @@ def condition_clause(conn: Connection, cond: Condition, as_of: date | None = Non
     the status properties then describe that day, as ``counts_on`` counts it (pending contacts whose update
     date has come are non-marketing). None: the stored statuses, which index lookups can use."""
     prop, op, value = cond.property, cond.operator, cond.value
-    if as_of is not None and prop in ("marketing_status", "pending_non_marketing"):
-        return _status_on(cond, as_of)
+    if prop in ("marketing_status", "pending_non_marketing"):
+        return _status(cond, as_of)
     if prop == "list":
         names = value if isinstance(value, tuple) else (value,)
         clause = in_lists(_list_ids(conn, tuple(str(n) for n in names)))
         return not_(clause) if op == "neq" else clause
-    if prop in ("hard_bounced", "unsubscribed_all", "pending_non_marketing"):
+    if prop in ("hard_bounced", "unsubscribed_all"):
         column = contacts.c[prop]
         return column.is_(value) if op == "eq" else column.is_not(value)
-    if prop == "marketing_status":
-        column = contacts.c.marketing_status
-        if op == "in":
-            assert isinstance(value, tuple)
-            return column.in_(list(value))
-        return column == value if op == "eq" else column != value
     if prop in ("created_at", "last_activity_at"):
         return _date(cond)
     return _text(cond)
 
 
-def _status_on(cond: Condition, as_of: date) -> ColumnElement[bool]:
+def _status(cond: Condition, as_of: date | None) -> ColumnElement[bool]:
+    """A status condition, on the stored statuses (as_of None) or as they will be on a later day."""
     if cond.property == "pending_non_marketing":
-        still_pending = and_(contacts.c.pending_non_marketing.is_(True), contacts.c.effective_on > as_of)
-        return still_pending if (cond.operator == "eq") == bool(cond.value) else not_(still_pending)
-    status = case((_gone_by(as_of), "non_marketing"), else_=contacts.c.marketing_status)
-    if cond.operator == "in":
-        assert isinstance(cond.value, tuple)
-        return status.in_(list(cond.value))
-    return status == cond.value if cond.operator == "eq" else status != cond.value
+        pending = states.is_state_on(State.PENDING, as_of)
+        return pending if (cond.operator == "eq") == bool(cond.value) else not_(pending)
+    values = cond.value if cond.operator == "in" else (cond.value,)
+    assert isinstance(values, tuple)
+    matched = or_(false(), *(states.has_status_on(MarketingStatus(str(v)), as_of) for v in values))
+    return not_(matched) if cond.operator == "neq" else matched
 
 
 def filter_clause(
@@ -117,4 +108,3 @@ def filter_clause(
 
 
 UNENGAGED: ColumnElement[bool] = or_(contacts.c.hard_bounced.is_(True), contacts.c.unsubscribed_all.is_(True))
-NOTHING: ColumnElement[bool] = false()

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SERVICES = Path(__file__).resolve().parents[2] / "core" / "services"
+UNIT_OF_WORK = "unit."  # core/services/unit.py: the write context the services open, not a service itself
 WRITE_CALLS = {"write", "begin", "short_write"}  # db.write(engine), engine.begin(), workflow_attempts.short_write
 
 
@@ -79,7 +80,11 @@ def _reaches(functions: dict[str, Function], start: str, wanted: set[str]) -> bo
 
 def public_entry_points(functions: dict[str, Function]) -> list[str]:
     """Services a page or the command line calls: public, and opening their own unit of work."""
-    return [n for n, f in functions.items() if not n.rsplit(".", 1)[1].startswith("_") and not f.takes_conn]
+    return [
+        n
+        for n, f in functions.items()
+        if not n.rsplit(".", 1)[1].startswith("_") and not f.takes_conn and not n.startswith(UNIT_OF_WORK)
+    ]
 
 
 def checking_access(functions: dict[str, Function]) -> set[str]:

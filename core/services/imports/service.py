@@ -20,19 +20,17 @@ from typing import IO, Any
 
 from sqlalchemy import ARRAY, Connection, Engine, String, any_, bindparam, select, text, update
 
-from core.clock import moment
 from core.errors import DomainError
 from core.rules import contact_fields
 from core.rules import csvformat as fmt
-from core.rules.calendar import next_update_date
 from core.rules.csvformat import CellError, StatusRequest
+from core.rules.requester import Requester
 from core.rules.status import MarketingStatus, State, transition
-from core.services.updates import catch_up
-from core.store import engine as db
-from core.store.access import Action, authorize
-from core.store.account import load_account, marketing_count, raise_tier_to_fit
+from core.services.unit import Unit, changing
+from core.store.access import Action
+from core.store.account import marketing_count, raise_tier_to_fit
 from core.store.contact_writes import reserve_contact_ids
-from core.store.events import finish_operation, start_operation
+from core.store.events import finish_operation
 from core.store.schema import contacts
 
 CHUNK = 5_000
@@ -491,24 +489,18 @@ def event_counts(records: list[_Record]) -> dict[str, int]:
 
 
 def import_rows(
-    conn: Connection,
+    unit: Unit,
     rows: list[ParsedRow],
     *,
-    today: date,
-    now: datetime,
-    actor: str,
     as_marketing: bool = False,
-    file_name: str | None = None,
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Inside a write unit of work: create and update contacts from parsed rows, with their events."""
-    authorize(conn, actor, Action.EDIT_CONTACTS)
+    """Inside a unit of work: create and update contacts from parsed rows, with their events."""
     if as_marketing or any(r.request is not None for r in rows):  # any status in the file changes status
-        authorize(conn, actor, Action.CHANGE_STATUS)
-    catch_up(conn, today=today, now=now)
-    acct = load_account(conn)
-    effective = next_update_date(acct.commitment, acct.start_date, today)
-    operation_id = start_operation(conn, kind="import", now=now, actor=actor, source_type="import", source_id=file_name)
+        unit.require(Action.CHANGE_STATUS)
+    conn, acct, today, now, actor = unit.conn, unit.account, unit.today, unit.now, unit.by.actor
+    effective = unit.next_update
+    operation_id = unit.start("import")
     import_id = str(operation_id)
     existing = _existing(conn, list({r.key for r in rows}))
     if progress:
@@ -551,22 +543,13 @@ def import_csv(
 ) -> ImportResult:
     """Import a HubSpot-format CSV: new emails are created, existing ones updated, bad rows reported."""
     text = _read_text(source)
-    with paused_gc(), db.write(engine) as conn:
-        tz = load_account(conn).timezone
-        rows, rejected = parse_csv(text, timezone=tz)
+    name = file_name or (str(source) if isinstance(source, str | Path) else None)
+    by = Requester(actor, "import", name)
+    with paused_gc(), changing(engine, by=by, today=today, needs=Action.EDIT_CONTACTS) as unit:
+        rows, rejected = parse_csv(text, timezone=unit.account.timezone)
         if progress:
             progress(0.2, f"read {len(rows) + len(rejected):,} rows")
-        name = file_name or (str(source) if isinstance(source, str | Path) else None)
-        result = import_rows(
-            conn,
-            rows,
-            today=today,
-            now=moment(today, tz),
-            actor=actor,
-            as_marketing=as_marketing,
-            file_name=name,
-            progress=progress,
-        )
+        result = import_rows(unit, rows, as_marketing=as_marketing, progress=progress)
     result.rejected = rejected
     if progress:
         progress(1.0, "done")

@@ -13,14 +13,14 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
-from core.clock import moment
 from core.errors import DomainError, TierUpgradeRequired
+from core.rules.requester import Requester
 from core.rules.workflows import WorkflowDefinition, WorkflowError, edition_allows_workflows, parse_definition
+from core.services.unit import Unit, changing
 from core.services.workflows.dry_run import WorkflowDryRun, criteria_clause, dry_run_in
 from core.store import engine as db
-from core.store.access import Action, authorize
+from core.store.access import Action
 from core.store.account import load_account
-from core.store.events import finish_operation, start_operation
 from core.store.schema import COMPLETED, OPEN_STATES, static_lists, workflow_enrollments, workflows
 from core.store.workflows.steps import list_id, state_counts
 
@@ -140,16 +140,15 @@ def create_workflow(
 ) -> Workflow:
     """Save a new workflow, disabled: enabling it is a separate step with a dry run."""
     definition = definition if isinstance(definition, WorkflowDefinition) else parse_definition(definition)
-    with db.write(engine) as conn:
-        authorize(conn, actor, Action.MANAGE_WORKFLOWS)
+    with _changing(engine, actor, today) as unit:
+        conn, now = unit.conn, unit.now
         require_edition(conn)
         _check(conn, definition, None)
-        now = moment(today, load_account(conn).timezone)
         values = _stored(definition) | {"enabled": False, "created_at": now, "created_by": actor}
         new_id = conn.execute(
             insert(workflows).values(**values, updated_at=now, updated_by=actor).returning(workflows.c.id)
         ).scalar_one()
-        _audit(conn, "workflow_created", actor=actor, now=now, workflow_id=int(new_id), name=definition.name)
+        _audit(unit, "workflow_created", workflow_id=int(new_id), name=definition.name)
         return load_workflow(conn, int(new_id))
 
 
@@ -165,10 +164,16 @@ def dry_run(
         return dry_run_in(conn, definition, workflow_id=workflow_id, today=today)
 
 
-def _audit(conn: Connection, kind: str, *, actor: str, now: datetime, workflow_id: int, name: str | None) -> None:
+def _audit(unit: Unit, kind: str, *, workflow_id: int, name: str | None) -> None:
     """Record who created, changed, enabled, disabled or deleted a workflow (the audit trail)."""
-    op = start_operation(conn, kind=kind, now=now, actor=actor, source_type="workflow", source_id=str(workflow_id))
-    finish_operation(conn, op, {"name": name} if name else {})
+    op = unit.start(kind, by=unit.by.via("workflow", str(workflow_id)))
+    unit.finish(op, {"name": name} if name else {})
+
+
+def _changing(engine: Engine, actor: str, today: date, workflow_id: int | None = None) -> Any:
+    """A unit of work on workflows: managing them needs the role's right (no update dates are applied)."""
+    by = Requester(actor, "workflow", None if workflow_id is None else str(workflow_id))
+    return changing(engine, by=by, today=today, needs=Action.MANAGE_WORKFLOWS, catch_up_first=False)
 
 
 def _consent(dry: WorkflowDryRun, workflow_id: int, allowed: bool) -> None:
@@ -176,10 +181,10 @@ def _consent(dry: WorkflowDryRun, workflow_id: int, allowed: bool) -> None:
         raise TierUpgradeRequired(dry.as_json() | {"workflow_id": workflow_id})
 
 
-def _authorize_enable(conn: Connection, actor: str, definition: WorkflowDefinition) -> None:
-    authorize(conn, actor, Action.MANAGE_WORKFLOWS)
+def _authorize_enable(unit: Unit, definition: WorkflowDefinition) -> None:
+    """A workflow that changes status acts for whoever enables it: they need Marketing contact access."""
     if definition.status_targets:
-        authorize(conn, actor, Action.CHANGE_STATUS)
+        unit.require(Action.CHANGE_STATUS)
 
 
 def update_workflow(
@@ -193,19 +198,18 @@ def update_workflow(
 ) -> Workflow:
     """Edit a workflow; editing an enabled one that would raise the billed tier needs consent again."""
     definition = definition if isinstance(definition, WorkflowDefinition) else parse_definition(definition)
-    with db.write(engine) as conn:
-        authorize(conn, actor, Action.MANAGE_WORKFLOWS)
+    with _changing(engine, actor, today, workflow_id) as unit:
+        conn, now = unit.conn, unit.now
         require_edition(conn)
         current = load_workflow(conn, workflow_id)
         _check(conn, definition, workflow_id)
         values = _stored(definition)
         if current.enabled:
-            _authorize_enable(conn, actor, definition)
+            _authorize_enable(unit, definition)
             dry = dry_run_in(conn, definition, workflow_id=workflow_id, today=today)
             consented = current.max_tier or dry.tier_limit_before
             _consent(dry, workflow_id, allow_tier_upgrade or dry.tier_limit_after <= consented)
             values["max_tier"] = max(consented, dry.tier_limit_after)
-        now = moment(today, load_account(conn).timezone)
         conn.execute(
             update(workflows)
             .where(workflows.c.id == workflow_id)
@@ -220,7 +224,7 @@ def update_workflow(
             )
             .values(state=COMPLETED, finished_at=now)
         )
-        _audit(conn, "workflow_updated", actor=actor, now=now, workflow_id=workflow_id, name=definition.name)
+        _audit(unit, "workflow_updated", workflow_id=workflow_id, name=definition.name)
         return load_workflow(conn, workflow_id)
 
 
@@ -228,45 +232,43 @@ def enable_workflow(
     engine: Engine, workflow_id: int, *, today: date, actor: str, allow_tier_upgrade: bool = False
 ) -> WorkflowDryRun:
     """Enable after a dry run; if it would raise the billed tier, only with explicit consent (exit 3 otherwise)."""
-    with db.write(engine) as conn:
+    with _changing(engine, actor, today, workflow_id) as unit:
+        conn, now = unit.conn, unit.now
         current = load_workflow(conn, workflow_id)
-        _authorize_enable(conn, actor, current.definition)
+        _authorize_enable(unit, current.definition)
         require_edition(conn)
         _check(conn, current.definition, workflow_id)
         dry = dry_run_in(conn, current.definition, workflow_id=workflow_id, today=today)
         _consent(dry, workflow_id, allow_tier_upgrade)
-        now = moment(today, load_account(conn).timezone)
         conn.execute(
             update(workflows)
             .where(workflows.c.id == workflow_id)
             .values(enabled=True, enabled_at=now, enabled_by=actor, max_tier=dry.tier_limit_after, blocked=None)
         )
-        _audit(conn, "workflow_enabled", actor=actor, now=now, workflow_id=workflow_id, name=current.name)
+        _audit(unit, "workflow_enabled", workflow_id=workflow_id, name=current.name)
         return dry
 
 
 def disable_workflow(engine: Engine, workflow_id: int, *, today: date, actor: str) -> Workflow:
     """Disable: nobody new enrolls and waiting enrollments pause until it is enabled again."""
-    with db.write(engine) as conn:
-        authorize(conn, actor, Action.MANAGE_WORKFLOWS)
+    with _changing(engine, actor, today, workflow_id) as unit:
+        conn, now = unit.conn, unit.now
         load_workflow(conn, workflow_id)
-        now = moment(today, load_account(conn).timezone)
         conn.execute(
             update(workflows)
             .where(workflows.c.id == workflow_id)
             .values(enabled=False, updated_at=now, updated_by=actor)
         )
-        _audit(conn, "workflow_disabled", actor=actor, now=now, workflow_id=workflow_id, name=None)
+        _audit(unit, "workflow_disabled", workflow_id=workflow_id, name=None)
         return load_workflow(conn, workflow_id)
 
 
 def delete_workflow(engine: Engine, workflow_id: int, *, today: date, actor: str) -> int:
     """Delete a workflow and its enrollments and log; the status events it recorded stay (the audit trail)."""
-    with db.write(engine) as conn:
-        authorize(conn, actor, Action.MANAGE_WORKFLOWS)
+    with _changing(engine, actor, today, workflow_id) as unit:
+        conn = unit.conn
         name = load_workflow(conn, workflow_id).name
-        now = moment(today, load_account(conn).timezone)
-        _audit(conn, "workflow_deleted", actor=actor, now=now, workflow_id=workflow_id, name=name)
+        _audit(unit, "workflow_deleted", workflow_id=workflow_id, name=name)
         return int(conn.execute(delete(workflows).where(workflows.c.id == workflow_id)).rowcount)
 
 

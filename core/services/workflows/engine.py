@@ -21,11 +21,12 @@ from sqlalchemy import Connection, Engine, func, select, update
 
 from core.clock import moment
 from core.errors import TierUpgradeRequired
-from core.rules.calendar import next_update_date
-from core.rules.status import MarketingStatus
+from core.rules.requester import Requester
+from core.rules.status import Outcome, adds_billing
 from core.rules.workflows import ActionType, Backoff, WorkflowAction, WorkflowError
-from core.services.status import apply_status_change_where
-from core.services.updates import catch_up
+from core.services.status import change_status
+from core.services.unit import open_unit
+from core.services.update_dates import catch_up
 from core.services.workflows.attempts import Attempts, BatchInfo, Blocked, Changed, Dependency, RunResult, Step
 from core.services.workflows.definitions import Workflow, criteria_clause, enabled_workflows, require_edition
 from core.store import engine as db
@@ -45,7 +46,6 @@ from core.store.workflows.steps import (
     next_batch,
     rearm,
     record_outcomes,
-    schedule_non_marketing,
 )
 
 DEFAULT_BATCH_SIZE = 10_000
@@ -79,8 +79,9 @@ class _Runner:
 
     def _catch_up(self, conn: Connection, now: datetime) -> None:
         """Apply update dates that have come first: criteria and outcomes read the stored state."""
-        if load_account(conn).updates_applied_through < self.today:
-            catch_up(conn, today=self.today, now=now)
+        acct = load_account(conn)
+        if acct.updates_applied_through < self.today:
+            catch_up(conn, acct, today=self.today, now=now)
 
     def _enroll(self, conn: Connection, _attempt_id: int, *, wf: Workflow) -> dict[str, int]:
         self._recheck(conn, wf)
@@ -94,28 +95,22 @@ class _Runner:
     def _status(
         self, conn: Connection, wf: Workflow, batch: Batch, action: WorkflowAction, allowed: int | None
     ) -> dict[str, int]:
+        """The batch's contacts get the action's status, as the transition table says for each one's state. The
+        workflow acts; who enabled it was checked for Marketing contact access then (and the tier consented)."""
         assert action.to is not None
-        if action.to == MarketingStatus.NON_MARKETING:
-            authorize(conn, f"workflow:{wf.id}", Action.CHANGE_STATUS)
-            acct = load_account(conn)
-            effective = next_update_date(acct.commitment, acct.start_date, self.today)
-            scheduled = schedule_non_marketing(
-                conn, batch, effective_on=effective, now=self.now(), actor=f"workflow:{wf.id}", source_id=str(wf.id)
-            )
-            return {"scheduled": scheduled}
-        change = partial(
-            apply_status_change_where,
-            conn,
-            clause=contacts.c.id.in_(batch.contact_ids()),
-            to=action.to,
-            today=self.today,
-            now=self.now(),
-            actor=f"workflow:{wf.id}",  # the workflow acts; who enabled it was checked for CHANGE_STATUS then
-            source_type="workflow",
-            source_id=str(wf.id),
-        )
+        by = Requester(f"workflow:{wf.id}", "workflow", str(wf.id))
+        unit = open_unit(conn, by=by, today=self.today, needs=(Action.CHANGE_STATUS,), catch_up_first=False)
+        clause = contacts.c.id.in_(batch.contact_ids())
+        if not adds_billing(action.to):  # the tier cannot rise: no count or tier check per batch
+            op = unit.start("set_status")
+            moved = unit.move(clause, action.to, operation_id=op)
+            summary = {"to": action.to.option, **{o.value: n for o, n in moved.items()}}
+            if moved.get(Outcome.SCHEDULED):
+                summary["effective_on"] = unit.next_update.isoformat()
+            unit.finish(op, summary | {"workflow_id": batch.workflow_id, "action_index": batch.action_index})
+            return {o.value: n for o, n in moved.items()}
         try:
-            done = change()
+            done = change_status(unit, clause=clause, to=action.to)
         except TierUpgradeRequired as exc:
             after = int(exc.payload["tier_limit_after"])
             if allowed is None or after > allowed:
@@ -124,7 +119,7 @@ class _Runner:
                     f"Stopped before raising the billed tier to {after:,} contacts ({consented} consented when "
                     "the workflow was enabled). Review the dry run and enable it again to consent."
                 ) from exc
-            done = change(allow_tier_upgrade=True)
+            done = change_status(unit, clause=clause, to=action.to, allow_tier_upgrade=True)
         return {"changed": done.changed, "undone": done.undone}
 
     def _apply(self, conn: Connection, attempt_id: int, *, wf: Workflow, batch: Batch) -> dict[str, int]:

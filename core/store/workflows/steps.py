@@ -8,7 +8,7 @@ matches no row any more.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -27,9 +27,8 @@ from sqlalchemy import (
     update,
 )
 
-from core.rules.status import MarketingStatus, State, changes
 from core.rules.workflows import ActionType, WorkflowAction
-from core.store.events import finish_operation, record_events, start_operation
+from core.store import states
 from core.store.schema import (
     ACTIVE,
     COMPLETED,
@@ -141,16 +140,10 @@ def fail_deleted(conn: Connection, batch: Batch, *, attempt_id: int, now: dateti
 
 
 def _outcome_expr(action: WorkflowAction, list_id: int | None) -> Any:
-    """What the action will do to a contact in its current state (DOMAIN.md §2 for status)."""
+    """What the action will do to a contact in its current state (the transition table for status)."""
     if action.type == ActionType.SET_MARKETING_STATUS:
-        if action.to == MarketingStatus.NON_MARKETING:
-            billed = and_(contacts.c.marketing_status == "marketing", contacts.c.pending_non_marketing.is_(False))
-            return case((billed, "scheduled"), else_="unchanged")
-        return case(
-            (contacts.c.marketing_status != "marketing", "changed"),
-            (contacts.c.pending_non_marketing.is_(True), "undone"),
-            else_="unchanged",
-        )
+        assert action.to is not None
+        return states.outcome_of(action.to)
     member = exists().where(list_members.c.contact_id == contacts.c.id, list_members.c.list_id == list_id)
     if action.type == ActionType.ADD_TO_LIST:
         return case((member, "unchanged"), else_="added")
@@ -175,49 +168,6 @@ def record_outcomes(
     )
     columns = ["enrollment_id", "action_index", "workflow_id", "outcome", "applied_at", "attempt_id"]
     return int(conn.execute(insert(RUNS).from_select(columns, rows)).rowcount)
-
-
-def schedule_non_marketing(
-    conn: Connection, batch: Batch, *, effective_on: date, now: datetime, actor: str, source_id: str
-) -> int:
-    """DOMAIN.md §2 for "set non-marketing": the batch's marketing contacts that are not pending yet become
-    pending until ``effective_on`` (the next update date), one event each, the workflow as the source.
-
-    The billed tier cannot rise, so unlike a bulk change no count or tier check is needed per batch."""
-    assert [t.old for t in changes(MarketingStatus.NON_MARKETING)] == [State.MARKETING]
-    target = and_(
-        contacts.c.id.in_(batch.contact_ids()),
-        contacts.c.marketing_status == "marketing",
-        contacts.c.pending_non_marketing.is_(False),
-    )
-    source = {"source_type": "workflow", "source_id": source_id}
-    op = start_operation(conn, kind="set_status", now=now, actor=actor, **source)
-    scheduled = record_events(
-        conn,
-        where=target,
-        operation_id=op,
-        old_state="marketing",
-        new_state="pending",
-        now=now,
-        effective_on=effective_on,
-        actor=actor,
-        **source,
-    )
-    if scheduled:
-        conn.execute(
-            update(contacts)
-            .where(target)
-            .values(
-                pending_non_marketing=True,
-                effective_on=effective_on,
-                status_source_type="workflow",
-                status_source_id=source_id,
-                status_changed_at=now,
-            )
-        )
-    summary = {"to": "non-marketing", "scheduled": scheduled, "effective_on": effective_on.isoformat()}
-    finish_operation(conn, op, summary | {"workflow_id": batch.workflow_id, "action_index": batch.action_index})
-    return scheduled
 
 
 def list_id(conn: Connection, name: str) -> int | None:

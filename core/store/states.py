@@ -1,0 +1,217 @@
+"""A contact's marketing state in SQL — the one module that reads or writes it (docs/domain.md §1–§3).
+
+A state (``core.rules.status.State``) is stored in three columns: ``marketing_status``, the pending flag and
+``effective_on`` (the update date a pending contact leaves on), plus who last changed it. Everything that
+counts, filters, pages or changes contacts by state asks here; ``apply`` turns the transition table of
+``core.rules.status`` into set-based SQL, and tests/store/test_states.py checks the SQL against the pure rule
+for every state and request on both engines.
+
+Invariant kept by ``columns_for`` (the only writer): the pending flag is set on marketing contacts only, and
+``effective_on`` is set exactly when the flag is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, and_, case, false, func, insert, literal, or_, select, update
+
+from core.rules.requester import Requester
+from core.rules.status import MarketingStatus, Outcome, Request, State, Transition, UpdateDate, changes
+from core.store.schema import contacts, status_events
+
+_C = contacts.c
+STATE_COLUMNS = ("marketing_status", "pending_non_marketing", "effective_on")
+SOURCE_COLUMNS = ("status_source_type", "status_source_id", "status_changed_at")
+
+
+# --- Reading: a state as a SQL condition or expression ---
+
+
+def is_state(state: State) -> ColumnElement[bool]:
+    """Contacts stored in ``state``."""
+    if state == State.NON_MARKETING:
+        return _C.marketing_status == MarketingStatus.NON_MARKETING.value
+    if state == State.PENDING:
+        return _C.pending_non_marketing.is_(True)
+    return and_(_C.marketing_status == MarketingStatus.MARKETING.value, _C.pending_non_marketing.is_(False))
+
+
+def in_states(states: Iterable[State]) -> ColumnElement[bool]:
+    """Contacts stored in any of ``states``."""
+    wanted = set(states)
+    if wanted == set(State):
+        return _C.id.is_not(None)
+    if wanted == {State.MARKETING, State.PENDING}:
+        return is_billed()
+    return or_(false(), *(is_state(s) for s in State if s in wanted))
+
+
+def is_billed() -> ColumnElement[bool]:
+    """Marketing contacts as stored, pending ones included (they are billed until their update date)."""
+    return _C.marketing_status == MarketingStatus.MARKETING.value
+
+
+def due_by(day: date) -> ColumnElement[bool]:
+    """Pending contacts whose update date has come by ``day`` (answered from the (effective_on, flag) index)."""
+    return and_(_C.pending_non_marketing.is_(True), _C.effective_on <= day)
+
+
+def stored_state() -> ColumnElement[str]:
+    """A contact's stored state as a SQL expression: 'marketing', 'pending' or 'non_marketing'."""
+    return case(
+        (is_state(State.NON_MARKETING), State.NON_MARKETING.value),
+        (_C.pending_non_marketing.is_(True), State.PENDING.value),
+        else_=State.MARKETING.value,
+    )
+
+
+def state_on(day: date | None) -> ColumnElement[str]:
+    """A contact's state on ``day`` (None: as stored): a pending contact whose update date has come by then is
+    non-marketing, even before that date has been applied (``State.on``)."""
+    if day is None:
+        return stored_state()
+    return case(
+        (is_state(State.NON_MARKETING), State.NON_MARKETING.value),
+        (_C.pending_non_marketing.is_(False), State.MARKETING.value),
+        (_C.effective_on <= day, State.NON_MARKETING.value),
+        else_=State.PENDING.value,
+    )
+
+
+def is_state_on(state: State, day: date | None) -> ColumnElement[bool]:
+    """Contacts in ``state`` on ``day`` (None: as stored; then the status index can answer)."""
+    if day is None:
+        return is_state(state)
+    if state == State.PENDING:
+        return and_(_C.pending_non_marketing.is_(True), _C.effective_on > day)
+    if state == State.NON_MARKETING:
+        return or_(is_state(State.NON_MARKETING), due_by(day))
+    return is_state(State.MARKETING)
+
+
+def billed_on(day: date | None) -> ColumnElement[bool]:
+    """Marketing (billed) contacts on ``day``: pending ones count until their update date."""
+    if day is None:
+        return is_billed()
+    return and_(is_billed(), or_(_C.pending_non_marketing.is_(False), _C.effective_on > day))
+
+
+def outcome_of(request: Request) -> ColumnElement[str]:
+    """What ``request`` will do to each contact in its stored state, as the set-status JSON key."""
+    return case(*((is_state(m.old), m.outcome.value) for m in changes(request)), else_=Outcome.UNCHANGED.value)
+
+
+def has_status_on(status: MarketingStatus, day: date | None) -> ColumnElement[bool]:
+    """Contacts with ``status`` on ``day`` (None: as stored): marketing includes pending contacts still billed."""
+    if status == MarketingStatus.MARKETING:
+        return billed_on(day)
+    return is_state_on(State.NON_MARKETING, day)
+
+
+def leaves_on() -> ColumnElement[date]:
+    """The update date a pending contact becomes non-marketing on (NULL for the others)."""
+    return _C.effective_on
+
+
+def count_by_state(conn: Connection, where: ColumnElement[bool] | None = None) -> dict[State, int]:
+    """How many contacts (matching ``where``) are stored in each state: one GROUP BY on the status index."""
+    query = select(_C.marketing_status, _C.pending_non_marketing, func.count()).group_by(
+        _C.marketing_status, _C.pending_non_marketing
+    )
+    found = dict.fromkeys(State, 0)
+    for status, pending, n in conn.execute(query if where is None else query.where(where)):
+        found[State.of(status, bool(pending))] += int(n)
+    return found
+
+
+def count_on(conn: Connection, where: ColumnElement[bool], day: date | None) -> dict[State, int]:
+    """How many contacts matching ``where`` are in each state on ``day``."""
+    state = state_on(day)
+    rows = conn.execute(select(state, func.count()).select_from(contacts).where(where).group_by(state)).all()
+    found = dict.fromkeys(State, 0)
+    found.update({State(str(s)): int(n) for s, n in rows})
+    return found
+
+
+# --- Writing: the columns a state is stored as, and transitions applied set-based ---
+
+
+def columns_for(state: State, *, effective_on: date | None = None) -> dict[str, Any]:
+    """The stored columns of ``state``; ``effective_on`` is the update date a pending contact leaves on."""
+    if state == State.PENDING and effective_on is None:
+        raise ValueError("a pending contact needs the update date it leaves on")
+    return {
+        "marketing_status": state.status.value,
+        "pending_non_marketing": state == State.PENDING,
+        "effective_on": effective_on if state == State.PENDING else None,
+    }
+
+
+def source_for(by: Requester, at: datetime) -> dict[str, Any]:
+    """Who last changed a contact's status, through what, and when (answers "why is it marketing")."""
+    return {"status_source_type": by.source_type, "status_source_id": by.source_id, "status_changed_at": at}
+
+
+def _event_day(move: Transition, request: Request, *, day: date, effective_on: date | None) -> Any:
+    """The day an event counts from: its own update date for a contact that left, the update date it will
+    leave on for a scheduled one, else the day of the request."""
+    if request == UpdateDate.COME:
+        return _C.effective_on
+    return literal(effective_on, type_=contacts.c.effective_on.type) if move.new == State.PENDING else literal(day)
+
+
+def apply(
+    conn: Connection,
+    *,
+    where: ColumnElement[bool],
+    request: Request,
+    day: date,
+    at: datetime,
+    by: Requester,
+    operation_id: int,
+    effective_on: date | None = None,
+) -> dict[Outcome, int]:
+    """Apply ``request`` to every contact matching ``where``, each as the transition table says for its state,
+    with one status event per contact moved (all events first, then the updates: no move feeds another).
+
+    ``day`` is the day acted on; ``effective_on`` the next update date (needed when contacts become pending).
+    An update date keeps who scheduled the contact as its status source; a request records ``by``.
+    """
+    moves = changes(request)
+    done: dict[Outcome, int] = {}
+    for move in moves:
+        rows = select(
+            _C.id,
+            literal(operation_id),
+            literal(move.old.value),
+            literal(move.new.value),
+            literal(at),
+            _event_day(move, request, day=day, effective_on=effective_on),
+            literal(by.source_type),
+            literal(by.source_id),
+            literal(by.actor),
+        ).where(where, is_state(move.old))
+        columns = [
+            "contact_id",
+            "operation_id",
+            "old_state",
+            "new_state",
+            "requested_at",
+            "effective_on",
+            "source_type",
+            "source_id",
+            "actor",
+        ]
+        done[move.outcome] = int(conn.execute(insert(status_events).from_select(columns, rows)).rowcount)
+    for new in dict.fromkeys(m.new for m in moves):  # one UPDATE per resulting state
+        olds = [m.old for m in moves if m.new == new]
+        if not any(done[m.outcome] for m in moves if m.new == new):
+            continue
+        values = columns_for(new, effective_on=effective_on) | {"status_changed_at": at}
+        if request != UpdateDate.COME:
+            values |= source_for(by, at)
+        conn.execute(update(contacts).where(where, in_states(olds)).values(**values))
+    return done
