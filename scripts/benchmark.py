@@ -28,7 +28,7 @@ from core.services import setup, status, updates, usage  # noqa: E402
 from core.services.demo import CONTACT_COLUMNS, EVENT_COLUMNS, generate  # noqa: E402
 from core.store.engine import make_engine  # noqa: E402
 from core.store.migrate import upgrade  # noqa: E402
-from core.store.selection import Selection  # noqa: E402
+from core.rules.selection import Selection  # noqa: E402
 
 TODAY = date(2026, 11, 26)
 RUNS = 5  # the import figure is a median of this many runs on each side (one run varies by +-15% here)
