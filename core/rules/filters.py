@@ -25,6 +25,8 @@ class Kind(StrEnum):
     LIST = "list"
 
 
+STATUS_PROPERTY = "marketing_status"  # the two filter properties of a contact's state (SQL: core.store.states)
+PENDING_PROPERTY = "pending_non_marketing"
 PROPERTIES: dict[str, Kind] = {
     "email": Kind.TEXT,
     "first_name": Kind.TEXT,
@@ -34,8 +36,8 @@ PROPERTIES: dict[str, Kind] = {
     "last_activity_at": Kind.DATE,
     "hard_bounced": Kind.BOOL,
     "unsubscribed_all": Kind.BOOL,
-    "marketing_status": Kind.STATUS,
-    "pending_non_marketing": Kind.BOOL,
+    STATUS_PROPERTY: Kind.STATUS,
+    PENDING_PROPERTY: Kind.BOOL,
     "source_type": Kind.TEXT,
     "status_source_type": Kind.TEXT,
     "list": Kind.LIST,
@@ -160,3 +162,11 @@ def parse_filter(raw: Any) -> tuple[Condition, ...]:
 
 def filter_to_json(conditions: tuple[Condition, ...] | list[Condition]) -> str:
     return json.dumps([c.as_dict() for c in conditions])
+
+
+# Each state as a filter condition (the Contacts quick filters; the command line's --filter JSON of them).
+STATE_CONDITIONS: dict[str, Condition] = {
+    "marketing": Condition(STATUS_PROPERTY, "eq", "marketing"),
+    "pending": Condition(PENDING_PROPERTY, "eq", True),
+    "non_marketing": Condition(STATUS_PROPERTY, "eq", "non_marketing"),
+}

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Engine, delete, select, update
 from core.errors import DomainError
 from core.rules import contact_fields
 from core.rules import csvformat as fmt
-from core.rules.filters import Condition, FilterError
+from core.rules.filters import STATE_CONDITIONS, Condition, FilterError
 from core.rules.requester import Requester
 from core.rules.selection import Selection
 from core.rules.sources import SourceType
@@ -43,11 +43,6 @@ SORT_LABELS: dict[str, str] = {
     "email": "Email",
     "lifecycle_stage": "Lifecycle stage",
 }
-_QUICK_CONDITIONS: dict[str, Condition] = {
-    "marketing": Condition("marketing_status", "eq", "marketing"),
-    "pending": Condition("pending_non_marketing", "eq", True),
-    "non_marketing": Condition("marketing_status", "eq", "non_marketing"),
-}
 
 
 @dataclass(frozen=True)
@@ -69,12 +64,12 @@ class ContactQuery:
         """The contacts this query matches, as a Selection the other services accept."""
         if self.quick == "unengaged":
             return Selection(unengaged=True, extra=self.conditions)
-        extra = (_QUICK_CONDITIONS[self.quick],) if self.quick else ()
+        extra = (STATE_CONDITIONS[self.quick],) if self.quick else ()
         return Selection(conditions=self.conditions + extra)
 
     def filter_json(self) -> str:
         """The filter as the command line's ``--filter`` JSON (quick filter included where expressible)."""
-        extra = [_QUICK_CONDITIONS[self.quick]] if self.quick in _QUICK_CONDITIONS else []
+        extra = [STATE_CONDITIONS[self.quick]] if self.quick in STATE_CONDITIONS else []
         return json.dumps([c.as_dict() for c in (*self.conditions, *extra)])
 
 

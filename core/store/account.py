@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Connection, func, insert, inspect, select, update
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from core.errors import NotInitialised
 from core.rules.calendar import Commitment
@@ -34,9 +35,10 @@ def is_initialised(conn: Connection) -> bool:
 
 def load_account(conn: Connection) -> Account:
     """The account settings; raises NotInitialised on a database that was never set up."""
-    if not inspect(conn).has_table("account"):
-        raise NotInitialised()
-    row = conn.execute(select(account).where(account.c.id == 1)).mappings().first()
+    try:
+        row = conn.execute(select(account).where(account.c.id == 1)).mappings().first()
+    except (OperationalError, ProgrammingError):  # no account table: a database that was never initialised
+        raise NotInitialised() from None
     if row is None:
         raise NotInitialised()
     return Account(

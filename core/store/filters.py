@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, false, func, not_, or_, select, true
 
-from core.rules.filters import Condition, FilterError
+from core.rules.filters import PENDING_PROPERTY, STATUS_PROPERTY, Condition, FilterError
 from core.rules.status import MarketingStatus, State
 from core.store import states
 from core.store.schema import contacts, list_members, static_lists
@@ -73,7 +73,7 @@ def condition_clause(conn: Connection, cond: Condition, as_of: date | None = Non
     the status properties then describe that day, as ``counts_on`` counts it (pending contacts whose update
     date has come are non-marketing). None: the stored statuses, which index lookups can use."""
     prop, op, value = cond.property, cond.operator, cond.value
-    if prop in ("marketing_status", "pending_non_marketing"):
+    if prop in (STATUS_PROPERTY, PENDING_PROPERTY):
         return _status(cond, as_of)
     if prop == "list":
         names = value if isinstance(value, tuple) else (value,)
@@ -89,7 +89,7 @@ def condition_clause(conn: Connection, cond: Condition, as_of: date | None = Non
 
 def _status(cond: Condition, as_of: date | None) -> ColumnElement[bool]:
     """A status condition, on the stored statuses (as_of None) or as they will be on a later day."""
-    if cond.property == "pending_non_marketing":
+    if cond.property == PENDING_PROPERTY:
         pending = states.is_state_on(State.PENDING, as_of)
         return pending if (cond.operator == "eq") == bool(cond.value) else not_(pending)
     values = cond.value if cond.operator == "in" else (cond.value,)

@@ -1,0 +1,145 @@
+"""The SQL of core/store/states.py agrees with the pure rule of core/rules/status.py, on SQLite and PostgreSQL.
+
+Every state x every request (set marketing, set non-marketing, the update date) is applied set-based to a
+contact stored in that state, and the result is compared with ``transition``: the stored state, the event,
+the outcome counted, and the outcome the workflow log predicts. The reading side is checked the same way:
+``stored_state``, ``state_on`` and the status conditions against ``State.of`` / ``State.on``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine, select
+
+from core.rules.requester import Requester
+from core.rules.status import MarketingStatus, Outcome, Request, State, UpdateDate, transition
+from core.store import states
+from core.store.events import start_operation
+from core.store.schema import contacts
+from tests.factories import NEXT_UPDATE, add_contacts, contact, events_of
+
+TODAY = date(2026, 11, 26)
+AT = datetime(2026, 11, 26, 10, 30)
+BY = Requester("tester", "bulk_action", "b-1")
+REQUESTS: list[Request] = [MarketingStatus.MARKETING, MarketingStatus.NON_MARKETING, UpdateDate.COME]
+CASES = [pytest.param(s, r, id=f"{r.value} on a {s.value} contact") for s in State for r in REQUESTS]
+
+
+def _one(engine: Engine, state: State, *, leaves: date = NEXT_UPDATE) -> int:
+    return add_contacts(engine, 1, state=state.value, prefix=f"{state.value}-", effective_on=leaves)[0]
+
+
+def _apply(engine: Engine, contact_id: int, request: Request, day: date) -> dict[Outcome, int]:
+    with engine.begin() as conn:
+        op = start_operation(conn, kind="test", at=AT, by=BY)
+        return states.apply(
+            conn,
+            where=contacts.c.id == contact_id,
+            request=request,
+            day=day,
+            at=AT,
+            by=BY,
+            operation_id=op,
+            effective_on=NEXT_UPDATE,
+        )
+
+
+@pytest.mark.parametrize(("state", "request_"), CASES)
+def test_applying_a_request_in_sql_does_what_the_transition_table_says(
+    engine: Engine, state: State, request_: Request
+) -> None:
+    day = NEXT_UPDATE if request_ == UpdateDate.COME else TODAY  # the update date acts on the day it has come
+    contact_id = _one(engine, state)
+    expected = transition(state, request_)
+    with engine.connect() as conn:
+        predicted = conn.execute(select(states.outcome_of(request_)).where(contacts.c.id == contact_id)).scalar()
+    done = _apply(engine, contact_id, request_, day)
+    row = contact(engine, f"{state.value}-0@example.com")
+    assert State.of(row["marketing_status"], row["pending_non_marketing"]) == expected.new
+    assert predicted == expected.outcome.value, "the workflow log's prediction is the table's outcome"
+    events = events_of(engine, contact_id)
+    if expected.outcome == Outcome.UNCHANGED:
+        assert events == [] and not any(done.values())
+        return
+    assert {o: n for o, n in done.items() if n} == {expected.outcome: 1}
+    assert [(e["old_state"], e["new_state"]) for e in events] == [(state.value, expected.new.value)]
+    assert row["effective_on"] == (NEXT_UPDATE if expected.new == State.PENDING else None)
+    assert row["status_changed_at"] == AT
+    if request_ != UpdateDate.COME:
+        assert (row["status_source_type"], row["status_source_id"]) == (BY.source_type, BY.source_id)
+
+
+@pytest.mark.parametrize(
+    ("state", "request_", "event_day"),
+    [
+        pytest.param(State.MARKETING, MarketingStatus.NON_MARKETING, NEXT_UPDATE, id="a scheduled contact leaves on"),
+        pytest.param(State.NON_MARKETING, MarketingStatus.MARKETING, TODAY, id="a contact made marketing counts today"),
+        pytest.param(State.PENDING, UpdateDate.COME, NEXT_UPDATE, id="a contact that left counts from its own date"),
+    ],
+)
+def test_an_event_counts_from_the_day_the_rule_gives(
+    engine: Engine, state: State, request_: Request, event_day: date
+) -> None:
+    contact_id = _one(engine, state)
+    _apply(engine, contact_id, request_, NEXT_UPDATE + timedelta(days=3) if request_ == UpdateDate.COME else TODAY)
+    assert [e["effective_on"] for e in events_of(engine, contact_id)] == [event_day]
+
+
+def test_an_update_date_moves_only_the_pending_contacts_due_by_that_day(engine: Engine) -> None:
+    early = add_contacts(engine, 2, state="pending", prefix="early", effective_on=NEXT_UPDATE)
+    late = add_contacts(engine, 1, state="pending", prefix="late", effective_on=date(2027, 1, 1))
+    with engine.begin() as conn:
+        op = start_operation(conn, kind="test", at=AT, by=BY)
+        done = states.apply(
+            conn,
+            where=states.due_by(NEXT_UPDATE),
+            request=UpdateDate.COME,
+            day=NEXT_UPDATE,
+            at=AT,
+            by=BY,
+            operation_id=op,
+        )
+    assert done == {Outcome.LEFT: 2}
+    assert [len(events_of(engine, i)) for i in early + late] == [1, 1, 0]
+
+
+DAYS = [TODAY, NEXT_UPDATE - timedelta(days=1), NEXT_UPDATE, NEXT_UPDATE + timedelta(days=40)]
+
+
+@pytest.mark.parametrize("day", [None, *DAYS], ids=["as stored", *map(str, DAYS)])
+def test_reading_states_in_sql_agrees_with_the_pure_rule_on_every_day(engine: Engine, day: date | None) -> None:
+    ids = {s: _one(engine, s) for s in State}
+    with engine.connect() as conn:
+        for state, contact_id in ids.items():
+            row = conn.execute(select(contacts).where(contacts.c.id == contact_id)).mappings().one()
+            expected = State.on(row["marketing_status"], row["pending_non_marketing"], row["effective_on"], day)
+            one = contacts.c.id == contact_id
+            assert conn.execute(select(states.state_on(day)).where(one)).scalar() == expected.value
+            for other in State:
+                found = conn.execute(select(contacts.c.id).where(one, states.is_state_on(other, day))).first()
+                assert (found is not None) == (other == expected), (state, other, day)
+            billed = conn.execute(select(contacts.c.id).where(one, states.billed_on(day))).first()
+            assert (billed is not None) == expected.is_billed
+        expected_counts = {s: 0 for s in State}
+        for contact_id in ids.values():
+            row = conn.execute(select(contacts).where(contacts.c.id == contact_id)).mappings().one()
+            expected_counts[
+                State.on(row["marketing_status"], row["pending_non_marketing"], row["effective_on"], day)
+            ] += 1
+        assert states.count_on(conn, contacts.c.id.in_(list(ids.values())), day) == expected_counts
+
+
+@pytest.mark.parametrize("state", list(State))
+def test_the_columns_a_state_is_written_as_read_back_as_that_state(engine: Engine, state: State) -> None:
+    contact_id = _one(engine, state)
+    with engine.connect() as conn:
+        assert conn.execute(select(states.stored_state()).where(contacts.c.id == contact_id)).scalar() == state.value
+    with engine.connect() as conn:
+        assert states.count_by_state(conn, contacts.c.id == contact_id) == {s: int(s == state) for s in State}
+
+
+def test_a_pending_state_cannot_be_written_without_the_day_it_leaves_on() -> None:
+    with pytest.raises(ValueError, match="update date"):
+        states.columns_for(State.PENDING)
