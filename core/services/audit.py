@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, Connection, Engine, and_, func, select, tr
 
 from core.errors import DomainError
 from core.rules.csvformat import escape_cell
+from core.services.files import replacing
 from core.store import engine as db
 from core.store.schema import operations
 
@@ -206,7 +207,7 @@ def write_audit_csv(engine: Engine, target: str | Path | IO[str], *, criteria: A
     rows = iter_audit_rows(engine, criteria=criteria)
     header = next(rows)  # validates the criteria before a file is created
     if isinstance(target, str | Path):
-        with open(target, "w", newline="", encoding="utf-8") as handle:
+        with replacing(engine, target) as handle:
             return write_audit_csv(engine, handle, criteria=criteria)
     writer = csv.writer(target)
     writer.writerow(header)

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, select
 
 from core.rules import csvformat as fmt
 from core.rules.selection import Selection
+from core.services.files import replacing
 from core.store import engine as db
 from core.store.account import load_account
 from core.store.schema import contacts
@@ -72,7 +73,7 @@ def write_export(engine: Engine, target: str | Path | IO[str], *, selection: Sel
         load_account(conn)
         where(conn, selection)
     if isinstance(target, str | Path):
-        with open(target, "w", newline="", encoding="utf-8") as handle:
+        with replacing(engine, target) as handle:
             return write_export(engine, handle, selection=selection)
     writer = csv.writer(target)
     for row in iter_export_rows(engine, selection=selection):
