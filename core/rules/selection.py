@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.errors import DomainError
 from core.rules.filters import Condition
 
 
 @dataclass(frozen=True)
 class Selection:
-    """Exactly one way of choosing contacts; all fields empty means every contact."""
+    """Exactly one way of choosing contacts. Nothing chosen matches every contact: reading may do that, but a
+    change or a deletion needs ``everyone=True`` said explicitly (docs/domain.md §10: nothing by accident)."""
 
     ids: tuple[int, ...] | None = None
     emails: tuple[str, ...] | None = None
@@ -18,6 +20,23 @@ class Selection:
     unengaged: bool = False
     extra: tuple[Condition, ...] = field(default=())  # further conditions that must also hold
     any_of: tuple[Selection, ...] | None = None  # a union, e.g. the wizard's unengaged + filters + lists
+    everyone: bool = False  # every contact, chosen on purpose (--all; the page's own confirmation)
+
+    @property
+    def narrows(self) -> bool:
+        """Whether something narrows the selection; if not, it matches every contact."""
+        if self.any_of is not None:
+            return all(s.narrows for s in self.any_of)
+        chosen = (self.ids, self.emails, self.list_name)
+        return any(v is not None for v in chosen) or self.unengaged or bool(self.conditions) or bool(self.extra)
+
+    def check_for_change(self, what: str = "change") -> None:
+        """Refuse a change of every contact that was not asked for as such (an empty filter is not "all")."""
+        if not self.narrows and not self.everyone:
+            raise DomainError(
+                f"choose the contacts to {what}: this selection matches every contact (an empty filter is not a "
+                "choice); to act on all contacts say so explicitly (--all on the command line)"
+            )
 
     def describe(self) -> str:
         if self.any_of is not None:
@@ -33,3 +52,6 @@ class Selection:
         if self.conditions:
             return "filter: " + "; ".join(c.describe() for c in self.conditions)
         return "all contacts"
+
+
+ALL = Selection(everyone=True)

@@ -204,8 +204,7 @@ def update_contact(engine: Engine, *, contact_id: int, changes: dict[str, Any], 
 
 def delete_contacts(engine: Engine, *, selection: Selection, today: date, actor: str) -> DeleteResult:
     """Delete contacts: they leave the marketing count at once, the billed tier stays until renewal."""
-    if selection == Selection():
-        raise DomainError("choose the contacts to delete")
+    selection.check_for_change("delete")
     with changing(engine, by=Requester(actor, "manual"), today=today, needs=Action.EDIT_CONTACTS) as unit:
         before = marketing_count(unit.conn)
         clause = where(unit.conn, selection)

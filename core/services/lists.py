@@ -76,6 +76,7 @@ def add_to_list(engine: Engine, *, name: str, selection: Selection, today: date,
     with db.write(engine) as conn:
         authorize(conn, actor, Action.EDIT_CONTACTS)
         list_id = _list_id(conn, name)
+        selection.check_for_change("add to the list")
         member = exists().where(list_members.c.list_id == list_id, list_members.c.contact_id == contacts.c.id)
         rows = select(literal(list_id), contacts.c.id, literal(_now(conn, today))).where(
             and_(where(conn, selection), ~member)
@@ -89,6 +90,7 @@ def remove_from_list(engine: Engine, *, name: str, selection: Selection, today: 
     with db.write(engine) as conn:
         authorize(conn, actor, Action.EDIT_CONTACTS)
         list_id = _list_id(conn, name)
+        selection.check_for_change("take out of the list")
         chosen = select(contacts.c.id).where(where(conn, selection))
         statement = delete(list_members).where(list_members.c.list_id == list_id, list_members.c.contact_id.in_(chosen))
         return int(conn.execute(statement).rowcount)

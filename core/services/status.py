@@ -139,6 +139,7 @@ def set_status(
     allow_tier_upgrade: bool = False,
 ) -> StatusChange:
     """Set the selected contacts marketing (at once) or non-marketing (on the next update date)."""
+    selection.check_for_change()
     by = Requester(actor, source_type, source_id)
     with changing(engine, by=by, today=today, needs=Action.CHANGE_STATUS) as unit:
         clause = where(unit.conn, selection)
