@@ -9,9 +9,9 @@ import streamlit as st
 from core.errors import TierUpgradeRequired
 from core.rules.workflows import ActionType
 from core.services.workflows import definitions as service
-from pages.shared import common
+from pages.shared import session, simulation
 from pages.shared.filter_builder import filter_builder
-from pages.workflows._log import flash
+from pages.shared.messages import flash
 
 FILTER_KEY = "wf_filter"
 ACTION_TYPES = {
@@ -85,14 +85,14 @@ def _save(engine: Any, chosen: Any, definition: dict[str, Any]) -> None:
     consent = bool(st.session_state.get("wf_edit_consent"))
     try:
         if chosen is None:
-            saved = service.create_workflow(engine, definition=definition, today=common.today(), actor=common.actor())
+            saved = service.create_workflow(engine, definition=definition, today=session.today(), actor=session.actor())
         else:
             saved = service.update_workflow(
                 engine,
                 chosen.id,
                 definition=definition,
-                today=common.today(),
-                actor=common.actor(),
+                today=session.today(),
+                actor=session.actor(),
                 allow_tier_upgrade=consent,
             )
     except TierUpgradeRequired as exc:
@@ -100,7 +100,7 @@ def _save(engine: Any, chosen: Any, definition: dict[str, Any]) -> None:
         st.rerun()
     for key in ("wf_edit_tier", "wf_edit_consent"):  # a consent is for one save only
         st.session_state.pop(key, None)
-    flash("success", f"Workflow {saved.name!r} saved" + ("." if saved.enabled else ": dry-run it, then enable it."))
+    flash(f"Workflow {saved.name!r} saved" + ("." if saved.enabled else ": dry-run it, then enable it."))
     st.session_state["wf_pick_next"] = saved.id
     st.rerun()
 
@@ -134,7 +134,7 @@ def editor(engine: Any, chosen: Any, *, refused: bool) -> None:
         "actions": [a for a in actions if a is not None],
         "reenroll": st.session_state["wf_reenroll"],
     }
-    if common.writes_refused("Saving workflows"):
+    if simulation.writes_refused("Saving workflows"):
         return
     if st.button("Save workflow", key="wf_save", type="primary", icon=":material/save:", disabled=refused):
-        common.run(lambda: _save(engine, chosen, definition))
+        session.run(lambda: _save(engine, chosen, definition))

@@ -1,4 +1,4 @@
-"""Run now, the run log (runs, attempts with their errors, failed enrollments) and the chart of actions per run."""
+"""The run log: the chart of actions per run, attempts with their errors, runs, failed enrollments."""
 
 from __future__ import annotations
 
@@ -8,61 +8,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from core.services.workflows import engine as workflow_engine
 from core.services.workflows import log as workflow_log
-from pages.shared import common
 
-RUN_DEADLINE_S = 60  # the button gives up retrying after this; the next run goes on from there
 COLOURS = ("#1565c0", "#2e7d32", "#6a1b9a", "#ef6c00", "#00838f", "#ad1457")
-
-
-def flash(level: str, text: str) -> None:
-    """A message to show after the rerun that follows a change."""
-    st.session_state["wf_flash"] = (level, text)
-
-
-def show_flash() -> None:
-    level, text = st.session_state.pop("wf_flash", (None, None))
-    if text:
-        {"success": st.success, "warning": st.warning, "error": st.error}[level](text)
-
-
-def _summary(result: workflow_engine.RunResult) -> None:
-    text = (
-        f"Run finished in {result.seconds:.1f} s: {result.enrolled:,} enrolled, {result.completed:,} completed, "
-        f"{result.retrying:,} retrying, {result.failed:,} failed"
-    )
-    if result.transient_errors:
-        text += f" ({result.transient_errors:,} attempts retried)"
-    problems = [f"{b['name']}: {b['reason']}" for b in result.blocked]
-    if result.stopped:
-        problems.append(f"{result.stopped}; the next run goes on from there.")
-    if problems:
-        st.warning(f"{text}. " + " ".join(problems), icon=":material/warning:")
-    else:
-        st.success(f"{text}.", icon=":material/check_circle:")
-
-
-def run_now(*, disabled: bool) -> bool:
-    """The "Run now" button (drawn before the list, which then shows the new counts): returns whether it ran."""
-    clicked = st.button(
-        "Run now",
-        key="wf_run_now",
-        type="primary",
-        icon=":material/play_arrow:",
-        disabled=disabled or common.simulating(),
-    )
-    return bool(clicked)
-
-
-def run_all() -> None:
-    """Enroll and apply every enabled workflow, as the scheduled run does, and say how it went."""
-    with st.spinner("Running workflows…"):
-        result = common.run(
-            lambda: workflow_engine.run(common.engine(), common.today(), actor=common.actor(), deadline=RUN_DEADLINE_S)
-        )
-    if result is not None:
-        _summary(result)
 
 
 def _chart(rows: list[dict[str, Any]]) -> None:
