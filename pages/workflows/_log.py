@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from core.services.workflows import log as workflow_log
+from core.services.workflows.definitions import Workflow
 
 COLOURS = ("#1565c0", "#2e7d32", "#6a1b9a", "#ef6c00", "#00838f", "#ad1457")
 
@@ -54,7 +55,7 @@ def _chart(rows: list[dict[str, Any]]) -> None:
     st.plotly_chart(figure, key="wf_chart")
 
 
-def _attempts(engine: Any, chosen: Any) -> None:
+def _attempts(engine: Any, chosen: Workflow | None) -> None:
     rows = workflow_log.attempts(engine, workflow_id=chosen.id if chosen else None, limit=200)
     if not rows:
         st.caption("No attempt yet.")
@@ -111,7 +112,24 @@ def _runs(engine: Any) -> None:
     )
 
 
-def log(engine: Any, chosen: Any) -> None:
+def _failed(engine: Any, chosen: Workflow | None) -> None:
+    """Enrollments that failed for good, with the action that failed and why."""
+    if chosen is None:
+        st.caption("Choose a workflow to see its failed enrollments.")
+        return
+    failed = workflow_log.failures(engine, chosen.id)
+    if not failed:
+        st.caption("No failed enrollment.")
+        return
+    frame = pd.DataFrame(failed)
+    frame["action_index"] = [chosen.definition.actions[i].describe() for i in frame["action_index"]]
+    frame["email"] = frame["email"].fillna("(deleted)")
+    names = {"contact_id": "Contact ID", "email": "Email", "action_index": "Action", "error": "Error"}
+    frame = frame[[*names, "applied_at"]].rename(columns=names | {"applied_at": "At"})
+    st.dataframe(frame, hide_index=True, key="wf_failed")
+
+
+def log(engine: Any, chosen: Workflow | None) -> None:
     """The run log of ``chosen`` (None: every workflow): chart, attempts, runs, permanent failures."""
     st.subheader("Run log" + (f": {chosen.name}" if chosen else ""))
     per_run = workflow_log.actions_per_run(engine, workflow_id=chosen.id if chosen else None)
@@ -123,13 +141,4 @@ def log(engine: Any, chosen: Any) -> None:
     with tabs[1]:
         _runs(engine)
     with tabs[2]:
-        failed = workflow_log.failures(engine, chosen.id) if chosen else []
-        if failed:
-            frame = pd.DataFrame(failed)
-            frame["action_index"] = [chosen.definition.actions[i].describe() for i in frame["action_index"]]
-            frame["email"] = frame["email"].fillna("(deleted)")
-            names = {"contact_id": "Contact ID", "email": "Email", "action_index": "Action", "error": "Error"}
-            frame = frame[[*names, "applied_at"]].rename(columns=names | {"applied_at": "At"})
-            st.dataframe(frame, hide_index=True, key="wf_failed")
-        else:
-            st.caption("No failed enrollment." if chosen else "Choose a workflow to see its failed enrollments.")
+        _failed(engine, chosen)
