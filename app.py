@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.shared import common
+from pages.shared import access, sidebar
 
 st.set_page_config(page_title="Marketable", page_icon=":material/campaign:", layout="wide")
 
@@ -26,6 +26,6 @@ SECTIONS = {
     ],
 }
 
-navigation = st.navigation(common.gate(SECTIONS))  # sign-in first once users exist
-common.sidebar()
+navigation = st.navigation(access.gate(SECTIONS))  # sign-in first once users exist
+sidebar.draw()
 navigation.run()

@@ -15,6 +15,6 @@ fi
 
 echo "== ruff check";          .venv/bin/ruff check .
 echo "== ruff format --check"; .venv/bin/ruff format --check .
-echo "== mypy core";           .venv/bin/mypy core
+echo "== mypy core pages app.py"; .venv/bin/mypy core pages app.py
 echo "== pytest"
 exec .venv/bin/python -m pytest -n 2 "$@"

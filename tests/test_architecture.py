@@ -1,7 +1,9 @@
 """Convention tests: the layering of STYLE.md, checked on the source so that a violation fails the build.
 
 core/ never imports streamlit; core/rules/ is pure (no sqlalchemy, no storage or services, no clock);
-pages never import sqlalchemy (they call core, which owns the SQL).
+pages never import sqlalchemy or core.store (they call core's services, which own the SQL); only page scripts
+can be reached as pages (pages/<area>/name.py, registered with st.Page), helpers beside them are private
+(pages/<area>/_name.py) and pages/shared/ holds widgets, never a page.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ def python_files(*parts: str) -> list[Path]:
     return sorted((ROOT.joinpath(*parts)).rglob("*.py"))
 
 
-def parse(path: Path) -> ast.AST:
+def parse(path: Path) -> ast.Module:
     return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
 
 
@@ -58,6 +60,7 @@ def rel(path: Path) -> str:
 def test_the_checks_see_the_files_they_guard() -> None:
     assert len(python_files("core", "rules")) >= 6
     assert any(p.name == "usage.py" for p in python_files("pages"))
+    assert "pages/usage/usage.py" in registered_pages() and SIGNIN_PAGE in registered_pages()
 
 
 def test_core_never_imports_streamlit() -> None:
@@ -79,10 +82,11 @@ def test_core_rules_never_read_the_clock() -> None:
     assert offenders == {}, "rules take `today` as a parameter"
 
 
-def test_pages_never_import_sqlalchemy() -> None:
+@pytest.mark.parametrize("forbidden", ["sqlalchemy", "core.store"])
+def test_pages_and_app_never_import_the_store_or_sqlalchemy(forbidden: str) -> None:
     files = [*python_files("pages"), ROOT / "app.py"]
-    offenders = [rel(p) for p in files if uses(imported_modules(parse(p)), "sqlalchemy")]
-    assert offenders == []
+    offenders = [rel(p) for p in files if uses(imported_modules(parse(p)), forbidden)]
+    assert offenders == [], f"pages call core's services, never {forbidden}"
 
 
 @pytest.mark.parametrize(
@@ -106,3 +110,155 @@ def test_the_checks_catch_what_they_are_meant_to(source: str, streamlit: bool, s
     assert uses(modules, "streamlit") is streamlit
     assert uses(modules, "sqlalchemy") is sqlalchemy
     assert bool(clock_reads(tree)) is clock
+
+
+# --- Pages: only page scripts are reachable; private helpers beside them; shared widgets in one place ---
+
+REGISTRARS = ("app.py", "pages/shared/access.py")  # the entry file's st.navigation, and the sign-in gate
+SIGNIN_PAGE = "pages/admin/signin.py"
+PAGE_LINES = 150
+NOT_A_PATH = "<a page the check cannot read>"
+
+
+def _string_constants(tree: ast.Module) -> dict[str, str]:
+    return {
+        target.id: node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+
+
+def page_paths(tree: ast.Module, calls: tuple[str, ...] = ("Page",)) -> set[str]:
+    """The files given to ``st.Page(...)`` (or to the other ``calls``): string literals or module constants."""
+    constants = _string_constants(tree)
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in calls):
+            continue
+        first = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "page"), None)
+        if isinstance(first, ast.Constant) and isinstance(first.value, str):
+            found.add(first.value)
+        elif isinstance(first, ast.Name) and first.id in constants:
+            found.add(constants[first.id])
+        else:
+            found.add(NOT_A_PATH)
+    return found
+
+
+def registered_pages() -> set[str]:
+    return set().union(*(page_paths(parse(ROOT / name)) for name in REGISTRARS))
+
+
+def page_layout_problems(modules: list[str], registered: set[str]) -> list[str]:
+    """What breaks the layout, given the modules under pages/ (paths from the root) and the registered pages."""
+    problems = [f"{path} is registered but does not exist" for path in sorted(registered - set(modules))]
+    for path in modules:
+        parts = path.split("/")
+        name = parts[-1]
+        if len(parts) == 2 and name != "__init__.py":
+            problems.append(f"{path}: the top of pages/ holds only __init__.py (pages live in an area)")
+        elif len(parts) > 2 and parts[1] == "shared" and path in registered:
+            problems.append(f"{path}: pages/shared/ holds widgets, never a page")
+        elif len(parts) > 2 and parts[1] != "shared" and name.startswith("_") and path in registered:
+            problems.append(f"{path}: a private helper (its name starts with _) is registered as a page")
+        elif len(parts) > 2 and parts[1] != "shared" and not name.startswith("_") and path not in registered:
+            problems.append(f"{path}: not registered with st.Page, so name it _{name} (a private helper)")
+    return problems
+
+
+def draws_at_import(tree: ast.Module) -> list[str]:
+    """Top-level calls (``st.title(...)``, ``require_access()``): what a page script does, a module of widgets never."""
+    return [
+        f"line {node.lineno}"
+        for node in tree.body
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call | ast.Await)
+    ]
+
+
+def test_only_page_scripts_are_reachable_as_pages() -> None:
+    modules = [rel(p) for p in python_files("pages")]
+    assert page_layout_problems(modules, registered_pages()) == []
+
+
+def test_every_page_link_and_switch_goes_to_a_registered_page() -> None:
+    targets = {
+        rel(p): paths - registered_pages()
+        for p in [*python_files("pages"), ROOT / "app.py"]
+        if (paths := page_paths(parse(p), ("switch_page", "page_link")))
+    }
+    assert targets and {path: gone for path, gone in targets.items() if gone} == {}
+
+
+def test_shared_widgets_draw_nothing_when_imported() -> None:
+    offenders = {rel(p): calls for p in python_files("pages", "shared") if (calls := draws_at_import(parse(p)))}
+    assert offenders == {}, "pages/shared/ holds no page script"
+
+
+def test_no_module_under_pages_is_longer_than_a_page() -> None:
+    long = {
+        rel(p): n for p in python_files("pages") if (n := len(p.read_text(encoding="utf-8").splitlines())) > PAGE_LINES
+    }
+    assert long == {}, f"split by meaning into private helpers of the area: pages stay under {PAGE_LINES} lines"
+
+
+@pytest.mark.parametrize(
+    ("modules", "registered", "problem"),
+    [
+        pytest.param(["pages/__init__.py", "pages/usage/usage.py"], {"pages/usage/usage.py"}, None, id="all well"),
+        pytest.param(["pages/usage.py"], set(), "the top of pages/", id="a page at the top of pages/"),
+        pytest.param(["pages/usage/chart.py"], set(), "not registered", id="a helper without an underscore"),
+        pytest.param(["pages/usage/_chart.py"], {"pages/usage/_chart.py"}, "private helper", id="a private page"),
+        pytest.param(["pages/shared/session.py"], {"pages/shared/session.py"}, "never a page", id="a shared page"),
+        pytest.param(["pages/usage/usage.py"], {"pages/usage/usage.py", "pages/usage/gone.py"}, "not exist", id="gone"),
+        pytest.param(["pages/shared/widgets.py", "pages/usage/_chart.py"], set(), None, id="helpers need no page"),
+    ],
+)
+def test_the_page_layout_check_catches_what_it_is_meant_to(
+    modules: list[str], registered: set[str], problem: str | None
+) -> None:
+    found = page_layout_problems(modules, registered)
+    assert (found == []) if problem is None else (len(found) == 1 and problem in found[0]), found
+
+
+@pytest.mark.parametrize(
+    ("source", "paths"),
+    [
+        pytest.param('st.Page("pages/a/b.py", title="B")', {"pages/a/b.py"}, id="a literal"),
+        pytest.param('PAGE = "pages/a/b.py"\nst.Page(PAGE)', {"pages/a/b.py"}, id="a module constant"),
+        pytest.param('st.Page(page="pages/a/b.py")', {"pages/a/b.py"}, id="a keyword"),
+        pytest.param("st.Page(render_usage)", {NOT_A_PATH}, id="a callable is reported, not skipped"),
+        pytest.param('st.page_link("pages/a/b.py")', set(), id="a link is no registration"),
+    ],
+)
+def test_the_page_reader_finds_every_registration(source: str, paths: set[str]) -> None:
+    assert page_paths(ast.parse(source)) == paths
+
+
+@pytest.mark.parametrize(
+    ("source", "draws"),
+    [
+        pytest.param('import streamlit as st\nst.title("Usage")', True, id="a page script"),
+        pytest.param("from pages.shared import access\naccess.require_access()", True, id="a page's first check"),
+        pytest.param(
+            '"""Doc."""\nimport streamlit as st\nKEY = "k"\ndef draw() -> None:\n    st.title("x")', False, id="widgets"
+        ),
+    ],
+)
+def test_the_shared_check_tells_a_page_script_from_widgets(source: str, draws: bool) -> None:
+    assert bool(draws_at_import(ast.parse(source))) is draws
+
+
+@pytest.mark.parametrize(
+    ("source", "store"),
+    [
+        pytest.param("from core.store.engine import make_engine", True, id="from core.store.x import"),
+        pytest.param("from core.store import engine", True, id="from core.store import"),
+        pytest.param("import core.store.schema", True, id="import core.store.x"),
+        pytest.param("from core.services.setup import open_engine", False, id="a service"),
+        pytest.param("from core.storage import x", False, id="a name that only starts alike"),
+    ],
+)
+def test_the_store_check_catches_what_it_is_meant_to(source: str, store: bool) -> None:
+    assert uses(imported_modules(ast.parse(source)), "core.store") is store

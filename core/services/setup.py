@@ -162,3 +162,10 @@ def open_database(engine: Engine, *, today: date, demo: int = DEMO_CONTACTS) -> 
             seed=42,
             demo_only_if_new=True,
         )
+
+
+def open_engine(url: str, *, today: date) -> Engine:
+    """The engine for ``url``, its database migrated, or created with demo data on a first start."""
+    engine = db.make_engine(url)
+    open_database(engine, today=today)
+    return engine

@@ -5,14 +5,14 @@ import streamlit as st
 
 from core.services.audit import AuditFilter, audit_choices, audit_csv_bytes, kind_label, list_audit
 from core.services.contact_detail import describe_source
-from pages.shared import common
+from pages.shared import access, session
 
-common.require_access()
+access.require_access()
 PAGE_SIZE = 50
 
 st.title("Audit")
 st.caption("Every operation, newest first. Each contact's own history is on its detail page.")
-choices = audit_choices(common.engine())
+choices = audit_choices(session.engine())
 cols = st.columns([2, 3, 2, 3])
 actor = cols[0].selectbox("Actor", ["All", *choices["actors"]], key="audit_actor")
 kinds = cols[1].multiselect(
@@ -24,7 +24,7 @@ source = cols[2].selectbox(
     key="audit_source",
     format_func=lambda s: s if s == "All" else describe_source(s, None),
 )
-days = cols[3].date_input("Dates", value=(), key="audit_days", format="YYYY-MM-DD")
+days = cols[3].date_input("Dates", value=[], key="audit_days", format="YYYY-MM-DD")
 since = days[0] if len(days) > 0 else None
 until = days[1] if len(days) > 1 else since
 criteria = AuditFilter(
@@ -35,14 +35,14 @@ criteria = AuditFilter(
     until=until,
 )
 page_number = int(st.session_state.get("audit_page", 1))
-result = common.run(lambda: list_audit(common.engine(), criteria=criteria, page=page_number, page_size=PAGE_SIZE))
+result = session.run(lambda: list_audit(session.engine(), criteria=criteria, page=page_number, page_size=PAGE_SIZE))
 if result is None:
     st.stop()
 if page_number > result.pages:
     st.session_state["audit_page"] = 1
     st.rerun()
 
-st.write(f"{common.number(result.total)} entries · page {page_number:,} of {result.pages:,}")
+st.write(f"{session.number(result.total)} entries · page {page_number:,} of {result.pages:,}")
 rows = [
     {
         "When": e.requested_at,
@@ -64,7 +64,7 @@ if nav[1].button("Next", key="audit_next", disabled=page_number >= result.pages)
     st.rerun()
 nav[3].download_button(
     "Download CSV",
-    data=lambda: audit_csv_bytes(common.engine(), criteria=criteria),
+    data=lambda: audit_csv_bytes(session.engine(), criteria=criteria),
     file_name="marketable-audit.csv",
     mime="text/csv",
     key="audit_csv",

@@ -12,11 +12,11 @@ from core.services.account_settings import (
     defaults_for,
     update_settings,
 )
-from pages.shared import common
+from pages.shared import access, session, simulation
 
-common.require_access()  # also when Streamlit runs this file straight from its URL
+access.require_access()  # also when Streamlit runs this file straight from its URL
 st.title("Account settings")
-settings = common.run(lambda: current_settings(common.engine()))
+settings = session.run(lambda: current_settings(session.engine()))
 if settings is None:
     st.stop()
 
@@ -68,7 +68,7 @@ with st.form(f"settings_form_{edition}"):
         step=10,
         value=settings.increment_price if same else pricing.increment_price,
     )
-    refused = common.writes_refused("Saving settings")
+    refused = simulation.writes_refused("Saving settings")
     submitted = st.form_submit_button("Save settings", type="primary", disabled=refused)
 
 if submitted:
@@ -82,7 +82,7 @@ if submitted:
         increment_price=int(increment_price),
     )
     try:
-        saved = update_settings(common.engine(), wanted, today=common.real_today(), actor=common.actor())
+        saved = update_settings(session.engine(), wanted, today=session.real_today(), actor=session.actor())
     except InvalidSettings as exc:
         st.error("The settings were not saved:\n" + "\n".join(f"- {problem}" for problem in exc.problems))
     except DomainError as exc:  # e.g. PermissionDenied: only admins change settings

@@ -3,14 +3,13 @@
 import streamlit as st
 
 from core.services.signin import sign_in
-from pages.shared import common
+from pages.shared import access, session
+from pages.shared.messages import show_flash
 
 st.title("Sign in to Marketable")
-notice = st.session_state.pop("signin_notice", None)
-if notice:
-    st.info(notice)
+show_flash()  # why the session ended, or that local mode has
 
-if common.oidc_configured():
+if access.oidc_configured():
     refused = st.session_state.get("oidc_refused")
     if refused:
         st.error(refused)
@@ -27,8 +26,10 @@ with st.form("signin_form", clear_on_submit=True):
     submitted = st.form_submit_button("Sign in", type="primary")
 
 if submitted:
-    user = common.run(lambda: sign_in(common.engine(), username=username, password=password, today=common.real_today()))
+    user = session.run(
+        lambda: sign_in(session.engine(), username=username, password=password, today=session.real_today())
+    )
     if user is not None:
-        common.remember(user)
+        access.remember(user)
         st.rerun()
 st.caption("Sessions end when you sign out or after 30 minutes without activity.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
 
 from core.rules.selection import Selection
@@ -10,29 +12,30 @@ from core.services.contacts import ContactQuery
 from core.services.exports import export_bytes
 from core.services.history import data_version
 from pages.contacts import _bulk as bulk
+from pages.contacts import _dialogs as dialogs
 from pages.contacts import _state as state
-from pages.shared import common
+from pages.contacts._state import ListDialog, Target
+from pages.shared import session, simulation
 
 DETAIL_PAGE = "pages/contacts/contact.py"
 
 
-def _target(query: ContactQuery, chosen: list[int], total: int) -> tuple[Selection, str, int, str] | None:
-    """(selection, scope, count, label) the actions apply to, or None when nothing is chosen."""
-    scope = st.session_state.get("ct_scope", "selected")
-    if scope == "all":
-        return query.selection(), "all", total, f"all contacts matching this filter ({total:,})"
+def _target(query: ContactQuery, chosen: list[int], total: int) -> Target | None:
+    """What the actions apply to, or None when nothing is chosen."""
+    if st.session_state.get("ct_scope", "selected") == "all":
+        return Target(query.selection(), "all", total, f"all contacts matching this filter ({total:,})")
     if not chosen:
         return None
-    return Selection(ids=tuple(chosen)), "selected", len(chosen), f"the {len(chosen):,} selected on this page"
+    return Target(Selection(ids=tuple(chosen)), "selected", len(chosen), f"the {len(chosen):,} selected on this page")
 
 
-def _open(kind: str, target: tuple[Selection, str, int, str], to: MarketingStatus | None = None) -> None:
-    selection, scope, count, label = target
-    if to is not None:
-        bulk.open_status(to, selection=selection, scope=scope, count=count, label=label)
+def _open(choice: str, target: Target) -> None:
+    if choice in ("non_marketing", "marketing"):
+        bulk.open_status(MarketingStatus(choice), target)
+    elif choice == "delete":
+        dialogs.open_delete(target)
     else:
-        state.close_dialog()
-        state.open_dialog(kind, selection=selection, scope=scope, count=count, label=label)
+        state.open_dialog(ListDialog(target, adding=choice == "add_list"))
 
 
 MORE = {
@@ -44,43 +47,51 @@ MORE = {
 }
 
 
-def _more(target: tuple[Selection, str, int, str] | None) -> None:
+def _more(target: Target | None) -> None:
     choice = st.menu_button(
         "More",
         list(MORE),
         key="ct_more",
         format_func=MORE.__getitem__,
         icon=":material/more_horiz:",
-        disabled=target is None or common.simulating(),
+        disabled=target is None or simulation.simulating(),
         help="Change the status of the contacts, put them in a list, or delete them",
     )
-    if choice is None or target is None:
-        return
-    if choice in ("non_marketing", "marketing"):
-        _open("status", target, MarketingStatus(choice))
-    else:
+    if choice is not None and target is not None:
         _open(choice, target)
 
 
-def _export(target: tuple[Selection, str, int, str] | None) -> None:
+@dataclass(frozen=True)
+class Export:
+    """A CSV prepared for download, and what it holds: offered while the selection and the data stay the same."""
+
+    selection: Selection
+    data: bytes
+    count: int
+    version: str
+
+
+def _export(target: Target | None) -> None:
     if target is None:
         return
-    selection, _, count, label = target
+    selection, count = target.selection, target.count
     ready = st.session_state.get("ct_export")
-    version = data_version(common.engine())  # any change since, here or elsewhere, makes the file stale
-    if ready and ready["selection"] == selection and ready["version"] == version:
+    version = data_version(session.engine())  # any change since, here or elsewhere, makes the file stale
+    if isinstance(ready, Export) and ready.selection == selection and ready.version == version:
         st.download_button(
-            f"Download {ready['count']:,} contacts (CSV)",
-            data=ready["data"],
+            f"Download {ready.count:,} contacts (CSV)",
+            data=ready.data,
             file_name="contacts.csv",
             mime="text/csv",
             key="ct_download",
             icon=":material/download:",
         )
-    elif st.button(f"Export {count:,}", key="ct_export_prepare", icon=":material/file_export:", help=f"Export {label}"):
-        data = common.run(lambda: export_bytes(common.engine(), selection=selection))
+    elif st.button(
+        f"Export {count:,}", key="ct_export_prepare", icon=":material/file_export:", help=f"Export {target.label}"
+    ):
+        data = session.run(lambda: export_bytes(session.engine(), selection=selection))
         if data is not None:
-            st.session_state["ct_export"] = {"selection": selection, "data": data, "count": count, "version": version}
+            st.session_state["ct_export"] = Export(selection, data, count, version)
             st.rerun()
 
 

@@ -2,113 +2,101 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
 from core.errors import DomainError, TierUpgradeRequired
 from core.services import lists
 from core.services.contacts import count_matching, create_contact_by_hand, delete_contacts
 from pages.contacts import _state as state
-from pages.contacts._state import typed_matches
-from pages.shared import common
+from pages.contacts._state import DeleteDialog, ListDialog, Target, typed_matches
+from pages.shared import session, simulation
 
 
-def _close() -> None:
-    state.close_dialog()
+def open_delete(target: Target) -> None:
+    """Count once, when the dialog opens: the figures shown are the ones the user confirms."""
+    found = session.run(lambda: count_matching(session.engine(), selection=target.selection, today=session.today()))
+    if found is not None:
+        state.open_dialog(DeleteDialog(target, found))
 
 
-def _delete_body(box: dict[str, Any]) -> None:
-    found = box.get("counts")
-    if found is None:
-        found = common.run(lambda: count_matching(common.engine(), selection=box["selection"], today=common.today()))
-        if found is None:
-            return
-        box["counts"] = found
-    st.markdown(f"Delete **{found.total:,}** contacts ({box['label']}). Their status history is kept.")
+def _delete_body(box: DeleteDialog) -> None:
+    found = box.counts
+    st.markdown(f"Delete **{found.total:,}** contacts ({box.target.label}). Their status history is kept.")
     cols = st.columns(2)
-    cols[0].metric("Marketing contacts among them", common.number(found.marketing))
-    cols[1].metric("Non-marketing", common.number(found.non_marketing))
+    cols[0].metric("Marketing contacts among them", session.number(found.marketing))
+    cols[1].metric("Non-marketing", session.number(found.non_marketing))
     st.caption(
         "The marketing count drops at once; the billed tier stays as it is until the renewal date. "
         "Setting contacts non-marketing is reversible; deleting is not."
     )
-    ready = box["scope"] != "all" or st.checkbox(
-        f"Apply to all {found.total:,} contacts matching this filter", key="ct_dlg_all"
-    )
+    ready = state.apply_to_all(box.target.scope, found.total)
     typed = st.text_input(f"Type **{found.total:,}** to confirm", key="ct_dlg_typed")
-    ready = ready and typed_matches(typed, found.total) and found.total > 0 and not common.writes_refused("Deleting")
-    cols = st.columns([1, 1, 2])
-    if cols[0].button("Delete", key="ct_dlg_confirm", type="primary", disabled=not ready):
-        result = common.run(
+    ready = (
+        ready and typed_matches(typed, found.total) and found.total > 0 and not simulation.writes_refused("Deleting")
+    )
+    buttons = st.columns([1, 1, 2])
+    if buttons[0].button("Delete", key="ct_dlg_confirm", type="primary", disabled=not ready):
+        result = session.run(
             lambda: delete_contacts(
-                common.engine(), selection=box["selection"], today=common.today(), actor=common.actor()
+                session.engine(), selection=box.target.selection, today=session.today(), actor=session.actor()
             )
         )
         if result is not None:
-            state.close_dialog()
-            state.changed(
+            state.finish(
                 f"Deleted {result.deleted:,} contacts. Marketing contacts: {result.marketing_before:,} → "
                 f"{result.marketing_after:,}; the billed tier stays {result.tier_limit:,} until renewal."
             )
-            st.rerun()
-    if cols[1].button("Cancel", key="ct_dlg_cancel"):
-        state.close_dialog()
-        st.rerun()
+    if buttons[1].button("Cancel", key="ct_dlg_cancel"):
+        state.cancel()
 
 
-@st.dialog("Delete contacts", width="large", on_dismiss=_close)
-def _delete_dialog() -> None:
-    _delete_body(state.dialog() or {})
+@st.dialog("Delete contacts", width="large", on_dismiss=state.close_dialog)
+def _delete_dialog(box: DeleteDialog) -> None:
+    _delete_body(box)
 
 
-def _list_body(box: dict[str, Any]) -> None:
-    adding = box["kind"] == "add_list"
-    names = [i.name for i in common.run(lambda: lists.list_lists(common.engine())) or []]
-    st.markdown(f"{'Add' if adding else 'Remove'} {box['label']} {'to' if adding else 'from'} a static list.")
+def _change_list(box: ListDialog, name: str, known: list[str]) -> None:
+    """Add the contacts to ``name`` (created first when new) or remove them from it; close the dialog when done."""
+    engine, today, actor = session.engine(), session.today(), session.actor()
+    creating = box.adding and name not in known
+    if creating and session.run(lambda: lists.create_list(engine, name=name, today=today, actor=actor)) is None:
+        return
+    change = lists.add_to_list if box.adding else lists.remove_from_list
+    done = session.run(lambda: change(engine, name=name, selection=box.target.selection, today=today, actor=actor))
+    if done is not None:
+        state.finish(
+            f"{'Added' if box.adding else 'Removed'} {done:,} contacts {'to' if box.adding else 'from'} “{name}”."
+        )
+
+
+def _list_body(box: ListDialog) -> None:
+    adding = box.adding
+    names = [i.name for i in session.run(lambda: lists.list_lists(session.engine())) or []]
+    st.markdown(f"{'Add' if adding else 'Remove'} {box.target.label} {'to' if adding else 'from'} a static list.")
     name = st.selectbox("List", names, key="ct_dlg_list", index=None, placeholder="Choose a list")
     if adding:
         new = st.text_input("…or create a new list", key="ct_dlg_new_list", placeholder="New list name")
         name = new.strip() or name
-    ready = bool(name) and (
-        box["scope"] != "all"
-        or st.checkbox(f"Apply to all {box['count']:,} contacts matching this filter", key="ct_dlg_all")
-    )
+    ready = bool(name) and state.apply_to_all(box.target.scope, box.target.count)
     cols = st.columns([1, 1, 2])
-    if cols[0].button("Add" if adding else "Remove", key="ct_dlg_confirm", type="primary", disabled=not ready):
-        engine, today, actor = common.engine(), common.today(), common.actor()
-        if (
-            adding
-            and name not in names
-            and common.run(lambda: lists.create_list(engine, name=name, today=today, actor=actor)) is None
-        ):
-            return
-        change = lists.add_to_list if adding else lists.remove_from_list
-        done = common.run(lambda: change(engine, name=name, selection=box["selection"], today=today, actor=actor))
-        if done is not None:
-            state.close_dialog()
-            state.changed(
-                f"{'Added' if adding else 'Removed'} {done:,} contacts {'to' if adding else 'from'} “{name}”."
-            )
-            st.rerun()
+    clicked = cols[0].button("Add" if adding else "Remove", key="ct_dlg_confirm", type="primary", disabled=not ready)
+    if clicked and name:
+        _change_list(box, name, names)
     if cols[1].button("Cancel", key="ct_dlg_cancel"):
-        state.close_dialog()
-        st.rerun()
+        state.cancel()
 
 
-@st.dialog("Static list", width="large", on_dismiss=_close)
-def _list_dialog() -> None:
-    _list_body(state.dialog() or {})
+@st.dialog("Static list", width="large", on_dismiss=state.close_dialog)
+def _list_dialog(box: ListDialog) -> None:
+    _list_body(box)
 
 
 def show_dialog() -> None:
     box = state.dialog()
-    if box is None:
-        return
-    if box["kind"] == "delete":
-        _delete_dialog()
-    elif box["kind"] in ("add_list", "remove_list"):
-        _list_dialog()
+    if isinstance(box, DeleteDialog):
+        _delete_dialog(box)
+    elif isinstance(box, ListDialog):
+        _list_dialog(box)
 
 
 def new_contact_form() -> None:
@@ -121,19 +109,19 @@ def new_contact_form() -> None:
         stage = cols[2].text_input("Lifecycle stage", key="ct_new_stage", placeholder="e.g. lead")
         marketing = st.checkbox("Marketing contact", key="ct_new_marketing", value=False, help="Billed from today")
         consent = st.checkbox("I agree to a tier upgrade if this contact needs one", key="ct_new_upgrade")
-        submitted = st.form_submit_button("Create contact", type="primary", disabled=common.simulating())
+        submitted = st.form_submit_button("Create contact", type="primary", disabled=simulation.simulating())
     if not submitted:
         return
     try:
         result = create_contact_by_hand(
-            common.engine(),
+            session.engine(),
             email=email,
             first_name=first,
             last_name=last,
             lifecycle_stage=stage,
             marketing=marketing,
-            today=common.today(),
-            actor=common.actor(),
+            today=session.today(),
+            actor=session.actor(),
             allow_tier_upgrade=consent,
         )
     except TierUpgradeRequired as exc:

@@ -12,22 +12,16 @@ from core.rules.filters import FilterError, parse_filter
 from core.services import lists, views
 from core.services.contacts import QUICK_FILTERS, SORT_LABELS, ContactQuery
 from pages.contacts import _state as state
-from pages.shared import common
+from pages.shared import session, simulation
 from pages.shared.filter_builder import filter_builder
+from pages.shared.messages import flash
 
 QUICK_OPTIONS = ["all", *QUICK_FILTERS]
 QUICK_LABELS = {"all": "All contacts", **QUICK_FILTERS}
 
 
-def _set_rows(conditions: list[dict[str, Any]]) -> None:
-    """Replace the builder's rows; fresh row ids so that no widget keeps an old row's value."""
-    start = st.session_state.get("ct_row_seq", 0) + 1000
-    st.session_state["ct_row_seq"] = start
-    st.session_state[f"{state.FILTER_KEY}__rows"] = [{"id": start + i, **c} for i, c in enumerate(conditions)]
-
-
 def _apply(query: ContactQuery) -> None:
-    _set_rows([c.as_dict() for c in query.conditions])
+    state.set_filter_rows([c.as_dict() for c in query.conditions])
     st.session_state.update(ct_quick=query.quick or "all", ct_sort=query.sort, ct_desc=query.descending)
 
 
@@ -35,7 +29,7 @@ def _load_view() -> None:
     name = st.session_state.get("ct_view")
     if not name:
         return
-    view = common.run(lambda: views.get_view(common.engine(), name=name))
+    view = session.run(lambda: views.get_view(session.engine(), name=name))
     if view is not None:
         _apply(view.query)
 
@@ -48,7 +42,7 @@ def _apply_json() -> None:
         st.session_state["ct_json_error"] = str(exc)
         return
     st.session_state.pop("ct_json_error", None)
-    _set_rows([c.as_dict() for c in conditions])
+    state.set_filter_rows([c.as_dict() for c in conditions])
 
 
 def _query(conditions: list[dict[str, Any]]) -> ContactQuery | None:
@@ -71,24 +65,28 @@ def _views_bar(query: ContactQuery | None, names: list[str], today: date) -> Non
     name = cols[1].text_input("Save this view as", key="ct_view_name", placeholder="e.g. Unengaged leads")
     taken = name.strip() in names
     replace = taken and st.checkbox(f"Replace the saved view “{name.strip()}” with this filter", key="ct_view_replace")
-    disabled = query is None or not name.strip() or common.simulating() or (taken and not replace)
+    disabled = query is None or not name.strip() or simulation.simulating() or (taken and not replace)
     if cols[2].button("Save view", key="ct_view_save", disabled=disabled, icon=":material/bookmark_add:"):
         assert query is not None
-        saved = common.run(
+        saved = session.run(
             lambda: views.save_view(
-                common.engine(), name=name, query=query, today=today, actor=common.actor(), overwrite=replace
+                session.engine(), name=name, query=query, today=today, actor=session.actor(), overwrite=replace
             )
         )
         if saved is not None:
-            st.session_state["ct_flash"] = f"Saved the view “{saved.name}”."
+            flash(f"Saved the view “{saved.name}”.")
             st.rerun()
     chosen = st.session_state.get("ct_view")
-    with cols[3].popover("Delete view", disabled=not chosen or common.simulating()):
+    with cols[3].popover("Delete view", disabled=not chosen or simulation.simulating()):
         st.markdown(f"Delete the saved view “{chosen}”? The contacts are not touched.")
         delete = st.button("Delete the view", key="ct_view_delete", type="primary")
-    if delete and chosen and common.run(lambda: views.delete_view(common.engine(), name=chosen, actor=common.actor())):
+    if (
+        delete
+        and chosen
+        and session.run(lambda: views.delete_view(session.engine(), name=chosen, actor=session.actor()))
+    ):
         st.session_state.pop("ct_view", None)
-        st.session_state["ct_flash"] = f"Deleted the view “{chosen}”."
+        flash(f"Deleted the view “{chosen}”.")
         st.rerun()
 
 
@@ -104,8 +102,8 @@ def render(today: date) -> ContactQuery | None:
         format_func=QUICK_LABELS.__getitem__,
         label_visibility="collapsed",
     )
-    list_names = [i.name for i in common.run(lambda: lists.list_lists(common.engine())) or []]
-    view_names = [v.name for v in common.run(lambda: views.list_views(common.engine())) or []]
+    list_names = [i.name for i in session.run(lambda: lists.list_lists(session.engine())) or []]
+    view_names = [v.name for v in session.run(lambda: views.list_views(session.engine())) or []]
     with st.expander("Filters, sort and saved views", expanded=bool(st.session_state.get(f"{state.FILTER_KEY}__rows"))):
         conditions = filter_builder(state.FILTER_KEY, list_names=list_names)
         cols = st.columns([2, 2, 4], vertical_alignment="bottom")

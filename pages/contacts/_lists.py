@@ -7,53 +7,61 @@ import streamlit as st
 
 from core.services import lists
 from pages.contacts import _state as state
-from pages.shared import common
+from pages.shared import session, simulation
 
 
 def _show_members(name: str) -> None:
-    seq = st.session_state.get("ct_row_seq", 0) + 1000
-    st.session_state["ct_row_seq"] = seq
-    rows = [{"id": seq, "property": "list", "operator": "eq", "value": name}]
-    st.session_state[f"{state.FILTER_KEY}__rows"] = rows
+    state.set_filter_rows([{"property": "list", "operator": "eq", "value": name}])
     st.session_state["ct_quick"] = "all"
 
 
+def _table(found: list[lists.ListInfo]) -> None:
+    if not found:
+        st.caption("No static list yet. Create one, then add contacts with More → Add to a static list.")
+        return
+    st.dataframe(
+        pd.DataFrame(
+            [{"List": i.name, "Contacts": i.size, "Created": i.created_at, "By": i.created_by} for i in found]
+        ),
+        hide_index=True,
+        key="ct_lists_table",
+        width="stretch",
+        column_config={"Contacts": st.column_config.NumberColumn(format="localized")},
+    )
+
+
+def _create(name: str) -> None:
+    made = session.run(
+        lambda: lists.create_list(session.engine(), name=name, today=session.today(), actor=session.actor())
+    )
+    if made is not None:
+        state.changed(f"Created the list “{made.name}”.")
+        st.rerun()
+
+
+def _delete(name: str) -> None:
+    removed = session.run(
+        lambda: lists.delete_list(session.engine(), name=name, today=session.today(), actor=session.actor())
+    )
+    if removed is not None:
+        st.session_state.pop("ct_list_chosen", None)
+        state.changed(f"Deleted the list “{name}” ({removed:,} memberships; the contacts stay).")
+        st.rerun()
+
+
 def render() -> None:
-    found = common.run(lambda: lists.list_lists(common.engine())) or []
+    found = session.run(lambda: lists.list_lists(session.engine())) or []
     with st.expander(f"Static lists ({len(found)})", icon=":material/list:"):
-        if found:
-            table = pd.DataFrame(
-                [{"List": i.name, "Contacts": i.size, "Created": i.created_at, "By": i.created_by} for i in found]
-            )
-            st.dataframe(
-                table,
-                hide_index=True,
-                key="ct_lists_table",
-                width="stretch",
-                column_config={"Contacts": st.column_config.NumberColumn(format="localized")},
-            )
-        else:
-            st.caption("No static list yet. Create one, then add contacts with More → Add to a static list.")
+        _table(found)
         cols = st.columns([3, 1, 3, 1, 1], vertical_alignment="bottom")
         name = cols[0].text_input("New list", key="ct_list_name", placeholder="e.g. Webinar attendees")
-        if cols[1].button("Create", key="ct_list_create", disabled=not name.strip() or common.simulating()):
-            made = common.run(
-                lambda: lists.create_list(common.engine(), name=name, today=common.today(), actor=common.actor())
-            )
-            if made is not None:
-                state.changed(f"Created the list “{made.name}”.")
-                st.rerun()
+        if cols[1].button("Create", key="ct_list_create", disabled=not name.strip() or simulation.simulating()):
+            _create(name)
         names = [i.name for i in found]
         chosen = cols[2].selectbox("List", names, key="ct_list_chosen", index=None, placeholder="Choose a list")
         cols[3].button("Show", key="ct_list_show", disabled=chosen is None, on_click=_show_members, args=(chosen,))
-        with cols[4].popover("Delete", disabled=chosen is None or common.simulating()):
+        with cols[4].popover("Delete", disabled=chosen is None or simulation.simulating()):
             st.markdown(f"Delete the list “{chosen}”? Its contacts stay; saved views and workflows naming it stop.")
             confirmed = st.button("Delete the list", key="ct_list_delete", type="primary")
         if confirmed and chosen is not None:
-            removed = common.run(
-                lambda: lists.delete_list(common.engine(), name=str(chosen), today=common.today(), actor=common.actor())
-            )
-            if removed is not None:
-                st.session_state.pop("ct_list_chosen", None)
-                state.changed(f"Deleted the list “{chosen}” ({removed:,} memberships; the contacts stay).")
-                st.rerun()
+            _delete(chosen)

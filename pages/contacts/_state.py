@@ -1,50 +1,59 @@
-"""Session state shared by the Contacts page's parts: the query, the page cursor, the table key, dialogs, messages.
+"""Session state shared by the Contacts pages' parts: the counts, the table key, the open dialog.
 
 Keys (all prefixed ``ct_``): ``ct_quick``, ``ct_sort``, ``ct_desc``, ``ct_filter__rows`` (the filter builder's
-rows), ``ct_cursors`` (one keyset cursor per page visited), ``ct_table_key`` (the dataframe's current key: it
-changes with the page, so a selection never outlives the rows it was made on), ``ct_dialog`` (the open dialog)
-and ``ct_flash`` (a message to show once after a change).
+rows), ``ct_cursors`` (one keyset cursor per page visited), ``ct_version`` (counts the changes made here: the
+table's key changes with it and with the page, so a selection never outlives the rows it was made on),
+``ct_table_key`` (the dataframe's current key) and ``ct_dialog`` (the open dialog, one of the classes below).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
 
 import streamlit as st
 
 from core.rules.selection import Selection
+from core.rules.status import MarketingStatus
 from core.services.contacts import ContactQuery, MatchCounts, count_matching
+from core.services.history import data_version
 from core.services.status import StatusChange
-from pages.shared import common
+from pages.shared import session
+from pages.shared.messages import flash
 
 FILTER_KEY = "ct_filter"
 DIALOG = "ct_dialog"
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def _counts(_engine: Any, url: str, selection: Selection, today: Any, version: int) -> MatchCounts:
+def _counts(_engine: Any, url: str, selection: Selection, today: date, version: str) -> MatchCounts:
+    """Kept until any change is recorded (``data_version``, from any session or the command line) or made here
+    (``changed``: list memberships record no operation). ``url`` and ``version`` are only part of the key."""
+    del url, version
     return count_matching(_engine, selection=selection, today=today)
 
 
 def counts(query: ContactQuery) -> MatchCounts | None:
-    """Matching contacts by state (cached briefly: counting a million rows is not free; cleared after changes)."""
-    engine = common.engine()
-    version = st.session_state.get("ct_version", 0)
-    return common.run(lambda: _counts(engine, str(engine.url), query.selection(), common.today(), version))
+    """Matching contacts by state (cached: counting a million rows is not free)."""
+    engine = session.engine()
+    version = data_version(engine)
+    return session.run(lambda: _counts(engine, str(engine.url), query.selection(), session.today(), version))
 
 
 def changed(message: str | None = None) -> None:
-    """After a write: forget cached figures, start a fresh table (no stale selection), show ``message`` once."""
-    st.cache_data.clear()
+    """After a write: forget the cached counts, start a fresh table (no stale selection), show ``message`` once."""
+    _counts.clear()
     st.session_state["ct_version"] = st.session_state.get("ct_version", 0) + 1
     if message:
-        st.session_state["ct_flash"] = message
+        flash(message)
 
 
-def flash() -> None:
-    message = st.session_state.pop("ct_flash", None)
-    if message:
-        st.success(message, icon=":material/check_circle:")
+def set_filter_rows(conditions: list[dict[str, Any]]) -> None:
+    """Replace the filter builder's rows; fresh row ids so that no widget keeps an old row's value."""
+    start = st.session_state.get("ct_row_seq", 0) + 1000
+    st.session_state["ct_row_seq"] = start
+    st.session_state[f"{FILTER_KEY}__rows"] = [{"id": start + i, **c} for i, c in enumerate(conditions)]
 
 
 def table_key(signature: str) -> str:
@@ -55,37 +64,78 @@ def table_key(signature: str) -> str:
     return key
 
 
-def open_dialog(kind: str, **values: Any) -> None:
-    st.session_state[DIALOG] = {"kind": kind, **values}
+@dataclass(frozen=True)
+class Target:
+    """What an action applies to: the rows selected on this page, or every contact matching the filter."""
+
+    selection: Selection
+    scope: Literal["selected", "all"]
+    count: int
+    label: str  # in a sentence: "the 3 selected on this page"
+
+
+@dataclass(frozen=True)
+class StatusDialog:
+    """Set as (non-)marketing: the preview taken when the dialog opened is the one the user confirms."""
+
+    target: Target
+    to: MarketingStatus
+    preview: StatusChange
+    next_update: date
+    currency: str
+
+
+@dataclass(frozen=True)
+class DeleteDialog:
+    target: Target
+    counts: MatchCounts  # taken when the dialog opened
+
+
+@dataclass(frozen=True)
+class ListDialog:
+    target: Target
+    adding: bool  # add to a static list, or remove from one
+
+
+Dialog = StatusDialog | DeleteDialog | ListDialog
+
+
+def open_dialog(box: Dialog) -> None:
+    close_dialog()
+    st.session_state[DIALOG] = box
 
 
 def close_dialog() -> None:
+    """Forget the open dialog and what was typed or ticked in it."""
     st.session_state.pop(DIALOG, None)
     for key in [k for k in st.session_state if str(k).startswith("ct_dlg_")]:
         del st.session_state[key]
 
 
-def dialog() -> dict[str, Any] | None:
+def dialog() -> Dialog | None:
     found = st.session_state.get(DIALOG)
-    return found if isinstance(found, dict) else None
+    return found if isinstance(found, StatusDialog | DeleteDialog | ListDialog) else None
+
+
+def finish(message: str) -> None:
+    """A dialog's change went through: close it, refresh the figures and say how it went."""
+    close_dialog()
+    changed(message)
+    st.rerun()
+
+
+def cancel() -> None:
+    close_dialog()
+    st.rerun()
+
+
+def apply_to_all(scope: str, count: int) -> bool:
+    """Acting on every contact matching the filter needs its own box; the selected rows need none."""
+    if scope != "all":
+        return True
+    return st.checkbox(f"Apply to all {count:,} contacts matching this filter", key="ct_dlg_all")
 
 
 def typed_matches(typed: str, expected: int) -> bool:
     """The typed confirmation: the number itself, with or without thousands separators."""
     return typed.strip().replace(",", "").replace(" ", "") == str(expected)
-
-
-def contacts(n: int) -> str:
-    return f"{n:,} contact" if n == 1 else f"{n:,} contacts"
-
-
-def success_text(r: StatusChange) -> str:
-    if r.to == "non-marketing":
-        when = f" They become non-marketing on {r.effective_on:%d %b %Y}." if r.effective_on else ""
-        return f"Scheduled {contacts(r.scheduled)} as non-marketing; {r.unchanged:,} not included.{when}"
-    tier = f" Billed tier raised to {r.tier_limit_after:,}." if r.tier_goes_up else ""
-    return (
-        f"{contacts(r.changed)} became marketing, {r.undone:,} pending {'change' if r.undone == 1 else 'changes'} "
-        "undone, "
-        f"{r.unchanged:,} already marketing.{tier}"
-    )

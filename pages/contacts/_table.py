@@ -8,74 +8,22 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from core.services.contact_detail import describe_source
 from core.services.contacts import PAGE_SIZE, ContactQuery, MatchCounts, page_of_contacts
 from pages.contacts import _state as state
-from pages.shared import common
-
-STATUS_TEXT = {"marketing": "Marketing", "non_marketing": "Non-marketing"}
-COLUMN_ORDER = [
-    "ID",
-    "Email",
-    "Name",
-    "Lifecycle stage",
-    "Marketing status",
-    "Status set by",
-    "Created",
-    "Last activity",
-]
-COLUMNS = {  # widths add up to the page's width at 1400 px, so no column hides behind a scroll bar
-    "ID": st.column_config.NumberColumn("ID", format="%d", width=55),
-    "Email": st.column_config.TextColumn("Email", width=200),
-    "Name": st.column_config.TextColumn("Name", width=100),
-    "Lifecycle stage": st.column_config.TextColumn("Lifecycle stage", width=105),
-    "Marketing status": st.column_config.TextColumn("Marketing status", width=170),
-    "Status set by": st.column_config.TextColumn("Status set by", width=95),
-    "Created": st.column_config.TextColumn("Created", width=90),
-    "Last activity": st.column_config.TextColumn("Last activity", width=90),
-}
+from pages.contacts._rows import COLUMNS, frame
+from pages.shared import session
 
 
-def signature(query: ContactQuery) -> str:
+def _signature(query: ContactQuery) -> str:
     return f"{query.filter_json()}|{query.quick}|{query.sort}|{query.descending}"
 
 
 def metrics(found: MatchCounts) -> None:
     cols = st.columns(4)
-    cols[0].metric("Matching contacts", common.number(found.total))
-    cols[1].metric("Marketing", common.number(found.marketing), help="Billed: pending ones included")
-    cols[2].metric("Pending non-marketing", common.number(found.pending), help="Leave on the next update date")
-    cols[3].metric("Non-marketing", common.number(found.non_marketing))
-
-
-def _status(row: dict[str, Any]) -> str:
-    if row["state"] == "pending" and row["effective_on"]:
-        return f"Pending (leaves {row['effective_on']:%d %b})"
-    if row["state"] == "non_marketing" and row["pending_non_marketing"] and row["effective_on"]:
-        return f"Non-marketing (from {row['effective_on']:%d %b})"  # a simulated day after its update date
-    return STATUS_TEXT.get(row["state"], "Marketing until next update")
-
-
-def frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """The page's rows as people read them (50 rows: building a frame here is cheap)."""
-    return pd.DataFrame(
-        [
-            {
-                "ID": r["id"],
-                "Email": r["email"],
-                "Name": " ".join(p for p in (r["first_name"], r["last_name"]) if p),
-                "Lifecycle stage": r["lifecycle_stage"] or "",
-                "Marketing status": _status(r),
-                "Status set by": describe_source(r["status_source_type"], r["status_source_id"])
-                if r["status_source_type"] and r["state"] != "non_marketing"
-                else "",
-                "Created": f"{r['created_at']:%Y-%m-%d}",
-                "Last activity": f"{r['last_activity_at']:%Y-%m-%d}" if r["last_activity_at"] else "",
-            }
-            for r in rows
-        ],
-        columns=COLUMN_ORDER,
-    )
+    cols[0].metric("Matching contacts", session.number(found.total))
+    cols[1].metric("Marketing", session.number(found.marketing), help="Billed: pending ones included")
+    cols[2].metric("Pending non-marketing", session.number(found.pending), help="Leave on the next update date")
+    cols[3].metric("Non-marketing", session.number(found.non_marketing))
 
 
 def _cursors(sig: str) -> list[Any]:
@@ -105,10 +53,12 @@ class Page:
 
 def load(query: ContactQuery) -> Page | None:
     """Read the current page (by keyset) and which of its rows are selected."""
-    sig = signature(query)
+    sig = _signature(query)
     cursors = _cursors(sig)
-    found = common.run(
-        lambda: page_of_contacts(common.engine(), query=query, after=cursors[-1], limit=PAGE_SIZE, today=common.today())
+    found = session.run(
+        lambda: page_of_contacts(
+            session.engine(), query=query, after=cursors[-1], limit=PAGE_SIZE, today=session.today()
+        )
     )
     if found is None:
         return None

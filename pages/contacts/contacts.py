@@ -9,17 +9,18 @@ from pages.contacts import _filters as filters
 from pages.contacts import _lists as static_lists
 from pages.contacts import _state as state
 from pages.contacts import _table as table
-from pages.shared import common
+from pages.shared import access, session
+from pages.shared.messages import show_flash
 
-common.require_access()
+access.require_access()
 head = st.columns([6, 2, 1], vertical_alignment="bottom")
 head[0].title("Contacts")
 with head[1].popover("New contact", icon=":material/person_add:"):
     dialogs.new_contact_form()
 head[2].page_link("pages/contacts/import_contacts.py", label="Import", icon=":material/upload:")
-state.flash()
+show_flash()
 
-query = filters.render(common.today())
+query = filters.render(session.today())
 if query is None:
     st.stop()
 found = state.counts(query)

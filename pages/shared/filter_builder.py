@@ -11,16 +11,12 @@ so they survive reruns and pages or wizard steps that do not draw the builder fo
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 import streamlit as st
 
-from core.rules.filters import OPERATOR_WORDS, OPERATORS, PROPERTIES, STATUS_VALUES, Kind
-from core.rules.sources import SourceType
-from core.services.contact_detail import SOURCE_NAMES, describe_source
-
-NO_VALUE = ("is_known", "is_unknown")
+from core.rules.filters import OPERATOR_WORDS, OPERATORS, PROPERTIES
+from pages.shared._filter_value import NO_VALUE, value_widget
 
 
 def _label(name: str) -> str:
@@ -44,67 +40,6 @@ def _remove(key: str, row_id: int) -> None:
 def clear(key: str) -> None:
     """Forget every row of the builder (e.g. when a wizard is cancelled)."""
     st.session_state.pop(f"{key}__rows", None)
-
-
-# The tools that create contacts or change their status, by the codes the filter model uses (the table
-# shows their names: "connected app", "bulk action"), so that nobody has to guess a code.
-def _source_label(code: str) -> str:
-    return describe_source(code, None)
-
-
-_SOURCES = sorted({*SOURCE_NAMES, *(s.value for s in SourceType)} - {"demo"}, key=lambda c: _source_label(c).lower())
-
-
-def _choices(kind: Kind, list_names: Sequence[str], prop: str = "") -> Sequence[str] | None:
-    if prop in ("source_type", "status_source_type"):
-        return _SOURCES
-    if kind == Kind.STATUS:
-        return STATUS_VALUES
-    if kind == Kind.BOOL:
-        return ("true", "false")
-    if kind == Kind.LIST:
-        return list_names
-    return None
-
-
-def _value(row: dict[str, Any], wkey: str, list_names: Sequence[str]) -> Any:
-    """Draw the value widget that fits the property and operator; return the value in filter-model form."""
-    kind, op, stored = PROPERTIES[row["property"]], row["operator"], row["value"]
-    if op in NO_VALUE:
-        st.caption("no value needed")
-        return None
-    exact = op in ("eq", "neq", "in")  # "contains" and the like still take free text
-    choices = _choices(kind, list_names, row["property"]) if exact or kind != Kind.TEXT else None
-    label = _source_label if row["property"] in ("source_type", "status_source_type") else str
-    if choices is not None and kind in (Kind.TEXT, Kind.LIST):  # a value from a saved view or pasted JSON that
-        # is not (or no longer) among the choices stays, never dropped: a vanished condition matches everyone
-        extra = [v for v in (stored if isinstance(stored, list) else [stored]) if isinstance(v, str) and v]
-        choices = [*choices, *(v for v in extra if v not in choices)]
-    if choices is not None and op == "in":
-        default = [v for v in stored or [] if v in choices] if isinstance(stored, list) else []
-        picked_many = st.multiselect(
-            "Values", choices, default=default, key=wkey, label_visibility="collapsed", format_func=label
-        )
-        return picked_many or None
-    if choices is not None:
-        shown = str(stored).lower() if isinstance(stored, bool) else stored
-        index = list(choices).index(shown) if shown in choices else None
-        picked = st.selectbox("Value", choices, index=index, key=wkey, label_visibility="collapsed", format_func=label)
-        return (picked == "true") if kind == Kind.BOOL and picked is not None else picked
-    if kind == Kind.DATE:
-        initial = date.fromisoformat(stored) if isinstance(stored, str) else None
-        picked_day = st.date_input("Date", value=initial, key=wkey, format="YYYY-MM-DD", label_visibility="collapsed")
-        return picked_day.isoformat() if isinstance(picked_day, date) else None
-    text = st.text_input(
-        "Value",
-        value=", ".join(stored) if isinstance(stored, list) else stored or "",
-        key=wkey,
-        label_visibility="collapsed",
-        placeholder="comma-separated values" if op == "in" else "value",
-    )
-    if op == "in":
-        return [part.strip() for part in text.split(",") if part.strip()] or None
-    return text.strip() or None
 
 
 def _row(key: str, row: dict[str, Any], properties: list[str], list_names: Sequence[str]) -> None:
@@ -134,7 +69,7 @@ def _row(key: str, row: dict[str, Any], properties: list[str], list_names: Seque
     if op != row["operator"]:
         row.update(operator=op, value=None)
     with cols[2]:
-        row["value"] = _value(row, f"{base}_value_{prop}_{op}", list_names)
+        row["value"] = value_widget(row, f"{base}_value_{prop}_{op}", list_names)
     cols[3].button(
         ":material/close:", key=f"{base}_remove", help="Remove this condition", on_click=_remove, args=(key, row["id"])
     )

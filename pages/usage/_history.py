@@ -10,7 +10,7 @@ import streamlit as st
 from core.services.breakdown import marketing_breakdown
 from core.services.history import DEFAULT_DAYS, History, data_version, get_history
 from core.settings import database_url
-from pages.shared import common
+from pages.shared import session
 
 MARKETING, NON_MARKETING, TIER = "#2e7d32", "#9e9e9e", "#c62828"
 
@@ -58,7 +58,7 @@ def _history(url: str, version: str, today: date, start: date, end: date) -> His
 
     ``url`` and ``version`` are only part of the cache key (named without ``_`` so that Streamlit hashes them)."""
     del url, version
-    return get_history(common.engine(), today=today, start=start, end=end)
+    return get_history(session.engine(), today=today, start=start, end=end)
 
 
 def render_history(today: date) -> None:
@@ -68,8 +68,8 @@ def render_history(today: date) -> None:
         "From", value=today - timedelta(days=DEFAULT_DAYS), key=f"history_from_{today}", format="YYYY-MM-DD"
     )
     end = cols[1].date_input("To", value=today, key=f"history_to_{today}", format="YYYY-MM-DD")
-    version = data_version(common.engine())
-    history = common.run(lambda: _history(database_url(), version, today, start, end))
+    version = data_version(session.engine())
+    history = session.run(lambda: _history(database_url(), version, today, start, end))
     if history is None:
         return
     st.plotly_chart(_figure(history), key="history_chart")
@@ -91,7 +91,7 @@ def _bars(title: str, rows: list[tuple[str, int]], key: str) -> None:
 
 def render_breakdown(today: date) -> None:
     """Marketing contacts by what made them marketing and by lifecycle stage."""
-    breakdown = common.run(lambda: marketing_breakdown(common.engine(), today=today))
+    breakdown = session.run(lambda: marketing_breakdown(session.engine(), today=today))
     if breakdown is None:
         return
     st.caption(f"The {breakdown.marketing:,} marketing contacts on {today:%d %b %Y} (pending ones included).")

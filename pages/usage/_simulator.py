@@ -11,7 +11,7 @@ from core.services.forecast import Forecast, get_forecast
 from core.services.usage import simulate
 from core.services.whatif import WhatIf, what_if
 from core.services.wizard import static_list_names, wizard_selection
-from pages.shared import common
+from pages.shared import session
 from pages.shared.filter_builder import filter_builder
 
 MAX_TIER_LINES = 6
@@ -26,17 +26,17 @@ def render_simulator(today: date, next_update: date) -> None:
     day = st.date_input(
         "Date to simulate", value=next_update, min_value=today, key=f"simulate_on_{today}", format="YYYY-MM-DD"
     )
-    result = common.run(lambda: simulate(common.engine(), today=today, on=day))
+    result = session.run(lambda: simulate(session.engine(), today=today, on=day))
     if result is None:
         return
     cols = st.columns(5)
-    cols[0].metric("Marketing on that day", common.number(result.marketing))
-    cols[1].metric("Non-marketing on that day", common.number(result.non_marketing))
-    cols[2].metric("Billed tier on that day", common.number(result.tier_limit))
+    cols[0].metric("Marketing on that day", session.number(result.marketing))
+    cols[1].metric("Non-marketing on that day", session.number(result.non_marketing))
+    cols[2].metric("Billed tier on that day", session.number(result.tier_limit))
     cols[3].metric("Monthly price on that day", money(result.monthly_price, result.currency))
     cols[4].metric(
         "Gone by then",
-        common.number(result.became_non_marketing),
+        session.number(result.became_non_marketing),
         help="Pending contacts that will have become non-marketing by that day",
     )
     st.caption(f"As of {day:%d %b %Y}, if nothing else changes. Nothing is written.")
@@ -48,14 +48,14 @@ def render_what_if(today: date) -> None:
     """A filter or lists whose marketing contacts one would set non-marketing today: the effect, unwritten."""
     st.caption("Pick contacts you would set non-marketing today, by filter or by static list.")
     conditions = filter_builder("whatif_filter")
-    names = common.run(lambda: static_list_names(common.engine())) or []
+    names = session.run(lambda: static_list_names(session.engine())) or []
     lists = st.multiselect("Static lists", names, key="whatif_lists", placeholder="Choose lists")
     if not conditions and not lists:
         st.caption("Add a condition or choose a list to see its effect.")
         return
-    effect = common.run(
+    effect = session.run(
         lambda: what_if(
-            common.engine(),
+            session.engine(),
             selection=wizard_selection(unengaged=False, conditions=conditions, lists=lists),
             today=today,
         )
@@ -66,7 +66,7 @@ def render_what_if(today: date) -> None:
 
 def _row(figures: list[tuple[str, int, int]], currency: str) -> None:
     for col, (label, before, after) in zip(st.columns(3), figures, strict=False):
-        shown = money(after, currency) if "price" in label else common.number(after)
+        shown = money(after, currency) if "price" in label else session.number(after)
         delta = f"{after - before:,}" if after != before else None
         col.metric(label, shown, delta=delta, delta_color="inverse", help=f"{before:,} if nothing changes")
 
@@ -118,7 +118,7 @@ def _forecast_figure(forecast: Forecast) -> go.Figure:
 
 def render_forecast(today: date) -> None:
     """The marketing count per month for 12 months, the tier thresholds, when the tier is exceeded, the price."""
-    forecast = common.run(lambda: get_forecast(common.engine(), today=today))
+    forecast = session.run(lambda: get_forecast(session.engine(), today=today))
     if forecast is None:
         return
     if forecast.exceeds_on:

@@ -4,48 +4,15 @@ Review and update → done. The state lives in st.session_state; nothing is writ
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import streamlit as st
 
+from core.rules.selection import Selection
 from core.services import wizard
-from pages.shared import common
-from pages.shared.filter_builder import clear, filter_builder
+from pages.shared import session, simulation
+from pages.shared.filter_builder import filter_builder
 from pages.usage._simulator import effect_metrics
-
-FILTER_KEY = "wiz_filter"
-STATE = ("wiz_step", "wiz_unengaged", "wiz_conditions", "wiz_lists", "wiz_result")
-
-
-def _go(step: str, **values: Any) -> None:
-    st.session_state.update(wiz_step=step, **values)
-    st.rerun()
-
-
-def _reset() -> None:
-    for key in STATE:
-        st.session_state.pop(key, None)
-    clear(FILTER_KEY)
-    st.rerun()
-
-
-def _buttons(
-    *,
-    back: str | None,
-    next_label: str = "Next",
-    next_key: str = "wiz_next",
-    disabled: bool = False,
-    skip: bool = False,
-) -> tuple[bool, bool]:
-    """Back / Next / Skip / Cancel in one row; returns (next clicked, skip clicked)."""
-    row = st.container(horizontal=True)
-    if back and row.button("Back", key="wiz_back", icon=":material/arrow_back:"):
-        _go(back)
-    clicked_next = row.button(next_label, key=next_key, type="primary", disabled=disabled)
-    clicked_skip = skip and row.button("Skip", key="wiz_skip")
-    if row.button("Cancel", key="wiz_cancel"):
-        _reset()
-    return clicked_next, clicked_skip
+from pages.usage._wizard_flow import FILTER_KEY, buttons, go, reset
 
 
 def _intro(next_update: date) -> None:
@@ -55,83 +22,88 @@ def _intro(next_update: date) -> None:
         "Nothing changes until you confirm on the last step."
     )
     if st.button("Start", key="wiz_start", type="primary", icon=":material/cleaning_services:"):
-        _go("unengaged")
+        go("unengaged")
 
 
 def _unengaged(today: date) -> None:
     st.subheader("1. Unengaged contacts", anchor=False)
-    counts = common.run(lambda: wizard.unengaged_counts(common.engine(), today=today))
+    counts = session.run(lambda: wizard.unengaged_counts(session.engine(), today=today))
     if counts is not None:
         cols = st.columns(4)
-        cols[0].metric("Hard bounced", common.number(counts.hard_bounced), help="Marketing contacts, not yet pending")
-        cols[1].metric("Unsubscribed from all email", common.number(counts.unsubscribed))
-        cols[2].metric("Unengaged marketing contacts", common.number(counts.marketing), help="Either of the two")
-        cols[3].metric("Already pending or non-marketing", common.number(counts.not_included))
+        cols[0].metric("Hard bounced", session.number(counts.hard_bounced), help="Marketing contacts, not yet pending")
+        cols[1].metric("Unsubscribed from all email", session.number(counts.unsubscribed))
+        cols[2].metric("Unengaged marketing contacts", session.number(counts.marketing), help="Either of the two")
+        cols[3].metric("Already pending or non-marketing", session.number(counts.not_included))
         st.caption(f"Preselected: **Next** includes these {counts.marketing:,} contacts, **Skip** leaves them out.")
-    clicked_next, clicked_skip = _buttons(back="intro", skip=True)
+    clicked_next, clicked_skip = buttons(back="intro", skip=True)
     if clicked_next or clicked_skip:
-        _go("filters", wiz_unengaged=clicked_next)
+        go("filters", wiz_unengaged=clicked_next)
 
 
 def _filters(today: date) -> None:
     st.subheader("2. Filters and lists", anchor=False)
     conditions = filter_builder(FILTER_KEY)
-    names = common.run(lambda: wizard.static_list_names(common.engine())) or []
+    names = session.run(lambda: wizard.static_list_names(session.engine())) or []
     chosen = [n for n in st.session_state.get("wiz_lists", []) if n in names]
     lists = st.multiselect("Static lists", names, default=chosen, key="wiz_lists_pick", placeholder="Choose lists")
     if conditions or lists:
-        chosen_only = {"unengaged": False, "conditions": conditions, "lists": lists}
-        change = common.run(
-            lambda: wizard.preview(common.engine(), selection=wizard.wizard_selection(**chosen_only), today=today)
+        change = session.run(  # the filter and lists alone: how many contacts they add to step 1's
+            lambda: wizard.preview(
+                session.engine(),
+                selection=wizard.wizard_selection(unengaged=False, conditions=conditions, lists=lists),
+                today=today,
+            )
         )
         if change is not None:
-            st.metric("Matching marketing contacts", common.number(change.scheduled))
+            st.metric("Matching marketing contacts", session.number(change.scheduled))
             st.caption(
                 f"{change.selected:,} contacts match; {change.unchanged:,} are already pending or non-marketing."
             )
     if st.session_state.get("wiz_unengaged"):
         st.caption("The unengaged contacts from step 1 are included as well.")
-    clicked_next, _ = _buttons(back="unengaged")
+    clicked_next, _ = buttons(back="unengaged")
     if clicked_next:
-        _go("review", wiz_conditions=conditions, wiz_lists=lists)
+        go("review", wiz_conditions=conditions, wiz_lists=lists)
+
+
+def _figures(selection: Selection, review: wizard.Review) -> None:
+    change, on = review.change, review.effect.next_update_date
+    cols = st.columns(3)
+    cols[0].metric("Marketing contacts now", session.number(change.marketing_before))
+    cols[1].metric("Become non-marketing", session.number(change.scheduled), help=f"On {on:%d %b %Y}")
+    cols[2].metric("Not included", session.number(change.unchanged), help="Already pending or non-marketing")
+    effect_metrics(review.effect)
+    st.caption(f"Selected: {selection.describe()}. They become non-marketing on the next update date, {on:%d %b %Y}.")
+    if not change.scheduled:
+        st.warning("No marketing contact is selected: go back and include the unengaged contacts, a filter or a list.")
 
 
 def _review(today: date) -> None:
     st.subheader("3. Review and update", anchor=False)
     state = st.session_state
-    selection = common.run(
+    selection = session.run(
         lambda: wizard.wizard_selection(
             unengaged=bool(state.get("wiz_unengaged")),
             conditions=state.get("wiz_conditions", []),
             lists=state.get("wiz_lists", []),
         )
     )
-    review = common.run(lambda: wizard.review(common.engine(), selection=selection, today=today)) if selection else None
-    change = review.change if review else None
-    if selection and review and change:
-        on = review.effect.next_update_date
-        cols = st.columns(3)
-        cols[0].metric("Marketing contacts now", common.number(change.marketing_before))
-        cols[1].metric("Become non-marketing", common.number(change.scheduled), help=f"On {on:%d %b %Y}")
-        cols[2].metric("Not included", common.number(change.unchanged), help="Already pending or non-marketing")
-        effect_metrics(review.effect)
-        st.caption(
-            f"Selected: {selection.describe()}. They become non-marketing on the next update date, {on:%d %b %Y}."
-        )
-        if not change.scheduled:
-            st.warning(
-                "No marketing contact is selected: go back and include the unengaged contacts, a filter or a list."
-            )
-    refused = common.writes_refused("Update contacts")
-    nothing = not (change and change.scheduled)
-    clicked, _ = _buttons(
+    review = (
+        session.run(lambda: wizard.review(session.engine(), selection=selection, today=today)) if selection else None
+    )
+    if selection and review:
+        _figures(selection, review)
+    refused = simulation.writes_refused("Update contacts")
+    nothing = not (review and review.change.scheduled)
+    clicked, _ = buttons(
         back="filters", next_label="Update contacts", next_key="wiz_update", disabled=refused or nothing
     )
     if clicked and selection is not None:
-        update = wizard.update_contacts
-        result = common.run(lambda: update(common.engine(), selection=selection, today=today, actor=common.actor()))
+        result = session.run(
+            lambda: wizard.update_contacts(session.engine(), selection=selection, today=today, actor=session.actor())
+        )
         if result is not None:
-            _go("done", wiz_result=result)
+            go("done", wiz_result=result)
 
 
 def _done() -> None:
@@ -143,7 +115,7 @@ def _done() -> None:
         icon=":material/check_circle:",
     )
     if st.button("Manage more contacts", key="wiz_again"):
-        _reset()
+        reset()
 
 
 def render(today: date, next_update: date) -> None:

@@ -5,18 +5,18 @@ import streamlit as st
 
 from core.services.history import recent_update_runs
 from core.services.usage import get_usage
-from pages.shared import common
+from pages.shared import access, session, simulation
 from pages.usage import _history as usage_history
 from pages.usage import _simulator as usage_simulator
 from pages.usage import _wizard as usage_wizard
 
-common.require_access()  # also when Streamlit runs this file straight from its URL
+access.require_access()  # also when Streamlit runs this file straight from its URL
 st.title("Usage & limits")
-today = common.today()
-usage = common.run(lambda: get_usage(common.engine(), today=today))
+today = session.today()
+usage = session.run(lambda: get_usage(session.engine(), today=today))
 if usage is None:
     st.stop()
-if common.simulating():
+if simulation.simulating():
     st.info(
         f"Simulating {today:%d %b %Y}: the figures assume nothing else changes until then.", icon=":material/event:"
     )
@@ -25,19 +25,21 @@ for alert in usage.alerts[-1:]:
     (st.error if alert["level"] == "error" else st.warning)(alert["message"])
 
 cols = st.columns(4)
-cols[0].metric("Marketing contacts", common.number(usage.marketing), help="Billed: pending ones included")
-cols[1].metric("Pending non-marketing", common.number(usage.pending), help="Leave on the next update date")
-cols[2].metric("Non-marketing contacts", common.number(usage.non_marketing))
-cols[3].metric("Total contacts", common.number(usage.total))
+cols[0].metric("Marketing contacts", session.number(usage.marketing), help="Billed: pending ones included")
+cols[1].metric("Pending non-marketing", session.number(usage.pending), help="Leave on the next update date")
+cols[2].metric("Non-marketing contacts", session.number(usage.non_marketing))
+cols[3].metric("Total contacts", session.number(usage.total))
 cols = st.columns(4)
-cols[0].metric("Billed tier", common.number(usage.tier_limit), help=f"{usage.monthly_price:,} {usage.currency} a month")
+cols[0].metric(
+    "Billed tier", session.number(usage.tier_limit), help=f"{usage.monthly_price:,} {usage.currency} a month"
+)
 cols[1].metric("Percent of tier", f"{usage.percent_of_tier:.1f} %")
 cols[2].metric("Next update date", f"{usage.next_update_date:%d %b %Y}")
 cols[3].metric(
     "Renewal date", f"{usage.renewal_date:%d %b %Y}", help=f"Tier one could renew at: {usage.renewal_tier:,}"
 )
 
-runs = common.run(lambda: recent_update_runs(common.engine(), limit=3)) or []
+runs = session.run(lambda: recent_update_runs(session.engine(), limit=3)) or []
 if runs:
     shown = " · ".join(f"{day:%d %b %Y}: {left:,} became non-marketing" for day, left in runs)
     st.caption(f"Last update runs — {shown}")

@@ -1,1 +1,1 @@
-"""Workflows: the page script and its private parts (editor, enabling, log)."""
+"""Workflows: the page script and its private parts (editor and its actions, enabling, running, the log)."""

@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
 
 from core.errors import TierUpgradeRequired
-from core.rules.workflows import ActionType
 from core.services.workflows import definitions as service
-from pages.shared import common
+from core.services.workflows.definitions import Workflow
+from pages.shared import session, simulation
 from pages.shared.filter_builder import filter_builder
-from pages.workflows._log import flash
+from pages.shared.messages import flash
+from pages.workflows._editor_actions import action_row, add_action
 
 FILTER_KEY = "wf_filter"
-ACTION_TYPES = {
-    ActionType.SET_MARKETING_STATUS.value: "Set marketing contact status",
-    ActionType.ADD_TO_LIST.value: "Add to static list",
-    ActionType.REMOVE_FROM_LIST.value: "Remove from static list",
-}
-STATUSES = {"non_marketing": "Non-marketing", "marketing": "Marketing"}
 
 
-def _seed(chosen: Any) -> None:
+@dataclass(frozen=True)
+class TierRaise:
+    """Saving an edit of an enabled workflow would raise the billed tier: shown, and consent asked, until saved."""
+
+    before: int
+    after: int
+    monthly_price_after: int
+    currency: str
+
+
+def _seed(chosen: Workflow | None) -> None:
     """Load the chosen workflow (or a blank one) into the editor's widgets, once per choice and revision."""
     loaded = (chosen.id, chosen.revision) if chosen is not None else (0, 0)
     if st.session_state.get("wf_loaded") == loaded:
@@ -42,70 +48,33 @@ def _seed(chosen: Any) -> None:
     st.session_state["wf_loaded"] = loaded
 
 
-def _add_action() -> None:
-    rows = st.session_state["wf_actions"]
-    rows.append({"id": max((r["id"] for r in rows), default=0) + 1, "type": "set_marketing_status", "param": None})
-
-
-def _remove_action(row_id: int) -> None:
-    st.session_state["wf_actions"] = [r for r in st.session_state["wf_actions"] if r["id"] != row_id]
-
-
-def _action_row(number: int, row: dict[str, Any], lists: list[str]) -> dict[str, Any] | None:
-    cols = st.columns([0.6, 6, 4, 1.2], vertical_alignment="center")
-    cols[0].markdown(f"**{number}.**")
-    kind = cols[1].selectbox(
-        "Action",
-        list(ACTION_TYPES),
-        index=list(ACTION_TYPES).index(row["type"]),
-        format_func=ACTION_TYPES.__getitem__,
-        key=f"wf_action_{row['id']}_type",
-        label_visibility="collapsed",
-    )
-    if kind != row["type"]:
-        row.update(type=kind, param=None)
-    choices = list(STATUSES) if kind == "set_marketing_status" else lists
-    index = choices.index(row["param"]) if row["param"] in choices else (0 if kind == "set_marketing_status" else None)
-    row["param"] = cols[2].selectbox(
-        "Value",
-        choices,
-        index=index,
-        format_func=lambda v: STATUSES.get(v, v),
-        key=f"wf_action_{row['id']}_{kind}",
-        label_visibility="collapsed",
-        placeholder="Choose a list" if lists else "No static list yet",
-    )
-    cols[3].button(":material/close:", key=f"wf_action_{row['id']}_remove", on_click=_remove_action, args=(row["id"],))
-    if row["param"] is None:
-        return None
-    return {"type": kind, ("to" if kind == "set_marketing_status" else "list"): row["param"]}
-
-
-def _save(engine: Any, chosen: Any, definition: dict[str, Any]) -> None:
+def _save(engine: Any, chosen: Workflow | None, definition: dict[str, Any]) -> None:
     consent = bool(st.session_state.get("wf_edit_consent"))
     try:
         if chosen is None:
-            saved = service.create_workflow(engine, definition=definition, today=common.today(), actor=common.actor())
+            saved = service.create_workflow(engine, definition=definition, today=session.today(), actor=session.actor())
         else:
             saved = service.update_workflow(
                 engine,
                 chosen.id,
                 definition=definition,
-                today=common.today(),
-                actor=common.actor(),
+                today=session.today(),
+                actor=session.actor(),
                 allow_tier_upgrade=consent,
             )
     except TierUpgradeRequired as exc:
-        st.session_state["wf_edit_tier"] = exc.payload
+        p = exc.payload
+        raise_to = TierRaise(p["tier_limit_before"], p["tier_limit_after"], p["monthly_price_after"], p["currency"])
+        st.session_state["wf_edit_tier"] = raise_to
         st.rerun()
     for key in ("wf_edit_tier", "wf_edit_consent"):  # a consent is for one save only
         st.session_state.pop(key, None)
-    flash("success", f"Workflow {saved.name!r} saved" + ("." if saved.enabled else ": dry-run it, then enable it."))
+    flash(f"Workflow {saved.name!r} saved" + ("." if saved.enabled else ": dry-run it, then enable it."))
     st.session_state["wf_pick_next"] = saved.id
     st.rerun()
 
 
-def editor(engine: Any, chosen: Any, *, refused: bool) -> None:
+def editor(engine: Any, chosen: Workflow | None, *, refused: bool) -> None:
     """Draw the editor for ``chosen`` (None: a new workflow) with its Save button."""
     _seed(chosen)
     lists = service.static_list_names(engine)
@@ -114,18 +83,18 @@ def editor(engine: Any, chosen: Any, *, refused: bool) -> None:
     st.markdown("**Enrollment criteria**")
     criteria = filter_builder(FILTER_KEY, list_names=lists)
     st.markdown("**Actions**, in order")
-    actions = [_action_row(i, row, lists) for i, row in enumerate(st.session_state["wf_actions"], start=1)]
-    st.button("Add action", key="wf_action_add", icon=":material/add:", on_click=_add_action)
+    actions = [action_row(i, row, lists) for i, row in enumerate(st.session_state["wf_actions"], start=1)]
+    st.button("Add action", key="wf_action_add", icon=":material/add:", on_click=add_action)
     st.checkbox(
         "Re-enroll contacts that match again after leaving the criteria",
         key="wf_reenroll",
         help="Off: a contact goes through this workflow once.",
     )
     tier = st.session_state.get("wf_edit_tier")
-    if tier:
+    if isinstance(tier, TierRaise):
         st.warning(
-            f"This workflow is on: the edit would raise the billed tier from {tier['tier_limit_before']:,} to "
-            f"{tier['tier_limit_after']:,} contacts ({tier['monthly_price_after']:,} {tier['currency']}/month)."
+            f"This workflow is on: the edit would raise the billed tier from {tier.before:,} to "
+            f"{tier.after:,} contacts ({tier.monthly_price_after:,} {tier.currency}/month)."
         )
         st.checkbox("I agree to the higher tier", key="wf_edit_consent")
     definition = {
@@ -134,7 +103,7 @@ def editor(engine: Any, chosen: Any, *, refused: bool) -> None:
         "actions": [a for a in actions if a is not None],
         "reenroll": st.session_state["wf_reenroll"],
     }
-    if common.writes_refused("Saving workflows"):
+    if simulation.writes_refused("Saving workflows"):
         return
     if st.button("Save workflow", key="wf_save", type="primary", icon=":material/save:", disabled=refused):
-        common.run(lambda: _save(engine, chosen, definition))
+        session.run(lambda: _save(engine, chosen, definition))

@@ -2,31 +2,46 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
 
 from core.services.workflows import definitions as service
-from pages.shared import common
-from pages.workflows._log import flash
+from core.services.workflows.definitions import Workflow
+from core.services.workflows.dry_run import WorkflowDryRun
+from pages.shared import session, simulation
+from pages.shared.messages import flash
 
 
-def _who() -> dict[str, Any]:
-    return {"today": common.today(), "actor": common.actor()}
+@dataclass(frozen=True)
+class DryRunShown:
+    """The last dry run, shown while its workflow stays at the revision it ran on."""
+
+    workflow_id: int
+    revision: int
+    result: WorkflowDryRun
 
 
-def _dry_run(engine: Any, chosen: Any) -> None:
-    dry = common.run(lambda: service.dry_run(engine, today=common.today(), workflow_id=chosen.id))
+def _dry_run(engine: Any, chosen: Workflow) -> None:
+    dry = session.run(lambda: service.dry_run(engine, today=session.today(), workflow_id=chosen.id))
     if dry is not None:
-        st.session_state["wf_dry"] = (chosen.id, chosen.revision, dry)
+        st.session_state["wf_dry"] = DryRunShown(chosen.id, chosen.revision, dry)
+
+
+def _shown(chosen: Workflow) -> WorkflowDryRun | None:
+    stored = st.session_state.get("wf_dry")
+    if isinstance(stored, DryRunShown) and (stored.workflow_id, stored.revision) == (chosen.id, chosen.revision):
+        return stored.result
+    return None
 
 
 def _delta(n: int) -> str | None:
     return f"{n:+,}" if n else None
 
 
-def _show(dry: Any) -> None:
-    n = common.number
+def _show(dry: WorkflowDryRun) -> None:
+    n = session.number
     cols = st.columns(2)
     cols[0].metric("Would enroll now", n(dry.would_enroll), help="Matching contacts not enrolled yet")
     cols[1].metric("Already waiting", n(dry.waiting), help="Enrolled contacts waiting for their next action")
@@ -50,7 +65,7 @@ def _show(dry: Any) -> None:
         )
 
 
-def _enable(engine: Any, chosen: Any, dry: Any) -> None:
+def _enable(engine: Any, chosen: Workflow, dry: WorkflowDryRun) -> None:
     if dry.tier_goes_up:
         st.warning(
             f"Enabling raises the billed tier at once from **{dry.tier_limit_before:,}** to "
@@ -63,29 +78,42 @@ def _enable(engine: Any, chosen: Any, dry: Any) -> None:
         consent = False
     allowed = consent or not dry.tier_goes_up
     if st.button("Enable", key="wf_enable", type="primary", icon=":material/play_circle:", disabled=not allowed):
-        enabled = common.run(
+        enabled = session.run(
             lambda: service.enable_workflow(
-                engine, chosen.id, today=common.today(), actor=common.actor(), allow_tier_upgrade=consent
+                engine, chosen.id, today=session.today(), actor=session.actor(), allow_tier_upgrade=consent
             )
         )
         if enabled is not None:
-            flash("success", f"Workflow {chosen.name!r} enabled: contacts enroll at the next run (or Run now).")
+            flash(f"Workflow {chosen.name!r} enabled: contacts enroll at the next run (or Run now).")
             st.session_state.pop("wf_dry", None)
             st.rerun()
 
 
-def _delete(engine: Any, chosen: Any) -> None:
+def _delete(engine: Any, chosen: Workflow) -> None:
     with st.expander("Delete this workflow"):
         st.caption("Its enrollments and run log go too; the status changes it made stay in the audit trail.")
         sure = st.checkbox(f"Delete {chosen.name!r}", key="wf_delete_confirm")
-        clicked = st.button("Delete", key="wf_delete", disabled=not sure, icon=":material/delete:")
-        if clicked and common.run(lambda: service.delete_workflow(engine, chosen.id, **_who())):
-            flash("success", f"Workflow {chosen.name!r} deleted.")
+        if not st.button("Delete", key="wf_delete", disabled=not sure, icon=":material/delete:"):
+            return
+        deleted = session.run(
+            lambda: service.delete_workflow(engine, chosen.id, today=session.today(), actor=session.actor())
+        )
+        if deleted:
+            flash(f"Workflow {chosen.name!r} deleted.")
             st.session_state["wf_pick_next"] = 0
             st.rerun()
 
 
-def panel(engine: Any, chosen: Any, *, refused: bool) -> None:
+def _disable(engine: Any, chosen: Workflow) -> None:
+    disabled = session.run(
+        lambda: service.disable_workflow(engine, chosen.id, today=session.today(), actor=session.actor())
+    )
+    if disabled is not None:
+        flash(f"Workflow {chosen.name!r} disabled.")
+        st.rerun()
+
+
+def panel(engine: Any, chosen: Workflow, *, refused: bool) -> None:
     """State, dry run and the enable / disable / delete buttons of a saved workflow."""
     st.subheader("Dry run & enable")
     if chosen.enabled:
@@ -95,19 +123,16 @@ def panel(engine: Any, chosen: Any, *, refused: bool) -> None:
     if chosen.blocked:
         st.error(chosen.blocked, icon=":material/block:")
     st.button("Dry run", key="wf_dry_run", icon=":material/science:", on_click=_dry_run, args=(engine, chosen))
-    stored = st.session_state.get("wf_dry")
-    dry = stored[2] if stored and stored[:2] == (chosen.id, chosen.revision) else None
+    dry = _shown(chosen)
     if dry is not None:
         _show(dry)
-    if common.writes_refused("Enabling and disabling workflows"):
+    if simulation.writes_refused("Enabling and disabling workflows"):
         return
     if chosen.enabled:
         if dry is not None and chosen.blocked:
             _enable(engine, chosen, dry)  # consent again to go past the tier it stopped at
-        clicked = st.button("Disable", key="wf_disable", icon=":material/pause:")
-        if clicked and common.run(lambda: service.disable_workflow(engine, chosen.id, **_who())):
-            flash("success", f"Workflow {chosen.name!r} disabled.")
-            st.rerun()
+        if st.button("Disable", key="wf_disable", icon=":material/pause:"):
+            _disable(engine, chosen)
     elif dry is None:
         st.caption("Dry-run it to see who would enroll and what it does to your count and tier, then enable it.")
     elif not refused:

@@ -1,4 +1,4 @@
-"""Run now, the run log (runs, attempts with their errors, failed enrollments) and the chart of actions per run."""
+"""The run log: the chart of actions per run, attempts with their errors, runs, failed enrollments."""
 
 from __future__ import annotations
 
@@ -8,61 +8,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from core.services.workflows import engine as workflow_engine
 from core.services.workflows import log as workflow_log
-from pages.shared import common
+from core.services.workflows.definitions import Workflow
 
-RUN_DEADLINE_S = 60  # the button gives up retrying after this; the next run goes on from there
 COLOURS = ("#1565c0", "#2e7d32", "#6a1b9a", "#ef6c00", "#00838f", "#ad1457")
-
-
-def flash(level: str, text: str) -> None:
-    """A message to show after the rerun that follows a change."""
-    st.session_state["wf_flash"] = (level, text)
-
-
-def show_flash() -> None:
-    level, text = st.session_state.pop("wf_flash", (None, None))
-    if text:
-        {"success": st.success, "warning": st.warning, "error": st.error}[level](text)
-
-
-def _summary(result: workflow_engine.RunResult) -> None:
-    text = (
-        f"Run finished in {result.seconds:.1f} s: {result.enrolled:,} enrolled, {result.completed:,} completed, "
-        f"{result.retrying:,} retrying, {result.failed:,} failed"
-    )
-    if result.transient_errors:
-        text += f" ({result.transient_errors:,} attempts retried)"
-    problems = [f"{b['name']}: {b['reason']}" for b in result.blocked]
-    if result.stopped:
-        problems.append(f"{result.stopped}; the next run goes on from there.")
-    if problems:
-        st.warning(f"{text}. " + " ".join(problems), icon=":material/warning:")
-    else:
-        st.success(f"{text}.", icon=":material/check_circle:")
-
-
-def run_now(*, disabled: bool) -> bool:
-    """The "Run now" button (drawn before the list, which then shows the new counts): returns whether it ran."""
-    clicked = st.button(
-        "Run now",
-        key="wf_run_now",
-        type="primary",
-        icon=":material/play_arrow:",
-        disabled=disabled or common.simulating(),
-    )
-    return bool(clicked)
-
-
-def run_all() -> None:
-    """Enroll and apply every enabled workflow, as the scheduled run does, and say how it went."""
-    with st.spinner("Running workflows…"):
-        result = common.run(
-            lambda: workflow_engine.run(common.engine(), common.today(), actor=common.actor(), deadline=RUN_DEADLINE_S)
-        )
-    if result is not None:
-        _summary(result)
 
 
 def _chart(rows: list[dict[str, Any]]) -> None:
@@ -106,7 +55,7 @@ def _chart(rows: list[dict[str, Any]]) -> None:
     st.plotly_chart(figure, key="wf_chart")
 
 
-def _attempts(engine: Any, chosen: Any) -> None:
+def _attempts(engine: Any, chosen: Workflow | None) -> None:
     rows = workflow_log.attempts(engine, workflow_id=chosen.id if chosen else None, limit=200)
     if not rows:
         st.caption("No attempt yet.")
@@ -163,7 +112,24 @@ def _runs(engine: Any) -> None:
     )
 
 
-def log(engine: Any, chosen: Any) -> None:
+def _failed(engine: Any, chosen: Workflow | None) -> None:
+    """Enrollments that failed for good, with the action that failed and why."""
+    if chosen is None:
+        st.caption("Choose a workflow to see its failed enrollments.")
+        return
+    failed = workflow_log.failures(engine, chosen.id)
+    if not failed:
+        st.caption("No failed enrollment.")
+        return
+    frame = pd.DataFrame(failed)
+    frame["action_index"] = [chosen.definition.actions[i].describe() for i in frame["action_index"]]
+    frame["email"] = frame["email"].fillna("(deleted)")
+    names = {"contact_id": "Contact ID", "email": "Email", "action_index": "Action", "error": "Error"}
+    frame = frame[[*names, "applied_at"]].rename(columns=names | {"applied_at": "At"})
+    st.dataframe(frame, hide_index=True, key="wf_failed")
+
+
+def log(engine: Any, chosen: Workflow | None) -> None:
     """The run log of ``chosen`` (None: every workflow): chart, attempts, runs, permanent failures."""
     st.subheader("Run log" + (f": {chosen.name}" if chosen else ""))
     per_run = workflow_log.actions_per_run(engine, workflow_id=chosen.id if chosen else None)
@@ -175,13 +141,4 @@ def log(engine: Any, chosen: Any) -> None:
     with tabs[1]:
         _runs(engine)
     with tabs[2]:
-        failed = workflow_log.failures(engine, chosen.id) if chosen else []
-        if failed:
-            frame = pd.DataFrame(failed)
-            frame["action_index"] = [chosen.definition.actions[i].describe() for i in frame["action_index"]]
-            frame["email"] = frame["email"].fillna("(deleted)")
-            names = {"contact_id": "Contact ID", "email": "Email", "action_index": "Action", "error": "Error"}
-            frame = frame[[*names, "applied_at"]].rename(columns=names | {"applied_at": "At"})
-            st.dataframe(frame, hide_index=True, key="wf_failed")
-        else:
-            st.caption("No failed enrollment." if chosen else "Choose a workflow to see its failed enrollments.")
+        _failed(engine, chosen)

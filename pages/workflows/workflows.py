@@ -4,31 +4,33 @@ import pandas as pd
 import streamlit as st
 
 from core.services.workflows import definitions as service
-from pages.shared import common
+from pages.shared import access, session
+from pages.shared.messages import show_flash
 from pages.workflows import _editor as workflows_editor
 from pages.workflows import _enable as workflows_enable
 from pages.workflows import _log as workflows_log
+from pages.workflows import _run as workflows_run
 
-common.require_access()
+access.require_access()
 st.title("Workflows")
 st.caption(
     "Contacts who match a workflow's enrollment criteria go through its actions in order, once unless "
     "re-enrollment is on. **Set marketing contact status** follows the usual rule: non-marketing waits for the "
     "next update date, marketing is immediate and billed from now."
 )
-engine = common.engine()
+engine = session.engine()
 refusal = service.unavailable_reason(engine)
 if refusal:
     st.warning(refusal, icon=":material/lock:")
-workflows_log.show_flash()
+show_flash()
 
 head = st.columns([4, 1], vertical_alignment="bottom")
 head[0].subheader("All workflows")
 with head[1]:
-    clicked = workflows_log.run_now(disabled=bool(refusal))
+    clicked = workflows_run.run_now(disabled=bool(refusal))
 if clicked:
-    workflows_log.run_all()
-flows = common.run(lambda: service.list_workflows(engine)) or []
+    workflows_run.run_all()
+flows = session.run(lambda: service.list_workflows(engine)) or []
 
 if flows:
     table = pd.DataFrame(

@@ -59,6 +59,21 @@ def test_local_mode_shows_the_banner_and_every_page_without_signing_in(open_app:
     assert at.title[0].value == "Users"
 
 
+def test_adding_the_first_admin_ends_local_mode_and_the_sign_in_page_says_so(
+    open_app: Callable[..., AppTest],
+) -> None:
+    at = open_app("pages/admin/users.py")
+    at.text_input(key="new_username").input("ada")
+    at.selectbox(key="new_role").select("admin")
+    _by_label(at.text_input, "Password (leave empty for identity-provider sign-in only)").input(PASSWORD)
+    _by_label(at.button, "Add user").click().run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Sign in to Marketable"
+    assert [i.value for i in at.info] == ["Local mode has ended: sign in with the admin account you added."]
+    at = sign_in(at, "ada", PASSWORD)
+    assert at.title[0].value == "Usage & limits" and not at.info and not at.success, "the message was shown once"
+
+
 def test_once_users_exist_only_the_sign_in_page_is_shown(open_app: Callable[..., AppTest], with_users: Any) -> None:
     at = open_app()
     assert at.title[0].value == "Sign in to Marketable"

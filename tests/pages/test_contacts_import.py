@@ -87,7 +87,7 @@ def test_an_export_re_imports_to_the_same_state(
     at = open_contacts(open_app)  # the demo database: all three states, dates, bounces
     at.radio(key="ct_scope").set_value("all").run()
     at.button(key="ct_export_prepare").click().run()
-    exported: bytes = at.session_state["ct_export"]["data"]
+    exported: bytes = at.session_state["ct_export"].data
     assert at.get("download_button")[0].proto.label.startswith("Download 3,000 contacts")
     fresh = f"sqlite:///{tmp_path}/fresh.db"
     Cli(fresh)("init", "--start-date", "2026-01-30")  # annual like the demo account: the same update dates
@@ -113,7 +113,7 @@ def test_an_export_prepared_before_a_change_is_not_offered_after_it(
     at = open_contacts(open_app)
     at.radio(key="ct_scope").set_value("all").run()
     at.button(key="ct_export_prepare").click().run()
-    before = _state(at.session_state["ct_export"]["data"])
+    before = _state(at.session_state["ct_export"].data)
     at.run()
     assert at.get("download_button"), "nothing changed: the file is still offered"
     changed = Cli(app_env)("set-status", "--to", "marketing", "--unengaged")  # elsewhere: another process
@@ -121,4 +121,4 @@ def test_an_export_prepared_before_a_change_is_not_offered_after_it(
     at.run()
     assert not at.get("download_button"), "the file is stale: the user must prepare it again"
     at.button(key="ct_export_prepare").click().run()
-    assert _state(at.session_state["ct_export"]["data"]) != before
+    assert _state(at.session_state["ct_export"].data) != before

@@ -330,3 +330,12 @@ def test_opening_a_contact_while_simulating_keeps_the_simulated_day(
     assert not at.exception, at.exception
     assert at.session_state["as_of"] == date(2026, 12, 15), "the contact page is shown as of the simulated day"
     assert at.date_input(key="simulate_day").value == date(2026, 12, 15)
+
+
+def test_the_counts_follow_a_change_made_elsewhere(open_app: Callable[..., AppTest], app_env: str) -> None:
+    known_database(app_env)
+    at = open_contacts(open_app)
+    assert metrics(at)["Pending non-marketing"] == "2"
+    Cli(app_env)("set-status", "--to", "non-marketing", "--ids", "1")  # another session, or the command line
+    at.run()
+    assert metrics(at)["Pending non-marketing"] == "3", "not the count cached before the change"

@@ -1,0 +1,86 @@
+"""What a contact's page changes: its status (through the Contacts page's dialog), its fields, or the contact."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from core.rules.selection import Selection
+from core.rules.status import MarketingStatus
+from core.services.contact_detail import ContactDetail
+from core.services.contacts import delete_contacts, update_contact
+from pages.contacts import _bulk as bulk
+from pages.contacts._state import Target
+from pages.shared import session, simulation
+from pages.shared.messages import flash
+
+
+def status_buttons(detail: ContactDetail) -> None:
+    """Set this one contact marketing or non-marketing: the Contacts page's dialog, for one id."""
+    one = Target(Selection(ids=(detail.id,)), "selected", 1, "this contact")
+    cols = st.columns([1, 1, 3])
+    if detail.state != "marketing" and cols[0].button(
+        "Set as marketing", key="cd_to_marketing", icon=":material/campaign:", disabled=simulation.simulating()
+    ):
+        bulk.open_status(MarketingStatus.MARKETING, one)
+    if detail.state == "marketing" and cols[1].button(
+        "Set as non-marketing",
+        key="cd_to_non_marketing",
+        icon=":material/unsubscribe:",
+        disabled=simulation.simulating(),
+    ):
+        bulk.open_status(MarketingStatus.NON_MARKETING, one)
+    bulk.show_dialog()
+
+
+def edit_form(contact_id: int, fields: dict[str, Any]) -> None:
+    with st.expander("Edit fields", icon=":material/edit:"), st.form("cd_edit", border=False):
+        email = st.text_input("Email", value=fields["email"], key="cd_email")
+        cols = st.columns(3)
+        first = cols[0].text_input("First name", value=fields.get("first_name") or "", key="cd_first")
+        last = cols[1].text_input("Last name", value=fields.get("last_name") or "", key="cd_last")
+        stage = cols[2].text_input("Lifecycle stage", value=fields.get("lifecycle_stage") or "", key="cd_stage")
+        bounced = st.checkbox("Hard bounced", value=bool(fields["hard_bounced"]), key="cd_bounced")
+        unsubscribed = st.checkbox(
+            "Unsubscribed from all email", value=bool(fields["unsubscribed_all"]), key="cd_unsub"
+        )
+        if st.form_submit_button("Save", type="primary", disabled=simulation.simulating()):
+            changes = {
+                "email": email,
+                "first_name": first,
+                "last_name": last,
+                "lifecycle_stage": stage,
+                "hard_bounced": bounced,
+                "unsubscribed_all": unsubscribed,
+            }
+            done = session.run(
+                lambda: update_contact(
+                    session.engine(),
+                    contact_id=contact_id,
+                    changes=changes,
+                    today=session.today(),
+                    actor=session.actor(),
+                )
+            )
+            if done is not None:
+                flash(f"Saved {done} change(s)." if done else "Nothing changed.")
+                st.rerun()
+
+
+def delete(contact_id: int, email: str) -> None:
+    with st.expander("Delete this contact", icon=":material/delete:"):
+        st.caption("It leaves the marketing count at once; the billed tier stays until renewal. Its history is kept.")
+        sure = st.checkbox(f"Yes, delete {email}", key="cd_delete_sure")
+        if st.button("Delete contact", key="cd_delete", disabled=not sure or simulation.simulating()):
+            result = session.run(
+                lambda: delete_contacts(
+                    session.engine(),
+                    selection=Selection(ids=(contact_id,)),
+                    today=session.today(),
+                    actor=session.actor(),
+                )
+            )
+            if result is not None:  # the Contacts page's counts follow: they are kept per data version
+                flash(f"Deleted. Marketing contacts: {result.marketing_before:,} → {result.marketing_after:,}.")
+                st.rerun()

@@ -1,0 +1,103 @@
+"""Import contacts, before: the first rows, the column mapping, what the import will do, and the tier check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from core.services.imports.preview import ImportPreview, preview_import
+from pages.shared import session
+
+PREVIEW_REJECTED = 200  # rejected rows listed before the import (the report after it offers them all)
+KEY = "imp_preview"
+
+
+@dataclass(frozen=True)
+class Previewed:
+    """The preview of one file with one choice, on one day: previewing a big file takes seconds, so once."""
+
+    file_id: str
+    as_marketing: bool
+    today: date
+    preview: ImportPreview
+
+
+def preview_once(file_id: str, data: bytes, *, as_marketing: bool) -> ImportPreview | None:
+    """The preview of this file and choice (read again only when either, or the day, changes)."""
+    today = session.today()
+    kept = st.session_state.get(KEY)
+    if isinstance(kept, Previewed) and (kept.file_id, kept.as_marketing, kept.today) == (file_id, as_marketing, today):
+        return kept.preview
+    found = session.run(lambda: preview_import(session.engine(), data, today=today, as_marketing=as_marketing))
+    if found is not None:
+        st.session_state[KEY] = Previewed(file_id, as_marketing, today, found)
+    return found
+
+
+def _tables(p: ImportPreview) -> None:
+    st.subheader("First rows", anchor=False)
+    st.dataframe(pd.DataFrame(p.first_rows), hide_index=True, key="imp_first_rows", width="stretch")
+    st.subheader("Column mapping", anchor=False)
+    st.dataframe(
+        pd.DataFrame(p.columns, columns=["Column in the file", "Imported as"]),
+        hide_index=True,
+        key="imp_mapping",
+        width="stretch",
+    )
+
+
+def _figures(p: ImportPreview) -> None:
+    n = session.number
+    st.subheader("What the import will do", anchor=False)
+    cols = st.columns(4)
+    cols[0].metric("Rows to import", n(p.valid_rows))
+    cols[1].metric("New contacts", n(p.created))
+    cols[2].metric("Existing contacts updated", n(p.updated))
+    cols[3].metric("Rejected rows", n(len(p.rejected)))
+    cols = st.columns(4)
+    cols[0].metric("Become marketing", n(p.made_marketing))
+    cols[1].metric(
+        "Scheduled non-marketing", n(p.scheduled), help=f"On {p.effective_on:%d %b %Y}" if p.effective_on else None
+    )
+    cols[2].metric("Pending changes undone", n(p.undone))
+    cols[3].metric(
+        "Marketing contacts after",
+        n(p.marketing_after),
+        delta=n(p.marketing_after - p.marketing_before) if p.made_marketing else None,
+    )
+
+
+def _rejected(p: ImportPreview) -> None:
+    if not p.rejected:
+        return
+    with st.expander(f"Rejected rows ({len(p.rejected):,}): these are skipped, the others go ahead"):
+        st.dataframe(
+            pd.DataFrame(p.rejected[:PREVIEW_REJECTED]).rename(columns={"line": "Line", "reason": "Reason"}),
+            hide_index=True,
+            key="imp_preview_rejected",
+            width="stretch",
+        )
+        if len(p.rejected) > PREVIEW_REJECTED:
+            st.caption(f"The first {PREVIEW_REJECTED:,}; all of them can be downloaded after the import.")
+
+
+def show(p: ImportPreview) -> bool:
+    """Show what the import would do; True when it may run (a tier upgrade needs consent)."""
+    _tables(p)
+    _figures(p)
+    _rejected(p)
+    if not p.tier_goes_up:
+        st.caption(f"The billed tier stays {p.tier_limit_before:,} contacts.")
+        return p.valid_rows > 0
+    st.warning(
+        f"This import makes {p.made_marketing:,} contacts marketing and raises the billed tier from "
+        f"**{p.tier_limit_before:,}** to **{p.tier_limit_after:,}** contacts: "
+        f"**{p.monthly_price_after:,} {p.currency}** a month instead of {p.monthly_price_before:,} {p.currency}. "
+        "The tier is not lowered before renewal.",
+        icon=":material/trending_up:",
+    )
+    consent = st.checkbox(f"I agree to the {p.tier_limit_after:,}-contact tier", key="imp_consent")
+    return consent and p.valid_rows > 0

@@ -1,0 +1,125 @@
+"""Who acts: the sign-in gate in front of every page, signing out, and the check each page makes first.
+
+The checks themselves (who may do what) are in core; this module only keeps the session's user."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.navigation.page import StreamlitPage
+
+from core.services.signin import SignedIn, SignInRefused, local_mode, resume, sign_in_oidc
+from core.services.signin import sign_out as end_session
+from pages.shared.messages import flash
+from pages.shared.session import engine, real_today
+
+SIGNIN_PAGE = "pages/admin/signin.py"
+LOCAL_MODE_TEXT = (
+    ":orange-background[**Local mode**] anyone who can reach this app acts as an admin. Create the first admin "
+    "with `python -m core users add --username ... --role admin --password-stdin`."
+)
+
+
+def oidc_configured() -> bool:
+    """True when `.streamlit/secrets.toml` has an ``[auth]`` section: sign-in goes through the identity provider."""
+    try:
+        return bool(st.secrets.load_if_toml_exists()) and "auth" in st.secrets
+    except Exception:  # a malformed secrets file is reported by Streamlit itself
+        return False
+
+
+def signed_in() -> SignedIn | None:
+    """The signed-in user, or None in local mode or before signing in."""
+    user: SignedIn | None = st.session_state.get("signed_in")
+    return user
+
+
+def is_admin() -> bool:
+    """Admins, and everyone in local mode, may manage users and settings."""
+    user = signed_in()
+    return user.role == "admin" if user is not None else bool(st.session_state.get("local_mode"))
+
+
+def remember(user: SignedIn) -> None:
+    st.session_state["signed_in"] = user
+    st.session_state["auth_token"] = user.token
+    st.session_state["actor"] = user.username
+
+
+def forget(notice: str | None = None) -> None:
+    """Forget the signed-in user; ``notice`` is shown once, on the sign-in page."""
+    for key in ("signed_in", "auth_token", "actor"):
+        st.session_state.pop(key, None)
+    if notice:
+        flash(notice, level="info")
+
+
+def _oidc_user() -> SignedIn | None:
+    """The user the identity provider signed in, if any (a refusal is kept for the sign-in page to show)."""
+    if not (oidc_configured() and st.user.is_logged_in) or st.session_state.get("oidc_refused"):
+        return None
+    if st.user.get("email_verified") is False:
+        st.session_state["oidc_refused"] = "your identity provider has not verified your email address"
+        return None
+    try:
+        return sign_in_oidc(engine(), email=str(st.user.get("email") or ""), today=real_today())
+    except SignInRefused as exc:
+        st.session_state["oidc_refused"] = str(exc)
+        return None
+
+
+def _current_user() -> SignedIn | None:
+    token = st.session_state.get("auth_token")
+    user = resume(engine(), token=token) if token else None
+    if token and user is None:
+        forget("Your session ended (signed out elsewhere, disabled, or 30 minutes without activity): sign in again.")
+        if oidc_configured() and st.user.is_logged_in:
+            st.logout()
+        return None
+    if user is None:
+        user = _oidc_user()
+    if user is not None:
+        remember(user)
+    return user
+
+
+def sign_out() -> None:
+    """End the session in the store (the token stops working), then forget it here."""
+    token = st.session_state.get("auth_token")
+    if token:
+        end_session(engine(), token=token, today=real_today())
+    forget("You signed out.")
+    if oidc_configured() and st.user.is_logged_in:
+        st.logout()
+
+
+def gate(sections: dict[str, list[StreamlitPage]]) -> dict[str, list[StreamlitPage]] | list[StreamlitPage]:
+    """The pages this session may open, by section: only the sign-in page until someone signs in (once users
+    exist); afterwards every page, the Users page for admins only. Local mode (no users) shows a banner instead."""
+    st.session_state["local_mode"] = local_mode(engine())
+    if st.session_state["local_mode"]:
+        forget()
+        st.sidebar.markdown(LOCAL_MODE_TEXT)
+        return sections
+    user = _current_user()
+    if user is None:
+        # Its own url path (not the file's name): after signing in, the rerun falls back to the default page.
+        return [st.Page(SIGNIN_PAGE, title="Sign in", icon=":material/login:", url_path="sign-in")]
+    with st.sidebar:
+        st.markdown(f"Signed in as **{user.name}** ({user.role})")
+        st.button("Sign out", key="sign_out", icon=":material/logout:", on_click=sign_out)
+    allowed = {
+        name: [p for p in pages if p.url_path != "users" or user.role == "admin"] for name, pages in sections.items()
+    }
+    return {name: pages for name, pages in allowed.items() if pages}
+
+
+def require_access() -> None:
+    """Stop a page that runs without the gate having let this session in (defence in depth: Streamlit can run
+    a file in pages/ straight from its URL on the first run of a server process, before ``st.navigation``)."""
+    if local_mode(engine()):
+        return
+    token = st.session_state.get("auth_token")
+    if token and resume(engine(), token=token) is not None:
+        return
+    st.warning("Sign in first: open the app's home page.")
+    st.stop()

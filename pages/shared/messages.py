@@ -1,0 +1,36 @@
+"""The one way to say how a change went: a message kept in the session and shown once, on the next run.
+
+A page that changes something calls ``flash(...)`` and reruns (or switches page); the page that draws next
+calls ``show_flash()`` where its messages belong. The message is gone after it has been shown once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import streamlit as st
+
+Level = Literal["success", "info", "error"]
+KEY = "flash"
+ICONS: dict[Level, str] = {"success": ":material/check_circle:"}
+
+
+@dataclass(frozen=True)
+class Flash:
+    text: str
+    level: Level = "success"
+
+
+def flash(text: str, *, level: Level = "success") -> None:
+    """Keep ``text`` to show once, where the next run calls ``show_flash``."""
+    st.session_state[KEY] = Flash(text, level)
+
+
+def show_flash() -> None:
+    """Show the message the previous change left, once."""
+    message = st.session_state.pop(KEY, None)
+    if not isinstance(message, Flash):
+        return
+    show = {"success": st.success, "info": st.info, "error": st.error}[message.level]
+    show(message.text, icon=ICONS.get(message.level))

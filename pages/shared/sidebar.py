@@ -1,0 +1,29 @@
+"""The sidebar every page shares: today's date, update dates that have come applied, Simulate as of."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.services.updates import apply_updates
+from pages.shared.session import engine, real_today
+from pages.shared.simulation import simulate_as_of
+
+
+def _apply_due_updates() -> None:
+    """Opening the app applies update dates that have come (idempotent; each date applied once)."""
+    day = real_today()
+    if st.session_state.get("updates_applied_on") == day:
+        return
+    result = apply_updates(engine(), today=day, actor="system")
+    st.session_state["updates_applied_on"] = day
+    if result.applied and any(a["became_non_marketing"] for a in result.applied):
+        left = sum(int(str(a["became_non_marketing"])) for a in result.applied)
+        st.toast(f"Update date applied: {left:,} contacts became non-marketing.")
+
+
+def draw() -> None:
+    engine()
+    _apply_due_updates()
+    with st.sidebar:
+        st.caption(f"Today: {real_today():%d %b %Y}")
+        simulate_as_of()

@@ -1,0 +1,71 @@
+"""Simulate as of: every page shows a future day if nothing else changes; nothing is written meanwhile."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from core.services.usage import get_usage
+from pages.shared.session import engine, real_today, today
+
+
+def _default_simulation_day() -> date:
+    return get_usage(engine(), today=real_today()).next_update_date
+
+
+def _keep(widget: str, store: str) -> None:
+    st.session_state[store] = st.session_state.get(widget)
+
+
+def simulate_as_of() -> None:
+    """Sidebar control "Simulate as of": sets the day ``today()`` returns; write actions are refused meanwhile.
+
+    The choice is kept outside the widgets' own state too (``_sim_on``, ``_sim_day``): Streamlit resets a
+    widget's state when a button switches pages mid-run (e.g. "Open contact"), which showed live figures under
+    a switch that still looked on."""
+    on = st.toggle(
+        "Simulate as of",
+        key="simulate_on",
+        value=bool(st.session_state.get("_sim_on")),
+        on_change=_keep,
+        args=("simulate_on", "_sim_on"),
+        help="Show every figure as it will be on a future day if nothing else changes. Changes are disabled.",
+    )
+    if not on:
+        st.session_state["as_of"] = None
+        return
+    kept: date | None = st.session_state.get("_sim_day")
+    if kept is None or kept < real_today():
+        kept = _default_simulation_day()
+    if st.session_state.get("simulate_day") is not None and st.session_state["simulate_day"] < real_today():
+        del st.session_state["simulate_day"]  # a day that has passed since (a session left open overnight)
+    day = st.date_input(
+        "Day to simulate",
+        key="simulate_day",
+        value=kept,
+        min_value=real_today(),
+        format="YYYY-MM-DD",
+        label_visibility="collapsed",
+        on_change=_keep,
+        args=("simulate_day", "_sim_day"),
+    )
+    st.session_state["as_of"] = day
+    st.caption(f"Showing {day:%d %b %Y} if nothing else changes. Nothing is written while simulating.")
+
+
+def simulating() -> bool:
+    """True while the sidebar's "Simulate as of" is on: pages must not write."""
+    return st.session_state.get("as_of") is not None
+
+
+def writes_refused(action: str) -> bool:
+    """While simulating, say why ``action`` is unavailable and return True (callers disable their button)."""
+    if not simulating():
+        return False
+    st.info(
+        f"{action} is disabled while simulating {today():%d %b %Y}. "
+        "Switch off **Simulate as of** in the sidebar to make changes.",
+        icon=":material/visibility:",
+    )
+    return True

@@ -1,0 +1,56 @@
+"""The workflow editor's actions: an ordered list of rows (set status, add to or remove from a static list)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from core.rules.workflows import ActionType
+
+ACTION_TYPES = {
+    ActionType.SET_MARKETING_STATUS.value: "Set marketing contact status",
+    ActionType.ADD_TO_LIST.value: "Add to static list",
+    ActionType.REMOVE_FROM_LIST.value: "Remove from static list",
+}
+STATUSES = {"non_marketing": "Non-marketing", "marketing": "Marketing"}
+
+
+def add_action() -> None:
+    rows = st.session_state["wf_actions"]
+    rows.append({"id": max((r["id"] for r in rows), default=0) + 1, "type": "set_marketing_status", "param": None})
+
+
+def _remove_action(row_id: int) -> None:
+    st.session_state["wf_actions"] = [r for r in st.session_state["wf_actions"] if r["id"] != row_id]
+
+
+def action_row(number: int, row: dict[str, Any], lists: list[str]) -> dict[str, Any] | None:
+    """Draw action ``number``; return it in the definition's form, or None while its value is missing."""
+    cols = st.columns([0.6, 6, 4, 1.2], vertical_alignment="center")
+    cols[0].markdown(f"**{number}.**")
+    kind = cols[1].selectbox(
+        "Action",
+        list(ACTION_TYPES),
+        index=list(ACTION_TYPES).index(row["type"]),
+        format_func=ACTION_TYPES.__getitem__,
+        key=f"wf_action_{row['id']}_type",
+        label_visibility="collapsed",
+    )
+    if kind != row["type"]:
+        row.update(type=kind, param=None)
+    choices = list(STATUSES) if kind == "set_marketing_status" else lists
+    index = choices.index(row["param"]) if row["param"] in choices else (0 if kind == "set_marketing_status" else None)
+    row["param"] = cols[2].selectbox(
+        "Value",
+        choices,
+        index=index,
+        format_func=lambda v: STATUSES.get(v, v),
+        key=f"wf_action_{row['id']}_{kind}",
+        label_visibility="collapsed",
+        placeholder="Choose a list" if lists else "No static list yet",
+    )
+    cols[3].button(":material/close:", key=f"wf_action_{row['id']}_remove", on_click=_remove_action, args=(row["id"],))
+    if row["param"] is None:
+        return None
+    return {"type": kind, ("to" if kind == "set_marketing_status" else "list"): row["param"]}
