@@ -1,9 +1,10 @@
-"""Convention tests: the layering of STYLE.md, checked on the source so that a violation fails the build.
+"""Convention tests: the layering of docs/architecture.md, checked on the source so that a violation fails the build.
 
 core/ never imports streamlit; core/rules/ is pure (no sqlalchemy, no storage or services, no clock);
 pages never import sqlalchemy or core.store (they call core's services, which own the SQL); only page scripts
 can be reached as pages (pages/<area>/name.py, registered with st.Page), helpers beside them are private
-(pages/<area>/_name.py) and pages/shared/ holds widgets, never a page.
+(pages/<area>/_name.py) and pages/shared/ holds widgets, never a page; the command modules in core/cli/ never
+import the core.cli package that imports them.
 """
 
 from __future__ import annotations
@@ -26,6 +27,21 @@ def imported_modules(tree: ast.AST) -> set[str]:
             found.add(node.module)
             if node.module == "time" and any(a.name == "time" for a in node.names):
                 found.add("time.time")
+    return found
+
+
+def names_imported(tree: ast.AST, package: str) -> set[str]:
+    """Every module an import may load (relative ones resolved in ``package``); ``from a import b`` names a and a.b."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            parts = package.split(".")
+            base = ".".join(parts[: len(parts) - node.level + 1]) if node.level else ""
+            module = ".".join(p for p in (base, node.module) if p)
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
     return found
 
 
@@ -87,6 +103,30 @@ def test_pages_and_app_never_import_the_store_or_sqlalchemy(forbidden: str) -> N
     files = [*python_files("pages"), ROOT / "app.py"]
     offenders = [rel(p) for p in files if uses(imported_modules(parse(p)), forbidden)]
     assert offenders == [], f"pages call core's services, never {forbidden}"
+
+
+def test_command_modules_never_import_the_cli_package() -> None:
+    """core/cli/__init__.py imports every command module; one that imported core.cli back would make a cycle."""
+    modules = [p for p in python_files("core", "cli") if p.name != "__init__.py"]
+    assert len(modules) >= 6
+    offenders = [rel(p) for p in modules if "core.cli" in names_imported(parse(p), "core.cli")]
+    assert offenders == [], "import what command modules share from core.cli.common"
+
+
+@pytest.mark.parametrize(
+    ("source", "imports_the_package"),
+    [
+        ("from core.cli import run", True),
+        ("import core.cli", True),
+        ("from core import cli", True),
+        ("from . import common", True),
+        ("from core.cli.common import Parser", False),
+        ("from .common import Parser", False),
+        ("from core.services import status", False),
+    ],
+)
+def test_the_cli_cycle_check_catches_what_it_is_meant_to(source: str, imports_the_package: bool) -> None:
+    assert ("core.cli" in names_imported(ast.parse(source), "core.cli")) is imports_the_package
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from core.cli import EXTENSIONS, UsageError, command
+from core.cli.common import Parser, Subcommands, UsageError
 from core.rules.workflows import parse_definition
 from core.services.workflows import definitions as service
 from core.services.workflows import engine as workflow_engine
@@ -61,43 +61,6 @@ def _definition_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--reenroll", action=argparse.BooleanOptionalAction, default=None, help="off by default")
 
 
-def _add_parsers(sub: Any) -> None:
-    p = sub.add_parser("workflows", help="workflows that set marketing status (Professional and Enterprise)")
-    wsub = p.add_subparsers(dest="workflows_command", required=True, parser_class=type(p))
-    r = wsub.add_parser("run", help="enroll matching contacts and apply waiting actions (for cron)")
-    r.add_argument("--workflow", type=int, action="append", dest="workflow_ids", help="only this workflow id")
-    r.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
-    r.add_argument("--pause", type=float, default=0.0, help="seconds between batches, to leave room to other writers")
-    r.add_argument("--deadline", type=float, help="stop retrying after this many seconds (the next run goes on)")
-    r.add_argument("--busy-timeout-ms", type=int, default=DEFAULT_BUSY_TIMEOUT_MS, help="SQLite: wait for the lock")
-    r.add_argument("--lock-timeout-ms", type=int, default=DEFAULT_LOCK_TIMEOUT_MS, help="PostgreSQL: row lock wait")
-    wsub.add_parser("list", help="every workflow with its counts")
-    for name, text in (
-        ("show", "one workflow"),
-        ("disable", "stop enrolling and running"),
-        ("delete", "delete it, its enrollments and log"),
-    ):
-        wsub.add_parser(name, help=text).add_argument("id", type=int)
-    c = wsub.add_parser("create", help="create a workflow (disabled)")
-    _definition_args(c)
-    e = wsub.add_parser("edit", help="change a workflow (given fields only)")
-    e.add_argument("id", type=int)
-    _definition_args(e)
-    e.add_argument("--allow-tier-upgrade", action="store_true")
-    en = wsub.add_parser("enable", help="enable after a dry run (exit 3 if the tier would rise without consent)")
-    en.add_argument("id", type=int)
-    en.add_argument("--allow-tier-upgrade", action="store_true")
-    d = wsub.add_parser("dry-run", help="who would enroll now and what it does to counts and tier")
-    d.add_argument("id", type=int, nargs="?")
-    _definition_args(d)
-    lg = wsub.add_parser("log", help="the newest attempts, with errors")
-    lg.add_argument("--workflow", type=int)
-    lg.add_argument("--limit", type=int, default=50)
-
-
-EXTENSIONS.append(_add_parsers)
-
-
 def _run(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any]:
     return workflow_engine.run(
         engine,
@@ -112,14 +75,47 @@ def _run(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any
     ).as_json()
 
 
-def _dry_run(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any]:
-    if args.id is None:
-        return service.dry_run(engine, today=today, definition=parse_definition(_definition(args))).as_json()
-    definition = None
-    if any(v is not None for v in (args.file, args.name, args.filter, args.actions, args.reenroll)):
-        base = service.get_workflow(engine, args.id).definition.as_dict()
-        definition = parse_definition(_definition(args, base))  # what the edit would do
-    return service.dry_run(engine, today=today, workflow_id=args.id, definition=definition).as_json()
+def _add_run(wsub: Subcommands) -> None:
+    r = wsub.add_parser("run", help="enroll matching contacts and apply waiting actions (for cron)")
+    r.add_argument("--workflow", type=int, action="append", dest="workflow_ids", help="only this workflow id")
+    r.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
+    r.add_argument("--pause", type=float, default=0.0, help="seconds between batches, to leave room to other writers")
+    r.add_argument("--deadline", type=float, help="stop retrying after this many seconds (the next run goes on)")
+    r.add_argument("--busy-timeout-ms", type=int, default=DEFAULT_BUSY_TIMEOUT_MS, help="SQLite: wait for the lock")
+    r.add_argument("--lock-timeout-ms", type=int, default=DEFAULT_LOCK_TIMEOUT_MS, help="PostgreSQL: row lock wait")
+    r.set_defaults(handler=_run)
+
+
+def _list(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any]:
+    return {"workflows": [w.as_json() for w in service.list_workflows(engine)]}
+
+
+def _show(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any]:
+    return service.get_workflow(engine, args.id).as_json()
+
+
+def _disable(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any]:
+    return service.disable_workflow(engine, args.id, today=today, actor=args.actor).as_json()
+
+
+def _delete(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any]:
+    return {"id": args.id, "deleted": service.delete_workflow(engine, args.id, today=today, actor=args.actor)}
+
+
+def _add_by_id(wsub: Subcommands) -> None:
+    wsub.add_parser("list", help="every workflow with its counts").set_defaults(handler=_list)
+    for name, text, handler in (
+        ("show", "one workflow", _show),
+        ("disable", "stop enrolling and running", _disable),
+        ("delete", "delete it, its enrollments and log", _delete),
+    ):
+        q = wsub.add_parser(name, help=text)
+        q.add_argument("id", type=int)
+        q.set_defaults(handler=handler)
+
+
+def _create(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any]:
+    return service.create_workflow(engine, definition=_definition(args), today=today, actor=args.actor).as_json()
 
 
 def _edit(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any]:
@@ -134,28 +130,56 @@ def _edit(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, An
     ).as_json()
 
 
-def _other(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any]:
-    which, actor = args.workflows_command, args.actor
-    if which == "list":
-        return {"workflows": [w.as_json() for w in service.list_workflows(engine)]}
-    if which == "show":
-        return service.get_workflow(engine, args.id).as_json()
-    if which == "create":
-        return service.create_workflow(engine, definition=_definition(args), today=today, actor=actor).as_json()
-    if which == "enable":
-        dry = service.enable_workflow(
-            engine, args.id, today=today, actor=actor, allow_tier_upgrade=args.allow_tier_upgrade
-        )
-        return {"id": args.id, "enabled": True, "dry_run": dry.as_json()}
-    if which == "disable":
-        return service.disable_workflow(engine, args.id, today=today, actor=actor).as_json()
-    if which == "delete":
-        return {"id": args.id, "deleted": service.delete_workflow(engine, args.id, today=today, actor=actor)}
+def _enable(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any]:
+    dry = service.enable_workflow(
+        engine, args.id, today=today, actor=args.actor, allow_tier_upgrade=args.allow_tier_upgrade
+    )
+    return {"id": args.id, "enabled": True, "dry_run": dry.as_json()}
+
+
+def _add_changes(wsub: Subcommands) -> None:
+    c = wsub.add_parser("create", help="create a workflow (disabled)")
+    _definition_args(c)
+    c.set_defaults(handler=_create)
+    e = wsub.add_parser("edit", help="change a workflow (given fields only)")
+    e.add_argument("id", type=int)
+    _definition_args(e)
+    e.add_argument("--allow-tier-upgrade", action="store_true")
+    e.set_defaults(handler=_edit)
+    en = wsub.add_parser("enable", help="enable after a dry run (exit 3 if the tier would rise without consent)")
+    en.add_argument("id", type=int)
+    en.add_argument("--allow-tier-upgrade", action="store_true")
+    en.set_defaults(handler=_enable)
+
+
+def _dry_run(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any]:
+    if args.id is None:
+        return service.dry_run(engine, today=today, definition=parse_definition(_definition(args))).as_json()
+    definition = None
+    if any(v is not None for v in (args.file, args.name, args.filter, args.actions, args.reenroll)):
+        base = service.get_workflow(engine, args.id).definition.as_dict()
+        definition = parse_definition(_definition(args, base))  # what the edit would do
+    return service.dry_run(engine, today=today, workflow_id=args.id, definition=definition).as_json()
+
+
+def _log(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any]:
     rows = workflow_log.attempts(engine, workflow_id=args.workflow, limit=args.limit)
     return {"attempts": [r.as_json() for r in rows]}
 
 
-@command("workflows")
-def _workflows(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any]:
-    handlers = {"run": _run, "dry-run": _dry_run, "edit": _edit}
-    return handlers.get(args.workflows_command, _other)(args, engine, today)
+def _add_dry_run_and_log(wsub: Subcommands) -> None:
+    d = wsub.add_parser("dry-run", help="who would enroll now and what it does to counts and tier")
+    d.add_argument("id", type=int, nargs="?")
+    _definition_args(d)
+    d.set_defaults(handler=_dry_run)
+    lg = wsub.add_parser("log", help="the newest attempts, with errors")
+    lg.add_argument("--workflow", type=int)
+    lg.add_argument("--limit", type=int, default=50)
+    lg.set_defaults(handler=_log)
+
+
+def register(sub: Subcommands) -> None:
+    p = sub.add_parser("workflows", help="workflows that set marketing status (Professional and Enterprise)")
+    wsub = p.add_subparsers(dest="workflows_command", required=True, parser_class=Parser)
+    for add in (_add_run, _add_by_id, _add_changes, _add_dry_run_and_log):
+        add(wsub)

@@ -1,0 +1,108 @@
+"""The command line ``python -m core``: parse, call one service, print one JSON object (a public interface).
+
+Each command module declares its parsers next to their handlers (``register``); this module builds the top-level
+parser from them in a fixed order, opens the database and calls the handler. Command modules import
+``core.cli.common``, never this package: there is no import cycle and no registry filled in at import time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+
+from core import clock
+from core.cli import contacts, files, setup, status, users, workflows
+from core.cli.common import Handler, Parser, parse_date
+from core.errors import DomainError, NotInitialised, TierUpgradeRequired
+from core.rules.filters import FilterError
+from core.settings import database_url
+from core.store import engine as db
+from core.store.access import acting_user
+from core.store.account import is_initialised, load_account
+from core.store.engine import make_engine, safe_url
+from core.store.migrate import upgrade
+
+# In this order in `python -m core --help`.
+COMMAND_MODULES = (setup, files, status, contacts, users, workflows)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(prog="python -m core", description="Marketable: marketing contacts from the command line.")
+    parser.add_argument("--db", help="database URL (default: $MARKETABLE_DB_URL, else sqlite:///data/marketable.db)")
+    parser.add_argument(
+        "--today", type=parse_date, help="the date to act on (default: today in the account's time zone)"
+    )
+    parser.add_argument("--actor", default="cli", help="who is acting, recorded in events (default: cli)")
+    parser.set_defaults(creates_account=False)  # only init sets it: it may run on a database never initialised
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    for module in COMMAND_MODULES:
+        module.register(sub)
+    return parser
+
+
+def _sqlite_missing(url: str) -> bool:
+    parsed = make_url(url)
+    return (
+        parsed.get_backend_name() == "sqlite"
+        and bool(parsed.database)
+        and parsed.database != ":memory:"
+        and not Path(str(parsed.database)).exists()
+    )
+
+
+def _open(url: str) -> tuple[Engine, date]:
+    """Open an initialised database, migrating it if its schema is older; the account's time zone for today."""
+    if _sqlite_missing(url):
+        raise NotInitialised()
+    engine = make_engine(url)
+    with db.read(engine) as conn:
+        if not is_initialised(conn):
+            raise NotInitialised()
+    upgrade(engine)
+    with db.read(engine) as conn:
+        return engine, clock.today_in(load_account(conn).timezone)
+
+
+def run(argv: Sequence[str]) -> tuple[int, dict[str, Any] | None, str | None]:
+    """Run one command: (exit code, JSON for stdout or None, message for stderr or None)."""
+    url = "?"
+    try:
+        args = build_parser().parse_args(list(argv))
+        url = database_url(args.db)
+        if args.creates_account:
+            engine, tz_today = make_engine(url), clock.today_in("UTC")
+        else:
+            engine, tz_today = _open(url)
+        args.actor = acting_user(engine, args.actor)  # once users exist, --actor must be an enabled user
+        handler: Handler = args.handler
+        return 0, handler(args, engine, args.today or tz_today), None
+    except TierUpgradeRequired as exc:
+        return exc.exit_code, exc.payload, str(exc)
+    except (DomainError, FilterError, ValueError) as exc:
+        return getattr(exc, "exit_code", 2), None, str(exc)
+    except OperationalError as exc:
+        return 2, None, f"database error ({safe_url(url)}): {str(exc.orig).splitlines()[0]}"
+    except DBAPIError as exc:
+        return 2, None, f"database error: {str(exc.orig).splitlines()[0]}"
+    except ArgumentError as exc:  # a --db / MARKETABLE_DB_URL that is not a usable database URL
+        return 2, None, f"bad database URL {safe_url(url)!r}: {str(exc).splitlines()[0]}"
+    except OSError as exc:  # a file that cannot be written or a folder that cannot be created
+        return 2, None, f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    code, payload, message = run(sys.argv[1:] if argv is None else argv)
+    if payload is not None:
+        print(json.dumps(payload, default=str))
+    if message:
+        print(f"error: {message}", file=sys.stderr)
+    return code

@@ -1,0 +1,81 @@
+"""What several command modules share: the parser that raises a usage error, dates, booleans, the contact
+selection options and JSON-ready values. Command modules import this module, never the ``core.cli`` package."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeAlias
+
+from sqlalchemy import Engine
+
+from core.errors import DomainError
+from core.rules.filters import parse_filter
+from core.rules.selection import Selection
+
+Handler: TypeAlias = Callable[[argparse.Namespace, Engine, date], dict[str, Any]]
+Subcommands: TypeAlias = "argparse._SubParsersAction[Parser]"
+
+
+class UsageError(DomainError):
+    pass
+
+
+class Parser(argparse.ArgumentParser):
+    """Bad arguments raise UsageError (exit 2, one line on stderr) instead of printing usage and exiting."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+
+
+def parse_bool(text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("true", "on", "yes", "1"):
+        return True
+    if value in ("false", "off", "no", "0"):
+        return False
+    raise argparse.ArgumentTypeError(f"expected true or false, got {text!r}")
+
+
+def jsonable(value: Any) -> Any:
+    """Dates as ISO text, tuples as lists, inside dicts and lists (what ``asdict`` of a service result gives)."""
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def add_selection(parser: argparse.ArgumentParser, required: bool) -> None:
+    group = parser.add_mutually_exclusive_group(required=required)
+    group.add_argument("--ids", help="comma-separated contact ids (Record ID)")
+    group.add_argument("--emails", help="comma-separated emails")
+    group.add_argument("--filter", help='JSON list of {"property", "operator", "value"}')
+    group.add_argument("--list", dest="list_name", help="a static list's name")
+    group.add_argument("--unengaged", action="store_true", help="hard bounced or unsubscribed from all email")
+
+
+def selection_from(args: argparse.Namespace) -> Selection:
+    if args.ids is not None:
+        try:
+            ids = tuple(int(x) for x in args.ids.split(",") if x.strip())
+        except ValueError:
+            raise UsageError(f"--ids must be comma-separated whole numbers, got {args.ids!r}") from None
+        return Selection(ids=ids)
+    if args.emails is not None:
+        return Selection(emails=tuple(e for e in args.emails.split(",") if e.strip()))
+    if args.filter is not None:
+        return Selection(conditions=parse_filter(args.filter))
+    if args.list_name is not None:
+        return Selection(list_name=args.list_name)
+    if args.unengaged:
+        return Selection(unengaged=True)
+    return Selection()

@@ -1,0 +1,53 @@
+"""The marketing status and what it bills: ``usage``, ``set-status``, ``apply-updates`` and ``simulate``."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Engine
+
+from core.cli.common import Subcommands, add_selection, parse_date, selection_from
+from core.rules.status import MarketingStatus
+from core.services import status, updates, usage
+
+
+def _usage(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any]:
+    data = usage.get_usage(engine, today=today).as_json()
+    data.pop("became_non_marketing")
+    return data
+
+
+def _set_status(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any]:
+    selection, to = selection_from(args), MarketingStatus.parse(args.to)
+    if args.dry_run:
+        return status.preview_status_change(engine, selection=selection, to=to, today=today).as_json()
+    return status.set_status(
+        engine, selection=selection, to=to, today=today, actor=args.actor, allow_tier_upgrade=args.allow_tier_upgrade
+    ).as_json()
+
+
+def _apply(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any]:
+    return updates.apply_updates(engine, today=today, actor=args.actor).as_json()
+
+
+def _simulate(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any]:
+    data = usage.simulate(engine, today=today, on=args.on).as_json()
+    data["simulated_from"] = today.isoformat()
+    return data
+
+
+def register(sub: Subcommands) -> None:
+    sub.add_parser("usage", help="counts, tier and dates as of today").set_defaults(handler=_usage)
+    p = sub.add_parser("set-status", help="set contacts marketing or non-marketing")
+    p.add_argument("--to", required=True, choices=["marketing", "non-marketing", "non_marketing"])
+    add_selection(p, required=True)
+    p.add_argument("--dry-run", action="store_true")
+    p.add_argument("--allow-tier-upgrade", action="store_true")
+    p.set_defaults(handler=_set_status)
+    p = sub.add_parser("apply-updates", help="apply every update date up to today not yet applied")
+    p.set_defaults(handler=_apply)
+    p = sub.add_parser("simulate", help="usage on a future date if nothing else changes")
+    p.add_argument("--on", type=parse_date)
+    p.set_defaults(handler=_simulate)
