@@ -302,3 +302,26 @@ def test_the_shared_check_tells_a_page_script_from_widgets(source: str, draws: b
 )
 def test_the_store_check_catches_what_it_is_meant_to(source: str, store: bool) -> None:
     assert uses(imported_modules(ast.parse(source)), "core.store") is store
+
+
+def classes_named_twice(files: dict[str, ast.AST]) -> dict[str, list[str]]:
+    """Class names defined in more than one place (nested classes included), with where each one is."""
+    where: dict[str, list[str]] = {}
+    for name, tree in files.items():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                where.setdefault(node.name, []).append(f"{name}:{node.lineno}")
+    return {cls: places for cls, places in where.items() if len(places) > 1}
+
+
+def test_no_two_classes_in_core_share_a_name() -> None:
+    found = classes_named_twice({rel(p): parse(p) for p in python_files("core")})
+    assert found == {}, "give each class a name that says what it is"
+
+
+def test_the_duplicate_class_check_catches_a_name_used_twice() -> None:
+    files = {
+        "core/a.py": ast.parse("class Outcome:\n    pass\nclass Only:\n    pass"),
+        "core/b.py": ast.parse("def f():\n    class Outcome(str):\n        pass"),
+    }
+    assert classes_named_twice(files) == {"Outcome": ["core/a.py:1", "core/b.py:2"]}

@@ -40,34 +40,26 @@ def _tool_name(kind: SourceType, tool_id: str | None) -> str:
     return f"{name} {tool_id}" if tool_id else name
 
 
-def _starts(marketing: bool | None) -> State:
-    return State.MARKETING if marketing else State.NON_MARKETING
-
-
 def _new_contact(
     kind: SourceType, setting: ToolSetting | None, marketing: bool | None, tool_id: str | None
 ) -> Creation:
+    chosen = marketing if kind in (SourceType.MANUAL, SourceType.IMPORT) else setting.value if setting else None
+    state = State.MARKETING if default_for_new_contact(kind, tool_setting=chosen) else State.NON_MARKETING
     if kind in ALWAYS_NON_MARKETING:
-        return Creation(State.NON_MARKETING, None, f"{kind.value} always creates non-marketing contacts")
+        return Creation(state, None, f"{kind.value} always creates non-marketing contacts")
+    said = state.value.replace("_", "-")
     if kind == SourceType.MANUAL:
-        chosen = "marketing" if marketing else "non-marketing"
-        return Creation(_starts(marketing), None, f"created by hand as {chosen}")
+        return Creation(state, None, f"created by hand as {said}")
     if kind == SourceType.IMPORT:
-        decision = default_for_new_contact(kind, tool_setting=marketing)
         why = "the import sets all contacts as marketing" if marketing else "imports create non-marketing contacts"
-        return Creation(_starts(decision.marketing), None, why)
-    value = setting.value if setting else None
-    decision = default_for_new_contact(kind, tool_setting=value)
-    state = "marketing" if decision.marketing else "non-marketing"
-    if value is None:
+        return Creation(state, None, why)
+    if chosen is None:
         how = "by default"
-    elif value and setting and setting.switched_on_at:
+    elif chosen and setting and setting.switched_on_at:
         how = f"since its setting was switched on ({setting.switched_on_at:%Y-%m-%d %H:%M})"
     else:
-        how = f"since its setting was switched {'on' if value else 'off'}"
-    return Creation(
-        _starts(decision.marketing), None, f"new contacts from {_tool_name(kind, tool_id)} are {state} {how}"
-    )
+        how = f"since its setting was switched {'on' if chosen else 'off'}"
+    return Creation(state, None, f"new contacts from {_tool_name(kind, tool_id)} are {said} {how}")
 
 
 _RESUBMITTED = {

@@ -7,6 +7,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from core.rules import email_address
+
 EMAIL = "Email"
 RECORD_ID = "Record ID"
 FIRST_NAME = "First Name"
@@ -43,10 +45,6 @@ EXPORT_EXTRA = (
 MARKETING_TEXT = "Marketing contact"
 NON_MARKETING_TEXT = "Non-marketing contact"
 
-_EMAIL_RE = re.compile(
-    r"^[^@\s\x00-\x1f\x7f\"(),:;<>\[\]\\]+"  # no control characters (PostgreSQL refuses NUL)
-    r"@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
-)
 _DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")
 _PLAIN_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?$")  # strptime alone accepts 2026-1-5
 _ISO_WITH_OFFSET = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$")
@@ -66,17 +64,12 @@ class StatusRequest(StrEnum):
     LEAVE_AT_UPDATE = "leave_at_update"  # only "until next update" given: a deferred non-marketing request
 
 
-def valid_email(text: str) -> bool:
-    return len(text) <= 254 and bool(_EMAIL_RE.match(text))
-
-
 def parse_email(text: str) -> str:
-    email = text.strip()
-    if not email:
-        raise CellError("missing email")
-    if not valid_email(email):
-        raise CellError(f"invalid email {email!r}")
-    return email
+    """An Email cell, read by the one address rule (``core.rules.email_address``); a refusal is the cell's error."""
+    try:
+        return email_address.parse(text)
+    except email_address.EmailError as exc:
+        raise CellError(str(exc)) from None
 
 
 def parse_datetime(text: str, column: str, timezone: str = "UTC") -> datetime | None:

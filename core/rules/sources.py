@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -41,15 +40,6 @@ ALWAYS_NON_MARKETING: frozenset[SourceType] = frozenset(
     }
 )
 
-# Other ways a contact's status can be changed (status_source_type values that do not create contacts).
-STATUS_ONLY_SOURCES: tuple[str, ...] = ("workflow", "bulk_action", "usage_wizard", "update", "demo")
-
-
-@dataclass(frozen=True)
-class Decision:
-    marketing: bool
-    reason: str
-
 
 def parse_source(text: str) -> SourceType:
     try:
@@ -59,23 +49,15 @@ def parse_source(text: str) -> SourceType:
         raise ValueError(f"unknown source {text!r}: use one of {known}") from None
 
 
-def default_for_new_contact(
-    source: SourceType, *, tool_setting: bool | None, creator_choice: bool | None = None
-) -> Decision:
-    """Status of a contact this source creates: the tool's own setting where adjustable, else non-marketing.
+def default_for_new_contact(source: SourceType, *, tool_setting: bool | None) -> bool:
+    """Whether a contact this source creates is marketing: the tool's own setting where adjustable, else not.
 
-    ``tool_setting`` is the per-form/chatflow/app/import switch (None = never set: the default applies);
-    ``creator_choice`` is what a person creating a contact by hand picked.
+    ``tool_setting`` is the per-form/chatflow/app/import switch, or for manual creation what the person
+    creating the contact picked; None = never set (the default applies).
     """
     if source in ALWAYS_NON_MARKETING:
-        return Decision(False, f"{source.value} always creates non-marketing contacts")
-    if source == SourceType.MANUAL:
-        chosen = bool(creator_choice)
-        return Decision(chosen, "the creator chose " + ("marketing" if chosen else "non-marketing"))
-    setting = ADJUSTABLE_DEFAULTS[source] if tool_setting is None else tool_setting
-    state = "marketing" if setting else "non-marketing"
-    where = "default" if tool_setting is None else "setting"
-    return Decision(setting, f"the {source.value}'s {where} makes new contacts {state}")
+        return False
+    return ADJUSTABLE_DEFAULTS[source] if tool_setting is None else tool_setting
 
 
 def submission_makes_existing_marketing(source: SourceType, *, tool_setting: bool | None) -> bool:

@@ -181,12 +181,6 @@ class Backoff:
         ceiling = min(self.cap, self.base * self.factor ** max(0, attempt - 1))
         return ceiling / 2 + rng.uniform(0, ceiling / 2)
 
-    def delays(self, rng: random.Random) -> Iterator[float]:
-        attempt = 0
-        while True:
-            attempt += 1
-            yield self.delay(attempt, rng)
-
 
 class ErrorKind(StrEnum):
     TRANSIENT = "transient"  # retried until it succeeds

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from core.errors import DomainError
+from core.rules import email_address
 from core.rules.status import State
 from core.store import engine as db
 from core.store.schema import contacts, status_events
@@ -124,7 +125,8 @@ def find_contact_id(engine: Engine, *, text: str) -> int:
     if value.isdigit():
         return int(value)
     with db.read(engine) as conn:
-        found = conn.execute(select(contacts.c.id).where(contacts.c.email_lower == value.lower())).scalar()
+        key = email_address.match_key(value)
+        found = conn.execute(select(contacts.c.id).where(contacts.c.email_lower == key)).scalar()
     if found is None:
         raise DomainError(f"no contact with email {value}" if value else "type a contact ID or email")
     return int(found)

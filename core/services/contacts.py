@@ -10,8 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, select, update
 
 from core.errors import DomainError
-from core.rules import contact_fields
-from core.rules import csvformat as fmt
+from core.rules import contact_fields, email_address
 from core.rules.filters import STATE_CONDITIONS, Condition, FilterError
 from core.rules.requester import Requester
 from core.rules.selection import Selection
@@ -164,15 +163,16 @@ def _clean_fields(conn: Connection, contact_id: int, changes: dict[str, Any]) ->
         text = (value or "").strip()
         if name == "email":
             try:
-                text = fmt.parse_email(text)
-            except fmt.CellError as exc:
+                text = email_address.parse(text)
+            except email_address.EmailError as exc:
                 raise DomainError(str(exc).capitalize()) from None
+            key = email_address.match_key(text)
             other = conn.execute(
-                select(contacts.c.id).where(contacts.c.email_lower == text.lower(), contacts.c.id != contact_id)
+                select(contacts.c.id).where(contacts.c.email_lower == key, contacts.c.id != contact_id)
             ).scalar()
             if other is not None:
                 raise DomainError(f"Another contact (ID {other}) already has the email {text}")
-            values["email_lower"] = text.lower()
+            values["email_lower"] = key
             values[name] = text
             continue
         try:

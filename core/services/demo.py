@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from core.rules import email_address
 from core.rules.calendar import Commitment, next_update_date
 from core.rules.sources import ALWAYS_NON_MARKETING
 from core.store.contact_writes import reserve_contact_ids
@@ -168,7 +169,8 @@ def generate(
                     effective = None
                 else:
                     pending, effective = True, next_update
-        contact = (cid, email, email, first, last, choice(STAGES), stamp(created), activity and stamp(activity))
+        key = email_address.match_key(email)
+        contact = (cid, email, key, first, last, choice(STAGES), stamp(created), activity and stamp(activity))
         status_part = (status, pending, status_source, None, changed_at and stamp(changed_at), effective)
         yield ((*contact, bounced, unsubscribed, source, None, *status_part), events)
 

@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 from core.clock import utc_now
 from core.errors import DomainError
+from core.rules import email_address
 from core.rules.requester import Requester
 from core.services.users import MAX_PASSWORD, hasher, record
 from core.store import engine as db
@@ -122,7 +123,7 @@ def sign_in(engine: Engine, *, username: str, password: str, today: date, now: d
 def sign_in_oidc(engine: Engine, *, email: str, today: date, now: datetime | None = None) -> SignedIn:
     """Map an identity provider's verified email to an enabled user; unknown emails get no access."""
     now = now or utc_now()
-    mail = email.strip().lower()
+    mail = email_address.match_key(email)
     mail = "" if "\x00" in mail else mail
     with db.write(engine) as conn:
         row = conn.execute(select(users).where(users.c.email == mail)).first() if mail else None

@@ -9,8 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, update
 
 from core.errors import DomainError, TierUpgradeRequired
-from core.rules import csvformat as fmt
-from core.rules import tiers
+from core.rules import email_address, tiers
 from core.rules.contact_creation import Creation, ToolSetting, decide
 from core.rules.requester import Requester
 from core.rules.sources import ALWAYS_NON_MARKETING, SourceType, parse_source
@@ -154,8 +153,8 @@ def create_contact(
     if marketing is not None and kind not in (SourceType.MANUAL, SourceType.IMPORT):
         raise DomainError("--marketing applies to manual creation (or an import's 'set all as marketing') only")
     try:
-        email = fmt.parse_email(email)
-    except fmt.CellError as exc:
+        email = email_address.parse(email)
+    except email_address.EmailError as exc:
         raise DomainError(str(exc).capitalize()) from None
     fields = contact_writes.name_fields(first_name, last_name, lifecycle_stage)
     by = Requester(actor, kind.value, _tool_id(source_id, kind))

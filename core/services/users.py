@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from core.clock import moment, utc_now
 from core.errors import DomainError
+from core.rules import email_address
 from core.rules.requester import Requester
 from core.rules.roles import Action, Role, check_username, marketing_access_by_default
 from core.services.unit import changing
@@ -62,10 +63,13 @@ def _username(text: str) -> str:
 
 
 def _email(text: str | None) -> str | None:
-    email = (text or "").strip().lower()
-    if email and ("@" not in email or len(email) > 254 or any(c.isspace() for c in email)):
-        raise DomainError(f"invalid email {text!r}")
-    return email or None
+    """A user's email by the same rule as a contact's, stored as its match key (unique without regard to case)."""
+    if not (text or "").strip():
+        return None
+    try:
+        return email_address.match_key(email_address.parse(text or ""))
+    except email_address.EmailError as exc:
+        raise DomainError(str(exc)) from None
 
 
 def record(conn: Connection, *, kind: str, by: Requester, today: date, summary: dict[str, Any]) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, false, func, not_, or_, select, true
 
+from core.rules import email_address
 from core.rules.filters import PENDING_PROPERTY, STATUS_PROPERTY, Condition, FilterError
 from core.rules.status import MarketingStatus, State
 from core.store import states
@@ -39,10 +41,11 @@ def _text(cond: Condition) -> ColumnElement[bool]:
         return column.icontains(str(value), autoescape=True)
     lowered = prop == "email" or prop in _LOWERED
     target: Any = column if lowered else func.lower(column)
+    key: Callable[[str], str] = email_address.match_key if prop == "email" else str.lower
     if op == "in":
         assert isinstance(value, tuple)
-        return target.in_([str(v).lower() for v in value])
-    expr = target == str(value).lower()
+        return target.in_([key(str(v)) for v in value])
+    expr = target == key(str(value))
     return expr if op == "eq" else or_(column.is_(None), not_(expr))
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy import insert as sa_insert
 
 from core.errors import DomainError, UnknownContacts
+from core.rules import email_address
 from core.rules.filters import FilterError
 from core.rules.selection import Selection
 from core.store.filters import UNENGAGED, filter_clause, in_lists
@@ -62,7 +63,7 @@ def _ids_clause(conn: Connection, ids: tuple[int, ...]) -> ColumnElement[bool]:
 
 
 def _emails_clause(conn: Connection, emails: tuple[str, ...]) -> ColumnElement[bool]:
-    unique = sorted({e.strip().lower() for e in emails if e.strip()})
+    unique = sorted({email_address.match_key(e) for e in emails if e.strip()})
     if not unique:
         raise DomainError("no email given")
     if impossible := [e for e in unique if "\x00" in e]:  # PostgreSQL refuses NUL in text

@@ -42,6 +42,24 @@ def test_usernames_and_emails_are_unique_without_regard_to_case(engine: Engine) 
         users.add_user(engine, username="ed2", role=Role.EDITOR, actor="ada", today=TODAY, email="ED@example.COM")
 
 
+@pytest.mark.parametrize(
+    "email",
+    [
+        pytest.param("@", id="nothing around the at sign"),
+        pytest.param("ed@", id="no domain"),
+        pytest.param("ed@example", id="a domain of one label"),
+        pytest.param("ed@@example.com", id="two at signs"),
+        pytest.param("ed\x00@example.com", id="a NUL character"),
+        pytest.param("e" * 250 + "@example.com", id="longer than 254 characters"),
+    ],
+)
+def test_a_users_email_follows_the_same_rule_as_a_contacts(engine: Engine, email: str) -> None:
+    _admin(engine)
+    with pytest.raises(DomainError, match="invalid email"):
+        users.add_user(engine, username="ed", role=Role.EDITOR, actor="ada", today=TODAY, email=email)
+    assert [u.username for u in users.list_users(engine)] == ["ada"]
+
+
 def test_passwords_are_stored_only_as_argon2_hashes(engine: Engine) -> None:
     _admin(engine)
     with engine.connect() as conn:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from core.rules.contact_creation import ToolSetting, decide
 from core.rules.sources import (
     SourceType,
     default_for_new_contact,
@@ -24,15 +25,16 @@ S = SourceType
     ],
 )
 def test_an_adjustable_tool_never_set_uses_its_default(source: SourceType, marketing: bool) -> None:
-    assert default_for_new_contact(source, tool_setting=None).marketing is marketing
+    assert default_for_new_contact(source, tool_setting=None) is marketing
 
 
 @pytest.mark.parametrize("source", [S.FORM, S.IMPORT, S.CHATFLOW, S.INTEGRATION])
 @pytest.mark.parametrize("setting", [True, False])
 def test_an_adjustable_tool_follows_its_own_setting(source: SourceType, setting: bool) -> None:
-    decision = default_for_new_contact(source, tool_setting=setting)
-    assert decision.marketing is setting
-    assert decision.reason
+    assert default_for_new_contact(source, tool_setting=setting) is setting
+    created = decide(source, existing=None, setting=ToolSetting(setting), marketing=setting)  # an import's own switch
+    assert created.state == ("marketing" if setting else "non_marketing")
+    assert created.reason
 
 
 @pytest.mark.parametrize(
@@ -49,8 +51,9 @@ def test_an_adjustable_tool_follows_its_own_setting(source: SourceType, setting:
 )
 @pytest.mark.parametrize("setting", [None, True, False])
 def test_the_fixed_sources_always_create_non_marketing_contacts(identifier: str, setting: bool | None) -> None:
-    decision = default_for_new_contact(parse_source(identifier), tool_setting=setting, creator_choice=True)
-    assert decision.marketing is False
+    assert default_for_new_contact(parse_source(identifier), tool_setting=setting) is False
+    created = decide(parse_source(identifier), existing=None, setting=ToolSetting(setting), marketing=True)
+    assert created.state == "non_marketing"
 
 
 @pytest.mark.parametrize(
@@ -62,7 +65,7 @@ def test_the_fixed_sources_always_create_non_marketing_contacts(identifier: str,
     ],
 )
 def test_manual_creation_uses_the_creators_choice(choice: bool | None, marketing: bool) -> None:
-    assert default_for_new_contact(S.MANUAL, tool_setting=None, creator_choice=choice).marketing is marketing
+    assert decide(S.MANUAL, existing=None, marketing=choice).state == ("marketing" if marketing else "non_marketing")
 
 
 @pytest.mark.parametrize(

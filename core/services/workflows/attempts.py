@@ -84,7 +84,9 @@ class Step:
 
 
 @dataclass
-class Outcome:
+class StepResult:
+    """How running one step (enrolling, or one action on a batch) ended, with what it counted."""
+
     status: str  # ok, failed, blocked, stopped, changed
     counts: dict[str, int] = field(default_factory=dict)
     error: str | None = None
@@ -153,7 +155,7 @@ class Attempts:
     def _log_only(self, conn: Connection, *, row: dict[str, Any]) -> dict[str, int]:
         return {"id": self._log(conn, row)}
 
-    def run(self, step: Step, work: Work, on_failure: OnFailure | None = None) -> Outcome:
+    def run(self, step: Step, work: Work, on_failure: OnFailure | None = None) -> StepResult:
         """Run ``work`` in a write unit of work until it commits; a permanent error calls ``on_failure``."""
         key, attempt = uuid4().hex, 0
         while True:
@@ -167,7 +169,7 @@ class Attempts:
             except Blocked as exc:
                 row = self._row(step, key, attempt, started, t0, outcome="blocked", error=str(exc))
                 self.settle(partial(self._log_only, row=row))
-                return Outcome("blocked", error=str(exc))
+                return StepResult("blocked", error=str(exc))
             except Exception as exc:
                 kind = classify(exc)
                 row = self._row(step, key, attempt, started, t0, outcome=kind.value, error=error_text(exc))
@@ -178,10 +180,10 @@ class Attempts:
                 self.unwritten.append(row)
                 self._flush(step)
                 if self.expired():
-                    return Outcome("stopped", error=row["error"])
+                    return StepResult("stopped", error=row["error"])
                 self.sleep(self.backoff.delay(attempt, self.rng))
 
-    def _once(self, step: Step, work: Work, row: dict[str, Any], t0: float) -> Outcome:
+    def _once(self, step: Step, work: Work, row: dict[str, Any], t0: float) -> StepResult:
         written = len(self.unwritten)
         with db.write(self.engine) as conn:
             attempt_id = self._log(conn, row)
@@ -192,7 +194,7 @@ class Attempts:
                 update(workflow_attempts).where(workflow_attempts.c.id == attempt_id).values(applied=applied, **done)
             )
         del self.unwritten[:written]
-        return Outcome("ok", counts, attempt_id=attempt_id)
+        return StepResult("ok", counts, attempt_id=attempt_id)
 
     def _flush(self, step: Step) -> None:
         """Best effort: write the failed attempts now and show the batch as retrying."""
@@ -206,13 +208,13 @@ class Attempts:
             return
         del self.unwritten[:written]
 
-    def _fail(self, step: Step, row: dict[str, Any], on_failure: OnFailure | None) -> Outcome:
+    def _fail(self, step: Step, row: dict[str, Any], on_failure: OnFailure | None) -> StepResult:
         def record(conn: Connection) -> dict[str, int]:
             attempt_id = self._log(conn, row)
             return (on_failure(conn, attempt_id, row["error"]) if on_failure else {}) | {"id": attempt_id}
 
         counts = self.settle(record, serialised=True)
-        return Outcome("failed", counts or {}, error=row["error"])
+        return StepResult("failed", counts or {}, error=row["error"])
 
     def settle(
         self, write: Callable[[Connection], dict[str, int]], *, serialised: bool = False

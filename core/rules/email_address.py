@@ -1,0 +1,40 @@
+"""What a valid email address is, and how two addresses are matched: one rule for contacts and users. PURE.
+
+An address is stored as it was written (trimmed) and matched without regard to case: ``Ada@Example.com``
+and ``ada@example.com`` are one contact (``contacts.email_lower``) and one user (``users.email``).
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_LENGTH = 254  # the longest address SMTP carries (RFC 5321); the email columns are this wide
+
+_VALID = re.compile(
+    r"^[^@\s\x00-\x1f\x7f\"(),:;<>\[\]\\]+"  # no control characters (PostgreSQL refuses NUL)
+    r"@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
+
+
+class EmailError(ValueError):
+    """An address that cannot be stored; the message says why ("missing email", "invalid email '...'")."""
+
+
+def is_valid(text: str) -> bool:
+    """A local part without spaces, control characters or specials, one @, and a domain of two or more labels."""
+    return len(text) <= MAX_LENGTH and bool(_VALID.match(text))
+
+
+def parse(text: str) -> str:
+    """The address to store: as written, trimmed; a missing or invalid one is refused."""
+    email = text.strip()
+    if not email:
+        raise EmailError("missing email")
+    if not is_valid(email):
+        raise EmailError(f"invalid email {email!r}")
+    return email
+
+
+def match_key(text: str) -> str:
+    """What addresses are matched by (and users' emails stored as): trimmed and in lower case."""
+    return text.strip().lower()
