@@ -71,7 +71,7 @@ def test_a_tier_upgrade_without_consent_exits_3_with_the_json_on_stdout_and_one_
     rows = "".join(f"c{i}@example.com\n" for i in range(1_001))
     (tmp_path / "in.csv").write_text("Email\n" + rows)
     run("import", str(tmp_path / "in.csv"), db=db)
-    result = run("set-status", "--to", "marketing", "--filter", "[]", db=db)
+    result = run("set-status", "--to", "marketing", "--all", db=db)
     assert result.returncode == 3
     data = one_json(result)
     assert (data["tier_limit_before"], data["tier_limit_after"], data["changed"]) == (1_000, 2_000, 1_001)

@@ -61,6 +61,9 @@ def add_selection(parser: argparse.ArgumentParser, required: bool) -> None:
     group.add_argument("--filter", help='JSON list of {"property", "operator", "value"}')
     group.add_argument("--list", dest="list_name", help="a static list's name")
     group.add_argument("--unengaged", action="store_true", help="hard bounced or unsubscribed from all email")
+    group.add_argument(
+        "--all", dest="everyone", action="store_true", help="every contact, on purpose (an empty filter is not all)"
+    )
 
 
 def selection_from(args: argparse.Namespace) -> Selection:
@@ -78,4 +81,6 @@ def selection_from(args: argparse.Namespace) -> Selection:
         return Selection(list_name=args.list_name)
     if args.unengaged:
         return Selection(unengaged=True)
+    if args.everyone:
+        return Selection(everyone=True)
     return Selection()

@@ -7,6 +7,7 @@ and ``ada@example.com`` are one contact (``contacts.email_lower``) and one user 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 MAX_LENGTH = 254  # the longest address SMTP carries (RFC 5321); the email columns are this wide
 
@@ -20,9 +21,15 @@ class EmailError(ValueError):
     """An address that cannot be stored; the message says why ("missing email", "invalid email '...'")."""
 
 
+_INVISIBLE = {"Cc", "Cf", "Cn", "Co", "Cs"}  # control, format (zero-width), unassigned, private use, surrogates
+
+
 def is_valid(text: str) -> bool:
-    """A local part without spaces, control characters or specials, one @, and a domain of two or more labels."""
-    return len(text) <= MAX_LENGTH and bool(_VALID.match(text))
+    """A local part without spaces, invisible characters or specials, one @, and a domain of two or more labels;
+    at most 254 characters, also once lower-cased (``İ`` lower-cases to two characters)."""
+    if len(text) > MAX_LENGTH or len(match_key(text)) > MAX_LENGTH or not _VALID.match(text):
+        return False
+    return not any(unicodedata.category(c) in _INVISIBLE for c in text)
 
 
 def parse(text: str) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select
 
 from core.errors import DomainError
-from core.rules import contact_fields
+from core.rules import contact_fields, email_address
 from core.rules.requester import Requester
 from core.rules.status import State
 from core.store import states
@@ -35,7 +35,11 @@ def reserve_contact_ids(conn: Connection, n: int) -> int:
 
 
 def by_email(conn: Connection, email: str) -> Any:
-    return conn.execute(select(contacts).where(contacts.c.email_lower == email.lower())).mappings().first()
+    return (
+        conn.execute(select(contacts).where(contacts.c.email_lower == email_address.match_key(email)))
+        .mappings()
+        .first()
+    )
 
 
 def state_of(row: Any) -> State | None:
@@ -59,7 +63,7 @@ def insert_new(
     made it marketing, when it starts marketing)."""
     values = {
         "email": email,
-        "email_lower": email.lower(),
+        "email_lower": email_address.match_key(email),
         "created_at": at,
         "source_type": by.source_type,
         "source_id": by.source_id,

@@ -157,6 +157,7 @@ NOT_CHECKED = {  # services that write without checking who acts, and why that i
     "signin.resume": "only records a session's last activity or its end",
     "updates.apply_updates": "applies update dates that are due (DOMAIN.md §3): no one decides anything",
     "setup.open_database": "the app's first start, acting as the application itself ('system')",
+    "setup.open_engine": "opens the database for the dashboard: its first start, acting as the application itself",
     "workflows.attempts.short_write": "the workflow engine's unit of work; the engine checks access",
 }
 # (role, Marketing contact access); "ghost" is no user at all, "dis" a disabled editor.

@@ -16,7 +16,7 @@ def test_a_database_error_during_set_status_writes_no_contact_no_event_and_no_op
     add_contacts(engine, 5, state="marketing")
     fail_on_email(engine, "c3@example.com", on="UPDATE")
     before = snapshot(engine)
-    assert cli("set-status", "--to", "non-marketing", "--filter", "[]", expect=2) is None
+    assert cli("set-status", "--to", "non-marketing", "--all", expect=2) is None
     assert "refused by test trigger" in cli.message
     assert snapshot(engine) == before
 

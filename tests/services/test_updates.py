@@ -13,8 +13,6 @@ from core.store.schema import tier_changes, update_runs
 from tests.conftest import Cli
 from tests.factories import add_contacts, contact, count, events_of, snapshot, state_of
 
-ALL = json.dumps([])
-
 
 def test_apply_updates_makes_due_pending_contacts_non_marketing_once(engine: Engine, cli: Cli) -> None:
     add_contacts(engine, 3, state="pending", prefix="p")
@@ -97,7 +95,7 @@ def test_renewal_lowers_the_tier_to_what_fits_after_that_days_update_and_never_b
 ) -> None:
     cli, engine = _account(db_url, edition="starter", commitment=commitment, start=start, today="2026-11-26")
     ids = add_contacts(engine, 1_200, state="non_marketing")
-    upgrade = cli("set-status", "--to", "marketing", "--filter", ALL, "--allow-tier-upgrade")
+    upgrade = cli("set-status", "--to", "marketing", "--all", "--allow-tier-upgrade")
     assert upgrade["tier_limit_after"] == 2_000
     scheduled = cli("set-status", "--to", "non-marketing", "--ids", ",".join(map(str, ids[:300])), today=asked)
     assert scheduled["effective_on"] == update_day
@@ -121,7 +119,7 @@ def test_renewal_lowers_the_tier_to_what_fits_after_that_days_update_and_never_b
 def test_renewal_keeps_a_tier_that_is_still_needed(db_url: str) -> None:
     cli, engine = _account(db_url, edition="starter", commitment="monthly", start="2026-01-15", today="2026-11-26")
     add_contacts(engine, 1_500, state="non_marketing")
-    cli("set-status", "--to", "marketing", "--filter", ALL, "--allow-tier-upgrade")
+    cli("set-status", "--to", "marketing", "--all", "--allow-tier-upgrade")
     cli("apply-updates", today="2026-12-15")
     assert cli("usage", today="2026-12-15")["tier_limit"] == 2_000
     assert count(engine, "tier_changes") == 1  # only the upgrade

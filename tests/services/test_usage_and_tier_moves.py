@@ -78,7 +78,7 @@ def test_a_renewal_missed_before_a_change_lowers_the_tier_before_the_tier_check(
     cli("init", "--edition", "starter", "--commitment", "monthly", "--start-date", "2026-01-15")
     engine = make_engine(db_url)
     ids = add_contacts(engine, 1_200, state="non_marketing")
-    cli("set-status", "--to", "marketing", "--filter", "[]", "--allow-tier-upgrade")
+    cli("set-status", "--to", "marketing", "--all", "--allow-tier-upgrade")
     cli("set-status", "--to", "non-marketing", "--ids", ",".join(map(str, ids[:300])))  # leave on Dec 15
     back = ["--to", "marketing", "--ids", ",".join(map(str, ids[:150]))]
     preview = cli("set-status", *back, "--dry-run", today="2026-12-20")

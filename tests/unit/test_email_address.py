@@ -63,3 +63,19 @@ def test_addresses_that_differ_only_in_case_or_spaces_match(one: str, other: str
 
 def test_addresses_that_differ_otherwise_do_not_match() -> None:
     assert match_key("ada+news@example.com") != match_key("ada@example.com")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("a\u200bb@example.com", id="a zero-width space"),
+        pytest.param("ab\u200d@example.com", id="a zero-width joiner"),
+        pytest.param("\ufeffab@example.com", id="a byte-order mark"),
+        pytest.param("ab\u202e@example.com", id="a right-to-left override"),
+        pytest.param("İ" * 200 + "@example.com", id="an address that grows past 254 characters once lower-cased"),
+    ],
+)
+def test_an_address_with_invisible_characters_or_that_outgrows_its_column_lower_cased_is_invalid(text: str) -> None:
+    assert not email_address.is_valid(text)
+    with pytest.raises(email_address.EmailError, match="invalid email"):
+        email_address.parse(text)
