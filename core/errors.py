@@ -38,3 +38,7 @@ class TierUpgradeRequired(DomainError):
 
 class PermissionDenied(DomainError):
     """The acting user may not do this."""
+
+
+class DayRefused(DomainError):
+    """A change asked to act on a day it may not: a future day, or one before the last day acted on."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sqlite3
 import statistics
@@ -27,6 +28,7 @@ from core.rules.selection import Selection  # noqa: E402
 from core.rules.status import MarketingStatus  # noqa: E402
 from core.services import setup, status, updates, usage  # noqa: E402
 from core.services.demo import generate  # noqa: E402
+from core.settings import TODAY_ENV  # noqa: E402
 from core.store.bulk_contacts import CONTACT_COLUMNS, EVENT_COLUMNS  # noqa: E402
 from core.store.engine import make_engine  # noqa: E402
 from core.store.migrate import upgrade  # noqa: E402
@@ -183,7 +185,9 @@ def bench_apply_updates(work: Path, base: Path, pending: int) -> Figure:
     ours_db, raw_db = copy_db(prepared, work / "updates-ours.db"), copy_db(prepared, work / "updates-raw.db")
     engine = make_engine(url(ours_db))
     upgrade(engine)
+    os.environ[TODAY_ENV] = next_update.isoformat()  # the deployment's day moves on to the update date
     ours = timed(lambda: updates.apply_updates(engine, today=next_update, actor="bench"))
+    os.environ[TODAY_ENV] = TODAY.isoformat()
     engine.dispose()
     con = raw_connect(raw_db)
 
@@ -454,6 +458,7 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/marketable-bench"))
     parser.add_argument("--only", nargs="*", choices=BENCHES, default=list(BENCHES))
     args = parser.parse_args()
+    os.environ[TODAY_ENV] = TODAY.isoformat()  # changes act on the deployment's day (docs/domain.md §10)
     work: Path = args.workdir
     work.mkdir(parents=True, exist_ok=True)
     n = args.contacts

@@ -11,7 +11,6 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,15 +18,15 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
-from core import clock
 from core.cli import contacts, files, setup, status, users, workflows
 from core.cli.common import Handler, Parser, parse_date
 from core.errors import DomainError, NotInitialised, TierUpgradeRequired
 from core.rules.filters import FilterError
+from core.services.setup import today_of
 from core.settings import database_url
 from core.store import engine as db
 from core.store.access import acting_user
-from core.store.account import is_initialised, load_account
+from core.store.account import is_initialised
 from core.store.engine import make_engine, safe_url
 from core.store.migrate import upgrade
 
@@ -39,7 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="python -m core", description="Marketable: marketing contacts from the command line.")
     parser.add_argument("--db", help="database URL (default: $MARKETABLE_DB_URL, else sqlite:///data/marketable.db)")
     parser.add_argument(
-        "--today", type=parse_date, help="the date to act on (default: today in the account's time zone)"
+        "--today",
+        type=parse_date,
+        help="the date to act on (default: $MARKETABLE_TODAY, else today in the account's time zone); a change "
+        "never acts on a future day nor on one before the last day acted on, and only an admin acts on another day",
     )
     parser.add_argument("--actor", default="cli", help="who is acting, recorded in events (default: cli)")
     parser.set_defaults(creates_account=False)  # only init sets it: it may run on a database never initialised
@@ -59,8 +61,8 @@ def _sqlite_missing(url: str) -> bool:
     )
 
 
-def _open(url: str) -> tuple[Engine, date]:
-    """Open an initialised database, migrating it if its schema is older; the account's time zone for today."""
+def _open(url: str) -> Engine:
+    """Open an initialised database, migrating it if its schema is older."""
     if _sqlite_missing(url):
         raise NotInitialised()
     engine = make_engine(url)
@@ -68,8 +70,7 @@ def _open(url: str) -> tuple[Engine, date]:
         if not is_initialised(conn):
             raise NotInitialised()
     upgrade(engine)
-    with db.read(engine) as conn:
-        return engine, clock.today_in(load_account(conn).timezone)
+    return engine
 
 
 def run(argv: Sequence[str]) -> tuple[int, dict[str, Any] | None, str | None]:
@@ -78,13 +79,10 @@ def run(argv: Sequence[str]) -> tuple[int, dict[str, Any] | None, str | None]:
     try:
         args = build_parser().parse_args(list(argv))
         url = database_url(args.db)
-        if args.creates_account:
-            engine, tz_today = make_engine(url), clock.today_in("UTC")
-        else:
-            engine, tz_today = _open(url)
+        engine = make_engine(url) if args.creates_account else _open(url)
         args.actor = acting_user(engine, args.actor)  # once users exist, --actor must be an enabled user
         handler: Handler = args.handler
-        return 0, handler(args, engine, args.today or tz_today), None
+        return 0, handler(args, engine, args.today or today_of(engine)), None  # the deployment's day by default
     except TierUpgradeRequired as exc:
         return exc.exit_code, exc.payload, str(exc)
     except (DomainError, FilterError, ValueError) as exc:

@@ -7,12 +7,12 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection, Engine, and_, delete, exists, func, insert, literal, select
 
-from core.clock import moment
 from core.errors import DomainError
+from core.rules.requester import Requester
+from core.rules.roles import Action
 from core.rules.selection import Selection
+from core.services.unit import Unit, open_unit
 from core.store import engine as db
-from core.store.access import Action, authorize
-from core.store.account import load_account
 from core.store.schema import contacts, list_members, static_lists
 from core.store.selection import where
 
@@ -41,8 +41,10 @@ def _list_id(conn: Connection, name: str) -> int:
     return int(found)
 
 
-def _now(conn: Connection, today: date) -> datetime:
-    return moment(today, load_account(conn).timezone)
+def _open(conn: Connection, *, actor: str, today: date) -> Unit:
+    """A list change is a change like any other: who may, and on which day (docs/domain.md §10)."""
+    by = Requester(actor, "list")
+    return open_unit(conn, by=by, today=today, needs=(Action.EDIT_CONTACTS,), catch_up_first=False)
 
 
 def list_lists(engine: Engine) -> list[ListInfo]:
@@ -63,10 +65,9 @@ def create_list(engine: Engine, *, name: str, today: date, actor: str) -> ListIn
     """A new, empty static list; names are unique."""
     name = _name(name)
     with db.write(engine) as conn:
-        authorize(conn, actor, Action.EDIT_CONTACTS)
+        now = _open(conn, actor=actor, today=today).now
         if conn.execute(select(static_lists.c.id).where(static_lists.c.name == name)).first() is not None:
             raise DomainError(f"a list named {name!r} already exists")
-        now = _now(conn, today)
         conn.execute(insert(static_lists).values(name=name, created_at=now, created_by=actor))
         return ListInfo(name, 0, now, actor)
 
@@ -74,13 +75,11 @@ def create_list(engine: Engine, *, name: str, today: date, actor: str) -> ListIn
 def add_to_list(engine: Engine, *, name: str, selection: Selection, today: date, actor: str) -> int:
     """Add the selected contacts (or all matching a filter) to a list; members already in it stay once."""
     with db.write(engine) as conn:
-        authorize(conn, actor, Action.EDIT_CONTACTS)
+        now = _open(conn, actor=actor, today=today).now
         list_id = _list_id(conn, name)
         selection.check_for_change("add to the list")
         member = exists().where(list_members.c.list_id == list_id, list_members.c.contact_id == contacts.c.id)
-        rows = select(literal(list_id), contacts.c.id, literal(_now(conn, today))).where(
-            and_(where(conn, selection), ~member)
-        )
+        rows = select(literal(list_id), contacts.c.id, literal(now)).where(and_(where(conn, selection), ~member))
         target = [list_members.c.list_id, list_members.c.contact_id, list_members.c.added_at]
         return int(conn.execute(insert(list_members).from_select(target, rows)).rowcount)
 
@@ -88,7 +87,7 @@ def add_to_list(engine: Engine, *, name: str, selection: Selection, today: date,
 def remove_from_list(engine: Engine, *, name: str, selection: Selection, today: date, actor: str) -> int:
     """Take the selected contacts out of a list (the contacts themselves stay)."""
     with db.write(engine) as conn:
-        authorize(conn, actor, Action.EDIT_CONTACTS)
+        _open(conn, actor=actor, today=today)
         list_id = _list_id(conn, name)
         selection.check_for_change("take out of the list")
         chosen = select(contacts.c.id).where(where(conn, selection))
@@ -99,7 +98,7 @@ def remove_from_list(engine: Engine, *, name: str, selection: Selection, today: 
 def delete_list(engine: Engine, *, name: str, today: date, actor: str) -> int:
     """Delete a list (never its contacts); returns how many memberships went with it."""
     with db.write(engine) as conn:
-        authorize(conn, actor, Action.EDIT_CONTACTS)
+        _open(conn, actor=actor, today=today)
         list_id = _list_id(conn, name)
         removed = conn.execute(delete(list_members).where(list_members.c.list_id == list_id)).rowcount
         conn.execute(delete(static_lists).where(static_lists.c.id == list_id))

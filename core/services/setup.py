@@ -7,14 +7,14 @@ from datetime import date, timedelta
 
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
-from core.clock import moment
+from core.clock import deployment_today, moment
 from core.rules.calendar import Commitment, update_dates_between
 from core.rules.requester import Requester
 from core.rules.tiers import Edition, Pricing
 from core.services.demo import insert_demo
-from core.services.unit import open_unit
+from core.services.unit import check_day, open_unit
 from core.store import engine as db
-from core.store.access import Action, authorize
+from core.store.access import Action
 from core.store.account import (
     create_account,
     is_initialised,
@@ -22,8 +22,9 @@ from core.store.account import (
     marketing_count,
     raise_tier_to_fit,
     set_billed_tier,
+    timezone_of,
 )
-from core.store.events import finish_operation, start_operation
+from core.store.events import finish_operation
 from core.store.migrate import upgrade
 from core.store.schema import account, contacts, update_runs
 
@@ -49,10 +50,11 @@ def _change_settings(
     today: date,
     actor: str,
 ) -> None:
-    if edition is not None or commitment is not None or start_date is not None:
-        authorize(conn, actor, Action.MANAGE_SETTINGS)
-    acct = load_account(conn)
-    now = moment(today, acct.timezone)
+    if edition is None and commitment is None and start_date is None:
+        return
+    by = Requester(actor, "settings")
+    unit = open_unit(conn, by=by, today=today, needs=(Action.MANAGE_SETTINGS,), catch_up_first=False)
+    acct, now = unit.account, unit.now
     values: dict[str, object] = {}
     if commitment is not None:
         values["commitment"] = commitment.value
@@ -80,8 +82,7 @@ def _change_settings(
         )
     if values:
         conn.execute(update(account).where(account.c.id == 1).values(updated_at=now, **values))
-        op = start_operation(conn, kind="settings", at=now, by=Requester(actor, "settings"))  # the audit trail
-        finish_operation(conn, op, values)
+        unit.finish(unit.start("settings"), values)  # the audit trail
 
 
 def _add_demo(conn: Connection, *, n: int, seed: int, today: date, actor: str) -> None:
@@ -137,6 +138,7 @@ def init(
                 today=today,
                 now=moment(today),
             )
+            check_day(load_account(conn), person=None, today=today)  # a new account never starts in the future
         else:
             _change_settings(
                 conn, edition=edition, commitment=commitment, start_date=start_date, today=today, actor=actor
@@ -164,8 +166,21 @@ def open_database(engine: Engine, *, today: date, demo: int = DEMO_CONTACTS) -> 
         )
 
 
-def open_engine(url: str, *, today: date) -> Engine:
-    """The engine for ``url``, its database migrated, or created with demo data on a first start."""
+def open_engine(url: str, *, today: date | None = None) -> Engine:
+    """The engine for ``url``, its database migrated, or created with demo data on a first start (on ``today``,
+    by default the deployment's day; a new account is in UTC)."""
     engine = db.make_engine(url)
-    open_database(engine, today=today)
+    open_database(engine, today=today or deployment_today("UTC"))
     return engine
+
+
+def account_timezone(engine: Engine) -> str:
+    """The account's time zone (UTC before the account exists)."""
+    with db.read(engine) as conn:
+        return timezone_of(conn)
+
+
+def today_of(engine: Engine) -> date:
+    """The deployment's day for this database (``core.clock.deployment_today`` in the account's time zone): the
+    day the command line acts on unless told otherwise."""
+    return deployment_today(account_timezone(engine))

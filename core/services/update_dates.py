@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection, insert, update
 
+from core.clock import now_in
 from core.rules import tiers
 from core.rules.calendar import calendar_days_between
 from core.rules.requester import SYSTEM, Requester
@@ -27,10 +28,11 @@ class UpdateResult:
         return {"applied": self.applied, "marketing": self.marketing, "tier_changes": self.tier_changes}
 
 
-def _apply_update_date(conn: Connection, day: date, *, now: datetime, actor: str) -> int:
-    """Every pending contact due by ``day`` becomes non-marketing, with an event dated its own update date."""
+def _apply_update_date(conn: Connection, day: date, *, today: date, now: datetime, tz: str, actor: str) -> int:
+    """Every pending contact due by ``day`` becomes non-marketing, with an event dated its own update date; the
+    operation acted on ``today``, the day the catch-up runs."""
     by = Requester(actor, "update", day.isoformat())
-    op = start_operation(conn, kind="update", at=now, by=by)
+    op = start_operation(conn, kind="update", at=now_in(tz), on=today, by=by)
     moved = states.apply(
         conn, where=states.due_by(day), request=UpdateDate.COME, day=day, at=now, by=by, operation_id=op
     )
@@ -60,18 +62,22 @@ def _renew(conn: Connection, acct: Account, day: date, billed: int, *, now: date
 def catch_up(
     conn: Connection, acct: Account, *, today: date, now: datetime, actor: str = SYSTEM
 ) -> tuple[UpdateResult, Account]:
-    """Apply every update and renewal day up to ``today`` not yet applied; the account as it is afterwards."""
+    """Apply every update and renewal day up to ``today`` not yet applied; the account as it is afterwards.
+
+    The caller has checked that ``today`` may be acted on (``core.services.unit``); applying through ``today`` also
+    makes it the last day acted on, so that no change can act on a day whose update date is already applied."""
     result = UpdateResult()
     billed = acct.billed_tier
     days = calendar_days_between(acct.commitment, acct.start_date, acct.updates_applied_through, today)
     for day in days:
         if day.is_update:
-            became = _apply_update_date(conn, day.day, now=now, actor=actor)
+            became = _apply_update_date(conn, day.day, today=today, now=now, tz=acct.timezone, actor=actor)
             result.applied.append({"update_date": day.day.isoformat(), "became_non_marketing": became})
         if day.is_renewal and (new := _renew(conn, acct, day.day, billed, now=now, actor=actor)) is not None:
             result.tier_changes.append({"effective_on": day.day.isoformat(), "old": billed, "new": new})
             billed = new
     if today > acct.updates_applied_through:
-        conn.execute(update(account).where(account.c.id == 1).values(updates_applied_through=today))
+        last = max(today, acct.last_acted_on)
+        conn.execute(update(account).where(account.c.id == 1).values(updates_applied_through=today, last_acted_on=last))
         acct = load_account(conn)
     return result, acct

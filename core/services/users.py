@@ -10,7 +10,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
-from core.clock import moment, utc_now
+from core.clock import now_in, utc_now
 from core.errors import DomainError
 from core.rules import email_address
 from core.rules.requester import Requester
@@ -73,8 +73,9 @@ def _email(text: str | None) -> str | None:
 
 
 def record(conn: Connection, *, kind: str, by: Requester, today: date, summary: dict[str, Any]) -> None:
-    """One audit row (operations table) for an action outside a unit of work (signing in and out)."""
-    op = start_operation(conn, kind=kind, at=moment(today, load_account(conn).timezone), by=by)
+    """One audit row (operations table) for an action outside a unit of work (signing in and out): the real time,
+    and ``today``, the day it happened on (signing in changes no data, so the day is not checked)."""
+    op = start_operation(conn, kind=kind, at=now_in(load_account(conn).timezone), on=today, by=by)
     finish_operation(conn, op, summary)
 
 

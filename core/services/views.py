@@ -8,13 +8,13 @@ from datetime import date, datetime
 
 from sqlalchemy import Engine, delete, insert, select, update
 
-from core.clock import moment
 from core.errors import DomainError
 from core.rules.filters import filter_to_json, parse_filter
+from core.rules.requester import Requester
 from core.services.contacts import ContactQuery
+from core.services.unit import open_unit
 from core.store import engine as db
 from core.store.access import Action, authorize
-from core.store.account import load_account
 from core.store.schema import saved_views
 
 
@@ -65,8 +65,8 @@ def save_view(
         "descending": query.descending,
     }
     with db.write(engine) as conn:
-        authorize(conn, actor, Action.EDIT_CONTACTS)
-        now = moment(today, load_account(conn).timezone)
+        by = Requester(actor, "view")  # a change like any other: who may, and on which day (domain.md §10)
+        now = open_unit(conn, by=by, today=today, needs=(Action.EDIT_CONTACTS,), catch_up_first=False).now
         found = conn.execute(select(saved_views.c.id).where(saved_views.c.name == name)).scalar()
         if found is not None and not overwrite:
             raise DomainError(f"a view named {name!r} already exists")

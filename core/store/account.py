@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import Connection, func, insert, inspect, select, update
@@ -25,6 +25,7 @@ class Account:
     pricing: Pricing
     currency: str
     updates_applied_through: date
+    last_acted_on: date  # no change acts on a day before it (docs/domain.md §10)
 
 
 def is_initialised(conn: Connection) -> bool:
@@ -50,7 +51,24 @@ def load_account(conn: Connection) -> Account:
         pricing=Pricing(row["included_contacts"], row["increment_size"], row["base_price"], row["increment_price"]),
         currency=row["currency"],
         updates_applied_through=row["updates_applied_through"],
+        last_acted_on=row["last_acted_on"],
     )
+
+
+def timezone_of(conn: Connection) -> str:
+    """The account's time zone; UTC for a database not initialised yet (a new account starts in UTC). Reads one
+    column that every schema has, so it works before the database is migrated."""
+    if not is_initialised(conn):
+        return "UTC"
+    return str(conn.execute(select(account.c.timezone).where(account.c.id == 1)).scalar_one())
+
+
+def mark_acted_on(conn: Connection, acct: Account, day: date) -> Account:
+    """Remember ``day`` as the last day a change acted on, when it is later than the one remembered."""
+    if day <= acct.last_acted_on:
+        return acct
+    conn.execute(update(account).where(account.c.id == 1).values(last_acted_on=day))
+    return replace(acct, last_acted_on=day)
 
 
 def create_account(
@@ -77,6 +95,7 @@ def create_account(
             base_price=pricing.base_price,
             increment_price=pricing.increment_price,
             updates_applied_through=today,
+            last_acted_on=today,
             created_at=now,
             updated_at=now,
         )

@@ -12,11 +12,14 @@ from core.rules.requester import Requester
 from core.store.schema import contacts, operations, status_events
 
 
-def start_operation(conn: Connection, *, kind: str, at: datetime, by: Requester) -> int:
-    """One row per operation (who asked, through what, when); its events point at it."""
+def start_operation(conn: Connection, *, kind: str, at: datetime, on: date, by: Requester) -> int:
+    """One row per operation (who asked, through what, the real time ``at`` it was recorded, the day ``on`` it
+    acted on); its events point at it."""
     result = conn.execute(
         insert(operations)
-        .values(kind=kind, requested_at=at, actor=by.actor, source_type=by.source_type, source_id=by.source_id)
+        .values(
+            kind=kind, requested_at=at, acted_on=on, actor=by.actor, source_type=by.source_type, source_id=by.source_id
+        )
         .returning(operations.c.id)
     )
     return int(result.scalar_one())

@@ -11,7 +11,10 @@ access.require_access()
 PAGE_SIZE = 50
 
 st.title("Audit")
-st.caption("Every operation, newest first. Each contact's own history is on its detail page.")
+st.caption(
+    "Every operation, newest first: when it was recorded and the day it acted on. "
+    "Each contact's own history is on its detail page."
+)
 choices = audit_choices(session.engine())
 cols = st.columns([2, 3, 2, 3])
 actor = cols[0].selectbox("Actor", ["All", *choices["actors"]], key="audit_actor")
@@ -24,7 +27,9 @@ source = cols[2].selectbox(
     key="audit_source",
     format_func=lambda s: s if s == "All" else describe_source(s, None),
 )
-days = cols[3].date_input("Dates", value=[], key="audit_days", format="YYYY-MM-DD")
+days = cols[3].date_input(
+    "Dates acted on", value=[], key="audit_days", format="YYYY-MM-DD", help="the days the operations acted on"
+)
 since = days[0] if len(days) > 0 else None
 until = days[1] if len(days) > 1 else since
 criteria = AuditFilter(
@@ -46,6 +51,7 @@ st.write(f"{session.number(result.total)} entries · page {page_number:,} of {re
 rows = [
     {
         "When": e.requested_at,
+        "Acted on": e.acted_on,
         "Kind": kind_label(e.kind),
         "Actor": e.actor,
         "Source": describe_source(e.source_type, None) if e.source_type else "",
@@ -54,7 +60,8 @@ rows = [
     }
     for e in result.entries
 ]
-st.dataframe(pd.DataFrame(rows, columns=["When", "Kind", "Actor", "Source", "Source ID", "Details"]), hide_index=True)
+COLUMNS = ["When", "Acted on", "Kind", "Actor", "Source", "Source ID", "Details"]
+st.dataframe(pd.DataFrame(rows, columns=COLUMNS), hide_index=True)
 nav = st.columns([1, 1, 6, 2])
 if nav[0].button("Previous", key="audit_prev", disabled=page_number <= 1):
     st.session_state["audit_page"] = page_number - 1

@@ -11,15 +11,15 @@ import streamlit as st
 from core import clock
 from core.errors import DomainError
 from core.rules.filters import FilterError
-from core.services.setup import open_engine
-from core.settings import database_url, default_actor, pinned_today
+from core.services.setup import account_timezone, open_engine
+from core.settings import database_url, default_actor
 
 T = TypeVar("T")
 
 
 @st.cache_resource(show_spinner="Opening the database…")
 def _engine_for(url: str) -> Any:
-    return open_engine(url, today=real_today())
+    return open_engine(url)  # a first start creates the demo account on the deployment's day
 
 
 def engine() -> Any:
@@ -27,9 +27,15 @@ def engine() -> Any:
     return _engine_for(database_url())
 
 
+@st.cache_data(ttl=60, show_spinner=False)
+def _timezone(url: str) -> str:
+    return account_timezone(engine())
+
+
 def real_today() -> date:
-    pinned = pinned_today()
-    return date.fromisoformat(pinned) if pinned else clock.today_in("UTC")
+    """The deployment's day: ``MARKETABLE_TODAY`` when pinned, else today in the account's time zone (the same
+    function the command line and every change use, ``core.clock.deployment_today``)."""
+    return clock.deployment_today(_timezone(database_url()))
 
 
 def today() -> date:

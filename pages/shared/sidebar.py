@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.services.updates import apply_updates
-from pages.shared.session import engine, real_today
+from pages.shared.session import engine, real_today, run
 from pages.shared.simulation import simulate_as_of
 
 
@@ -14,7 +14,9 @@ def _apply_due_updates() -> None:
     day = real_today()
     if st.session_state.get("updates_applied_on") == day:
         return
-    result = apply_updates(engine(), today=day, actor="system")
+    result = run(lambda: apply_updates(engine(), today=day, actor="system"))  # refused: says why (domain.md §10)
+    if result is None:
+        return
     st.session_state["updates_applied_on"] = day
     if result.applied and any(a["became_non_marketing"] for a in result.applied):
         left = sum(int(str(a["became_non_marketing"])) for a in result.applied)

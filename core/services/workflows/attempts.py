@@ -20,7 +20,7 @@ from uuid import uuid4
 
 from sqlalchemy import Connection, Engine, insert, update
 
-from core.errors import PermissionDenied
+from core.errors import DayRefused, PermissionDenied
 from core.rules.workflows import Backoff, ErrorKind, WorkflowAction, classify, error_text
 from core.store import engine as db
 from core.store.schema import workflow_attempts
@@ -164,7 +164,7 @@ class Attempts:
             started, t0 = self.now(), time.perf_counter()
             try:
                 return self._once(step, work, self._row(step, key, attempt, started, t0, outcome="ok"), t0)
-            except (PermissionDenied, Changed):
+            except (PermissionDenied, DayRefused, Changed):
                 raise
             except Blocked as exc:
                 row = self._row(step, key, attempt, started, t0, outcome="blocked", error=str(exc))

@@ -25,7 +25,7 @@ from core.rules.requester import Requester
 from core.rules.status import Outcome, adds_billing
 from core.rules.workflows import ActionType, Backoff, WorkflowAction, WorkflowError
 from core.services.status import change_status
-from core.services.unit import open_unit
+from core.services.unit import act_on, check_day, open_unit
 from core.services.update_dates import catch_up
 from core.services.workflows.attempts import Attempts, BatchInfo, Blocked, Changed, Dependency, RunResult, Step
 from core.services.workflows.definitions import Workflow, criteria_clause, enabled_workflows, require_edition
@@ -68,8 +68,10 @@ class _Runner:
         return moment(self.today, self.tz)
 
     def _recheck(self, conn: Connection, wf: Workflow) -> int | None:
-        """Inside the transaction: still enabled and unedited? Returns the consented tier."""
+        """Inside the transaction: still enabled and unedited, and may the run still act on its day (another change
+        may have acted on a later one meanwhile)? Returns the consented tier."""
         authorize(conn, self.actor, Action.MANAGE_WORKFLOWS)
+        act_on(conn, load_account(conn), person=None, today=self.today)  # the workflow acts on the run's day
         row = conn.execute(
             select(workflows.c.enabled, workflows.c.revision, workflows.c.max_tier).where(workflows.c.id == wf.id)
         ).first()
@@ -238,9 +240,11 @@ def run(
         raise WorkflowError("the batch size must be at least 1")
     started = time.perf_counter()
     with db.read(engine) as conn:
-        authorize(conn, actor, Action.MANAGE_WORKFLOWS)
+        person = authorize(conn, actor, Action.MANAGE_WORKFLOWS)
         require_edition(conn)
-        tz = load_account(conn).timezone
+        acct = load_account(conn)
+        check_day(acct, person=person, today=today)  # the person starting the run: their day (docs/domain.md §10)
+        tz = acct.timezone
         flows = enabled_workflows(conn, workflow_ids)
     work = work_engine(engine, busy_timeout_ms=busy_timeout_ms, lock_timeout_ms=lock_timeout_ms)
     try:

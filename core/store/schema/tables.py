@@ -34,6 +34,7 @@ account = Table(
     Column("increment_price", Integer, nullable=False),
     Column("currency", String(3), nullable=False, server_default="USD"),
     Column("updates_applied_through", Date, nullable=False),
+    Column("last_acted_on", Date, nullable=False),  # the latest day a change acted on (docs/domain.md §10)
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
 )
@@ -89,13 +90,14 @@ list_members = Table(
     Index("ix_list_members_contact", "contact_id"),
 )
 
-# One row per bulk operation: who asked, when, from where. Events point at it.
+# One row per operation: who asked, when, from where, and the day it acted on. Events point at it.
 operations = Table(
     "operations",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("kind", String(40), nullable=False),  # set_status, import, update, create, delete, demo, ...
-    Column("requested_at", DateTime, nullable=False),
+    Column("requested_at", DateTime, nullable=False),  # the real time it was recorded (account-local)
+    Column("acted_on", Date, nullable=False),  # the day it acted on (migration 0007_acted_on)
     Column("actor", String(200), nullable=False),
     Column("source_type", String(40)),
     Column("source_id", String(100)),
