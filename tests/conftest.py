@@ -2,6 +2,10 @@
 
 PostgreSQL tests run when MARKETABLE_TEST_PG_URL names a server (``.ci/run`` sets it); elsewhere they
 skip with that reason.
+
+The clock: every test runs with the deployment's day pinned to TODAY (``MARKETABLE_TODAY``), never the real
+date. A change may act only on that day (docs/domain.md §10), so a test that acts on a later day moves the
+deployment's day first: the ``Cli`` helper pins the day it is told, and ``pin_today`` does it for direct calls.
 """
 
 from __future__ import annotations
@@ -20,10 +24,26 @@ from core.cli import run
 from core.rules.calendar import Commitment
 from core.rules.tiers import Edition
 from core.services.setup import init
+from core.settings import TODAY_ENV
 from core.store.engine import make_engine
 
 PG_ENV = "MARKETABLE_TEST_PG_URL"
 TODAY = date(2026, 11, 26)
+
+
+@pytest.fixture(autouse=True)
+def pinned_today(monkeypatch: pytest.MonkeyPatch) -> date:
+    """Every test starts on TODAY: the deployment's day is pinned, whatever the real date (restored afterwards)."""
+    monkeypatch.setenv(TODAY_ENV, TODAY.isoformat())
+    return TODAY
+
+
+def pin_today(day: date | str) -> date:
+    """Move the deployment's day to ``day`` for the rest of the test (as time passing would); returns it.
+
+    The autouse ``pinned_today`` fixture set the variable first, so it is restored when the test ends."""
+    os.environ[TODAY_ENV] = str(day)
+    return date.fromisoformat(str(day))
 
 
 def _pg_admin_url() -> str | None:
@@ -77,13 +97,17 @@ def engine(db_url: str) -> Iterator[Engine]:
 
 
 class Cli:
-    """Runs ``python -m core`` in-process against one database: exit code, JSON and message."""
+    """Runs ``python -m core`` in-process against one database: exit code, JSON and message.
+
+    ``today`` is the deployment's day for the command: it is pinned (``pin_today``), and the command acts on it as
+    it would on the real day, without ``--today``. To ask for another day, pass ``--today`` among ``args``."""
 
     def __init__(self, url: str) -> None:
         self.url = url
 
     def __call__(self, *args: str, today: date | str = TODAY, expect: int = 0) -> Any:
-        code, payload, message = run(["--db", self.url, "--today", str(today), *args])
+        pin_today(today)
+        code, payload, message = run(["--db", self.url, *args])
         assert code == expect, f"exit {code}, expected {expect}: {message}"
         self.message = message
         return json.loads(json.dumps(payload, default=str)) if payload is not None else None

@@ -33,7 +33,7 @@ def start(db_url: str, *args: str, today: str) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "MARKETABLE_TODAY": today},  # the deployment's day: ``today``
     )
 
 

@@ -100,6 +100,15 @@ def test_audit_csv_export_has_every_matching_entry_with_formulas_neutralised(adm
     result = admin("--actor", "ada", "audit", "--csv", str(target))
     rows = list(csv.reader(target.open(encoding="utf-8")))
     assert result == {"exported": 2, "file": str(target)}
-    assert rows[0] == ["Operation ID", "Requested at", "Kind", "Actor", "Source type", "Source ID", "Details"]
+    assert rows[0] == [
+        "Operation ID",
+        "Requested at",
+        "Kind",
+        "Actor",
+        "Source type",
+        "Source ID",
+        "Details",
+        "Acted on",
+    ]
     assert [r[2] for r in rows[1:]] == ["user_added", "user_added"]
     assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)

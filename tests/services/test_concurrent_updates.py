@@ -11,7 +11,7 @@ from sqlalchemy import Engine, func, select
 from core.services.updates import UpdateResult, apply_updates
 from core.store.engine import make_engine
 from core.store.schema import status_events, update_runs
-from tests.conftest import TODAY, Cli
+from tests.conftest import TODAY, Cli, pin_today
 from tests.services.usage_data import emails, import_rows, person
 
 
@@ -20,7 +20,7 @@ def test_two_concurrent_apply_updates_apply_each_update_date_exactly_once(
 ) -> None:
     import_rows(cli, tmp_path, [person(n) for n in range(20)], today=TODAY)
     cli("set-status", "--to", "non-marketing", "--emails", emails(*range(10)))
-    later = date(2027, 2, 5)  # three update dates have come: 1 Dec, 1 Jan, 1 Feb
+    later = pin_today(date(2027, 2, 5))  # three update dates have come: 1 Dec, 1 Jan, 1 Feb
     sessions = [make_engine(db_url), make_engine(db_url)]  # two app sessions: own engines, own connections
     start = threading.Barrier(2)
     results: list[UpdateResult] = []

@@ -11,7 +11,7 @@ from core.services.account_settings import SettingsInput, current_settings, upda
 from core.services.history import get_history
 from core.services.setup import init
 from core.services.usage import get_usage, simulate
-from tests.conftest import TODAY, Cli
+from tests.conftest import TODAY, Cli, pin_today
 from tests.services.usage_data import emails, import_rows, person
 
 NOV_26, NOV_27, DEC_1, DEC_5 = date(2026, 11, 26), date(2026, 11, 27), date(2026, 12, 1), date(2026, 12, 5)
@@ -73,7 +73,7 @@ def test_the_billed_tier_is_a_step_line_from_the_recorded_tier_changes(engine: E
     settings = current_settings(engine)
     assert settings.billed_tier == 2_000
     changed = SettingsInput(**{**settings.as_input().__dict__, "billed_tier": 7_000})
-    update_settings(engine, changed, today=date(2026, 11, 28), actor="test")
+    update_settings(engine, changed, today=pin_today(date(2026, 11, 28)), actor="test")
     history = get_history(engine, today=DEC_5, start=NOV_26, end=DEC_5)
     tiers = {d.day: d.tier for d in history.days}
     assert tiers[NOV_27] == 2_000

@@ -25,7 +25,7 @@ from core.store.schema import (
     workflow_attempts,
     workflow_enrollments,
 )
-from tests.conftest import TODAY, Cli
+from tests.conftest import TODAY, Cli, pin_today
 from tests.factories import add_contacts, add_list, contact, count, events_of
 
 LEADS = [{"property": "lifecycle_stage", "operator": "eq", "value": "lead"}]
@@ -42,7 +42,7 @@ def enabled(engine: Engine, actions: list[dict[str, str]], criteria: list[dict[s
 
 def run(engine: Engine, today: date = TODAY, **options: Any) -> workflow_engine.RunResult:
     options = {"rng": random.Random(3), "backoff": FAST, **options}
-    return workflow_engine.run(engine, today, actor="cron", **options)
+    return workflow_engine.run(engine, pin_today(today), actor="cron", **options)
 
 
 def workflow_events(engine: Engine, workflow_id: int) -> list[tuple[int, str | None, str | None]]:
@@ -91,7 +91,7 @@ def test_non_marketing_from_a_workflow_takes_effect_on_the_next_update_date(engi
     enabled(engine, NON_MARKETING)
     run(engine)
     assert cli("usage", today="2026-11-30")["marketing"] == 3, "still billed until the update date"
-    apply_updates(engine, today=date(2026, 12, 1))
+    apply_updates(engine, today=pin_today(date(2026, 12, 1)))
     assert cli("usage", today="2026-12-01")["marketing"] == 0
     assert contact(engine, "c0@example.com")["marketing_status"] == "non_marketing"
 
@@ -129,7 +129,7 @@ def _leave_and_come_back(engine: Engine) -> None:
         today=TODAY,
         actor="ana",
     )
-    apply_updates(engine, today=date(2026, 12, 1))
+    apply_updates(engine, today=pin_today(date(2026, 12, 1)))
 
 
 def test_with_re_enrollment_on_a_contact_that_matches_again_goes_through_again(engine: Engine) -> None:

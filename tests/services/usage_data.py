@@ -51,7 +51,7 @@ def dated_contacts(engine: Engine, *, n: int, made_on: date, left_on: date | Non
     with engine.begin() as conn:
         op = conn.execute(
             insert(operations)
-            .values(kind="test", requested_at=datetime(2026, 1, 1), actor="test")
+            .values(kind="test", requested_at=datetime(2026, 1, 1), acted_on=date(2026, 1, 1), actor="test")
             .returning(operations.c.id)
         ).scalar_one()
         first = int(conn.execute(select(func.coalesce(func.max(contacts.c.id), 0))).scalar_one()) + 1

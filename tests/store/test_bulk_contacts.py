@@ -32,7 +32,7 @@ def _contact(writer: BulkWriter, contact_id: int, state: State, email: str) -> t
 @pytest.mark.parametrize("state", list(State), ids=str)
 def test_a_contact_written_in_bulk_reads_back_in_its_state_with_its_event(engine: Engine, state: State) -> None:
     with engine.begin() as conn:
-        op = start_operation(conn, kind="import", at=AT, by=BY)
+        op = start_operation(conn, kind="import", at=AT, on=AT.date(), by=BY)
         writer = BulkWriter(conn)
         first = writer.reserve_ids(1)
         writer.contacts([_contact(writer, first, state, "Ada@Example.com")])

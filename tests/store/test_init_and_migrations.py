@@ -158,8 +158,11 @@ def test_an_older_schema_is_migrated_on_start_without_losing_data(db_url: str) -
     assert (usage["marketing"], usage["pending"], usage["total"]) == (5, 2, 5)
     assert current_revisions(engine) == head_revisions()
     after = snapshot(engine)
-    for table in ("account", "contacts", "status_events", "operations"):
+    for table in ("contacts", "status_events"):
         assert after[table] == before[table], table
+    for table in ("account", "operations"):  # 0007_acted_on adds one column to each, at the end
+        assert [row[:-1] for row in after[table]] == before[table], table
+    assert after["account"][0][-1] == "2026-01-15", "last acted on: the day update dates were applied through"
     engine.dispose()
 
 
@@ -249,7 +252,7 @@ def test_the_contact_id_migration_keeps_every_row_index_and_list_membership(db_u
     indexes_before = sorted(i["name"] for i in inspect(engine).get_indexes("contacts"))
     before = snapshot(engine)
     assert upgrade(engine)  # as the app and every command do on start
-    assert current_revisions(engine) == head_revisions() == {"0006_contact_ids"}
+    assert current_revisions(engine) == head_revisions() == {"0007_acted_on"}
     if engine.dialect.name == "sqlite":  # foreign keys were off for the rebuild only: back on for the pool
         with engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
@@ -353,3 +356,72 @@ def test_demo_data_never_shows_a_contact_made_marketing_by_a_source_that_cannot(
         )
     assert by_source.get("bulk_action", 0) > 0
     assert not {s.value for s in ALWAYS_NON_MARKETING} & set(by_source), by_source  # DOMAIN.md §5
+
+
+def _database_at_0006(db_url: str) -> Engine:
+    """The schema as the release before the honest clock left it (0006_contact_ids), with its account row."""
+    engine = _database_before_0006(db_url)
+    cfg = _config()
+    with engine.connect().execution_options(write=True) as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0006_contact_ids")
+        conn.commit()
+    _account_row(engine)  # update dates applied through 2026-01-15
+    return engine
+
+
+OPERATIONS_BEFORE_0007 = [  # requested_at was the day acted on at the time of day of the request
+    ("import", datetime(2026, 3, 2, 10, 0), "2026-03-02"),
+    ("set_status", datetime(2026, 5, 7, 23, 59, 59), "2026-05-07"),
+    ("sign_in", datetime(2026, 4, 1, 0, 0), "2026-04-01"),
+]
+
+
+def test_the_acted_on_migration_dates_each_operation_by_its_request_and_keeps_every_row(db_url: str) -> None:
+    engine = _database_at_0006(db_url)
+    contact_id = add_contacts(engine, 1)[0]
+    with engine.begin() as conn:
+        for kind, at, _ in OPERATIONS_BEFORE_0007:
+            conn.execute(
+                text("INSERT INTO operations (kind, requested_at, actor) VALUES (:kind, :at, 'me')"),
+                {"kind": kind, "at": at},
+            )
+        conn.execute(
+            text(
+                "INSERT INTO status_events (contact_id, operation_id, old_state, new_state, requested_at, effective_on,"
+                " actor, source_type, source_id) SELECT :c, id, NULL, 'marketing', requested_at, :day, 'me', 'import',"
+                " NULL FROM operations WHERE kind = 'import'"
+            ),
+            {"c": contact_id, "day": date(2026, 3, 2)},
+        )
+    before = snapshot(engine)
+    assert upgrade(engine)
+    after = snapshot(engine)
+    for table in ("contacts", "status_events"):
+        assert after[table] == before[table], table
+    for table in ("account", "operations"):  # one column more each, at the end
+        assert [row[:-1] for row in after[table]] == before[table], table
+    with engine.connect() as conn:
+        acted = [(k, str(d)) for k, d in conn.execute(text("SELECT kind, acted_on FROM operations ORDER BY id"))]
+        last = conn.execute(select(account.c.last_acted_on)).scalar_one()
+    assert acted == [(kind, day) for kind, _, day in OPERATIONS_BEFORE_0007]
+    assert last == date(2026, 5, 7), "the latest day an operation acted on, later than the update dates applied"
+    downgrade(engine, "0006_contact_ids")  # and back: the operations and their events stay
+    assert upgrade(engine)
+    assert count(engine, "operations") == 3 and count(engine, "status_events") == 1
+    engine.dispose()
+
+
+def test_after_the_acted_on_migration_no_change_acts_before_the_last_day_an_operation_acted_on(db_url: str) -> None:
+    engine = _database_at_0006(db_url)
+    add_contacts(engine, 1)
+    with engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO operations (kind, requested_at, actor) VALUES ('set_status', :at, 'me')"),
+            {"at": datetime(2026, 5, 7, 9, 0)},
+        )
+    cli = Cli(db_url)
+    cli("--today", "2026-05-06", "set-status", "--to", "marketing", "--ids", "1", today="2026-05-08", expect=2)
+    assert "2026-05-06 is before 2026-05-07, the last day a change acted on" in cli.message
+    assert cli("--today", "2026-05-07", "set-status", "--to", "marketing", "--ids", "1", today="2026-05-08")
+    engine.dispose()

@@ -33,7 +33,7 @@ def _one(engine: Engine, state: State, *, leaves: date = NEXT_UPDATE) -> int:
 
 def _apply(engine: Engine, contact_id: int, request: Request, day: date) -> dict[Outcome, int]:
     with engine.begin() as conn:
-        op = start_operation(conn, kind="test", at=AT, by=BY)
+        op = start_operation(conn, kind="test", at=AT, on=AT.date(), by=BY)
         return states.apply(
             conn,
             where=contacts.c.id == contact_id,
@@ -91,7 +91,7 @@ def test_an_update_date_moves_only_the_pending_contacts_due_by_that_day(engine: 
     early = add_contacts(engine, 2, state="pending", prefix="early", effective_on=NEXT_UPDATE)
     late = add_contacts(engine, 1, state="pending", prefix="late", effective_on=date(2027, 1, 1))
     with engine.begin() as conn:
-        op = start_operation(conn, kind="test", at=AT, by=BY)
+        op = start_operation(conn, kind="test", at=AT, on=AT.date(), by=BY)
         done = states.apply(
             conn,
             where=states.due_by(NEXT_UPDATE),
