@@ -120,7 +120,10 @@ def bench_generate(work: Path, n: int) -> tuple[Figure, Path]:
         contacts.append(contact)
         events.extend(contact_events)
     con = raw_connect(base_db)
-    con.execute("INSERT INTO operations (id, kind, requested_at, actor) VALUES (1, 'demo', '2026-11-26', 'bench')")
+    con.execute(
+        "INSERT INTO operations (id, kind, requested_at, acted_on, actor)"
+        " VALUES (1, 'demo', '2026-11-26', '2026-11-26', 'bench')"
+    )
 
     def raw() -> None:
         con.execute("BEGIN")
@@ -375,7 +378,8 @@ def bench_import(work: Path, rows: int = 100_000) -> list[Figure]:
         fresh(raw_db)
         con = raw_connect(raw_db)
         con.execute(
-            "INSERT INTO operations (id, kind, requested_at, actor) VALUES (1, 'import', '2026-11-26', 'bench')"
+            "INSERT INTO operations (id, kind, requested_at, acted_on, actor)"
+            " VALUES (1, 'import', '2026-11-26', '2026-11-26', 'bench')"
         )
         took = timed(lambda: raw(con, with_events))
         con.close()
