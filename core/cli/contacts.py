@@ -150,7 +150,7 @@ def _save_view(args: argparse.Namespace, engine: Engine, today: date) -> dict[st
 
 
 def _delete_view(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any]:
-    views.delete_view(engine, name=args.name, actor=args.actor)
+    views.delete_view(engine, name=args.name, today=today, actor=args.actor)
     return {"deleted": args.name}
 
 

@@ -83,7 +83,7 @@ def _views_bar(query: ContactQuery | None, names: list[str], today: date) -> Non
     if (
         delete
         and chosen
-        and session.run(lambda: views.delete_view(session.engine(), name=chosen, actor=session.actor()))
+        and session.run(lambda: views.delete_view(session.engine(), name=chosen, today=today, actor=session.actor()))
     ):
         st.session_state.pop("ct_view", None)
         flash(f"Deleted the view “{chosen}”.")

@@ -2,7 +2,8 @@
 
 The list of services is read from the source (tests/services/service_scan.py): a new service that
 checks access, or that writes without checking, fails these tests until it is added to CASES (or,
-with a reason, to NOT_CHECKED)."""
+with a reason, to NOT_CHECKED). The same scan checks that every service that writes records an
+operation for the audit (or is in NOT_RECORDED with its reason)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from core.store.engine import make_engine
 from core.store.schema import metadata
 from tests.conftest import TODAY
 from tests.helpers import csv_text
-from tests.services.service_scan import checking_access, scan, writing
+from tests.services.service_scan import checking_access, recording_operations, scan, writing
 
 A = Action
 Call = Callable[[Engine, str], Any]
@@ -107,7 +108,7 @@ CASES: dict[str, Case] = {
     "views.save_view": case(A.EDIT_CONTACTS)(
         lambda e, a: views.save_view(e, name="Another", query=contacts.ContactQuery(), actor=a, **T)
     ),
-    "views.delete_view": case(A.EDIT_CONTACTS)(lambda e, a: views.delete_view(e, name="Mine", actor=a)),
+    "views.delete_view": case(A.EDIT_CONTACTS)(lambda e, a: views.delete_view(e, name="Mine", actor=a, **T)),
     "sources.set_source_default": case(A.MANAGE_SETTINGS)(
         lambda e, a: sources.set_source_default(e, source="form", source_id="contact-us", marketing=False, actor=a, **T)
     ),
@@ -160,6 +161,12 @@ NOT_CHECKED = {  # services that write without checking who acts, and why that i
     "setup.open_engine": "opens the database for the dashboard: its first start, acting as the application itself",
     "workflows.attempts.short_write": "the workflow engine's unit of work; the engine checks access",
 }
+NOT_RECORDED = {  # services that write without an operation in the audit trail, and why that is right
+    "signin.resume": "keeps a session's last activity, or ends an idle (or disabled user's) session, on the "
+    "session's own row (ended_at, ended_reason): nobody decided anything; sign-ins and sign-outs are operations",
+    "workflows.attempts.short_write": "the workflow engine's attempt log (workflow_attempts) is its own record; "
+    "every status change a workflow makes is an operation",
+}
 # (role, Marketing contact access); "ghost" is no user at all, "dis" a disabled editor.
 PEOPLE = {"vic": (Role.VIEWER, False), "eve": (Role.EDITOR, False), "abe": (Role.ADMIN, False)}
 
@@ -178,6 +185,13 @@ def test_every_service_that_writes_checks_access_or_says_why_not() -> None:
     functions = scan()
     unchecked = sorted(writing(functions) - checking_access(functions) - set(NOT_CHECKED))
     assert not unchecked, f"these services change data without core.store.access.authorize: {unchecked}"
+
+
+def test_every_service_that_writes_records_an_operation_or_says_why_not() -> None:
+    functions = scan()
+    unrecorded = sorted(writing(functions) - recording_operations(functions) - set(NOT_RECORDED))
+    assert not unrecorded, f"these services change data without an operation in the audit trail: {unrecorded}"
+    assert set(NOT_RECORDED) <= writing(functions), "an exception that no longer writes: remove it"
 
 
 @pytest.fixture
