@@ -16,8 +16,10 @@ from core.rules.requester import Requester
 from core.rules.selection import Selection
 from core.rules.sources import SourceType
 from core.rules.status import State
+from core.rules.workflows import Touch
 from core.services.sources import CreateResult, create_contact
 from core.services.unit import changing
+from core.services.workflows.feeds import require_grant_if_feeding
 from core.store import engine as db
 from core.store import states
 from core.store.access import Action
@@ -185,7 +187,10 @@ def _clean_fields(conn: Connection, contact_id: int, changes: dict[str, Any]) ->
 
 
 def update_contact(engine: Engine, *, contact_id: int, changes: dict[str, Any], today: date, actor: str) -> int:
-    """Edit a contact's fields (not its status): the email must stay valid and unique; returns fields changed."""
+    """Edit a contact's fields (not its status): the email must stay valid and unique; returns fields changed.
+
+    An edit that would enroll the contact in an enabled status workflow needs Marketing contact access
+    (docs/domain.md §6)."""
     by = Requester(actor, "manual", str(contact_id))
     with changing(engine, by=by, today=today, needs=Action.EDIT_CONTACTS, catch_up_first=False) as unit:
         current = unit.conn.execute(select(contacts).where(contacts.c.id == contact_id)).mappings().first()
@@ -198,6 +203,7 @@ def update_contact(engine: Engine, *, contact_id: int, changes: dict[str, Any], 
         op = unit.start("edit")
         unit.conn.execute(update(contacts).where(contacts.c.id == contact_id).values(**changed))
         shown = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in changed.items() if k != "email_lower"}
+        require_grant_if_feeding(unit, Touch(frozenset(shown)), contacts.c.id == contact_id)
         unit.finish(op, {"contact_id": contact_id, "changed": shown})
         return len(shown)
 

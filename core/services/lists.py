@@ -7,13 +7,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, exists, func, insert, literal, select
+from sqlalchemy import Connection, Engine, and_, delete, exists, func, insert, literal, select, true
 
 from core.errors import DomainError
 from core.rules.requester import Requester
 from core.rules.roles import Action
 from core.rules.selection import Selection
+from core.rules.workflows import Touch
 from core.services.unit import Unit, changing
+from core.services.workflows.feeds import require_grant_if_feeding
 from core.store import engine as db
 from core.store.schema import contacts, list_members, static_lists
 from core.store.selection import where
@@ -71,12 +73,16 @@ def create_list(engine: Engine, *, name: str, today: date, actor: str) -> ListIn
         if conn.execute(select(static_lists.c.id).where(static_lists.c.name == name)).first() is not None:
             raise DomainError(f"a list named {name!r} already exists")
         conn.execute(insert(static_lists).values(name=name, created_at=now, created_by=actor))
+        # An enabled workflow whose criteria say "not in <name>" (its list deleted since) would match again.
+        require_grant_if_feeding(unit, Touch(lists=frozenset({name})), true())
         unit.finish(unit.start("list_created"), {"list": name})
         return ListInfo(name, 0, now, actor)
 
 
 def add_to_list(engine: Engine, *, name: str, selection: Selection, today: date, actor: str) -> int:
-    """Add the selected contacts (or all matching a filter) to a list; members already in it stay once."""
+    """Add the selected contacts (or all matching a filter) to a list; members already in it stay once.
+
+    Feeding an enabled status workflow that reads the list needs Marketing contact access (docs/domain.md §6)."""
     with _changing(engine, actor, name, today) as unit:
         conn = unit.conn
         list_id = _list_id(conn, name)
@@ -87,12 +93,16 @@ def add_to_list(engine: Engine, *, name: str, selection: Selection, today: date,
         target = [list_members.c.list_id, list_members.c.contact_id, list_members.c.added_at]
         added = int(conn.execute(insert(list_members).from_select(target, rows)).rowcount)
         if added:
+            require_grant_if_feeding(unit, Touch(lists=frozenset({name})), chosen)
             _record(unit, "list_members_added", name, selection, added=added)
         return added
 
 
 def remove_from_list(engine: Engine, *, name: str, selection: Selection, today: date, actor: str) -> int:
-    """Take the selected contacts out of a list (the contacts themselves stay)."""
+    """Take the selected contacts out of a list (the contacts themselves stay).
+
+    A removal can enroll too ("not in the list" criteria): feeding an enabled status workflow that way needs
+    Marketing contact access (docs/domain.md §6)."""
     with _changing(engine, actor, name, today) as unit:
         conn = unit.conn
         list_id = _list_id(conn, name)
@@ -104,12 +114,15 @@ def remove_from_list(engine: Engine, *, name: str, selection: Selection, today: 
         )
         removed = int(conn.execute(statement).rowcount)
         if removed:
+            require_grant_if_feeding(unit, Touch(lists=frozenset({name})), chosen)
             _record(unit, "list_members_removed", name, selection, removed=removed)
         return removed
 
 
 def delete_list(engine: Engine, *, name: str, today: date, actor: str) -> int:
-    """Delete a list (never its contacts); returns how many memberships went with it."""
+    """Delete a list (never its contacts); returns how many memberships went with it.
+
+    No workflow is fed by it: criteria that read a list that does not exist enroll nobody."""
     with _changing(engine, actor, name, today) as unit:
         conn = unit.conn
         list_id = _list_id(conn, name)

@@ -13,8 +13,10 @@ from core.rules import email_address, tiers
 from core.rules.contact_creation import Creation, ToolSetting, decide
 from core.rules.requester import Requester
 from core.rules.sources import ALWAYS_NON_MARKETING, SourceType, parse_source
-from core.rules.status import MarketingStatus
+from core.rules.status import MarketingStatus, State
+from core.rules.workflows import WHOLE_CONTACTS, Touch
 from core.services.unit import Unit, changing
+from core.services.workflows.feeds import require_grant_if_feeding
 from core.store import contact_writes, tool_settings
 from core.store import engine as db
 from core.store.access import Action
@@ -146,8 +148,11 @@ def create_contact(
 ) -> CreateResult:
     """Create (or re-submit) a contact from a tool per docs/domain.md §5; the result says its status and why.
 
-    Forms, chatflows and apps raise the tier when they must (nobody is there to ask); a person creating a
-    marketing contact by hand must consent to an upgrade (``allow_tier_upgrade``).
+    A person always acts (docs/domain.md §6): in Marketable no tool submits on its own, so ``source`` is what the
+    contact came through and ``actor`` who entered it. Whatever the source, an outcome that makes the contact
+    marketing or undoes its pending change needs the actor's Marketing contact access, and so does a contact
+    that an enabled status workflow would enroll because of it. Forms, chatflows and apps raise the tier when
+    they must; a person creating a marketing contact by hand must consent to an upgrade (``allow_tier_upgrade``).
     """
     kind = _kind(source)
     if marketing is not None and kind not in (SourceType.MANUAL, SourceType.IMPORT):
@@ -172,6 +177,8 @@ def create_contact(
         tier_after = _tier_check(unit, kind, outcome, email=email, allow_tier_upgrade=allow_tier_upgrade)
         op = unit.start("create_contact")
         contact_id = _store(unit, row, outcome, fields, email=email, operation_id=op)
+        touch = WHOLE_CONTACTS if row is None else Touch(frozenset(k for k, v in fields.items() if row[k] != v))
+        require_grant_if_feeding(unit, touch, contacts.c.id == contact_id)
         result = CreateResult(
             contact_id,
             email,
@@ -202,9 +209,10 @@ def _tool_setting(unit: Unit, kind: SourceType) -> ToolSetting | None:
 
 
 def _tier_check(unit: Unit, kind: SourceType, outcome: Creation, *, email: str, allow_tier_upgrade: bool) -> int:
-    """The tier after the contact is created; a person must hold the grant and consent to a rise."""
+    """The tier after the contact is created. Making it marketing, or undoing its pending change, needs the
+    grant whatever the source; a person creating by hand must also consent to a rise."""
     adds = outcome.state.is_billed and (outcome.previous is None or not outcome.previous.is_billed)
-    if kind == SourceType.MANUAL and adds:
+    if outcome.state == State.MARKETING and outcome.previous != State.MARKETING:
         unit.require(Action.CHANGE_STATUS)
     acct = unit.account
     count = marketing_count(unit.conn) + (1 if adds else 0)

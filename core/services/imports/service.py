@@ -27,6 +27,7 @@ from core.rules.csvformat import CellError, StatusRequest
 from core.rules.requester import Requester
 from core.rules.status import MarketingStatus, State, transition
 from core.services.unit import Unit, changing
+from core.services.workflows.feeds import require_grant_if_import_feeds
 from core.store.access import Action
 from core.store.account import marketing_count, raise_tier_to_fit
 from core.store.contact_writes import reserve_contact_ids
@@ -512,6 +513,7 @@ def import_rows(
     changed = [(k, r) for k, r in records.items() if r.id is not None]
     _write_new(conn, new, import_id=import_id, now=now, effective=effective, progress=progress)
     _write_updates(conn, changed, import_id=import_id, now=now, effective=effective)
+    require_grant_if_import_feeds(unit, records.keys())  # docs/domain.md §6: feeding an enabled status workflow
     counts = _write_events(
         conn, list(records.values()), operation_id=operation_id, import_id=import_id, now=now, actor=actor
     )

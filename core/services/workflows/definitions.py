@@ -15,7 +15,13 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from core.errors import DomainError, TierUpgradeRequired
 from core.rules.requester import Requester
-from core.rules.workflows import WorkflowDefinition, WorkflowError, edition_allows_workflows, parse_definition
+from core.rules.workflows import (
+    WorkflowDefinition,
+    WorkflowError,
+    edition_allows_workflows,
+    parse_definition,
+    reaching_status,
+)
 from core.services.unit import Unit, changing
 from core.services.workflows.dry_run import WorkflowDryRun, criteria_clause, dry_run_in
 from core.store import engine as db
@@ -181,9 +187,11 @@ def _consent(dry: WorkflowDryRun, workflow_id: int, allowed: bool) -> None:
         raise TierUpgradeRequired(dry.as_json() | {"workflow_id": workflow_id})
 
 
-def _authorize_enable(unit: Unit, definition: WorkflowDefinition) -> None:
-    """A workflow that changes status acts for whoever enables it: they need Marketing contact access."""
-    if definition.status_targets:
+def _authorize_enable(unit: Unit, definition: WorkflowDefinition, workflow_id: int) -> None:
+    """A workflow that changes status, or feeds an enabled one through a static list (docs/domain.md §6), acts
+    for whoever enables it: they need Marketing contact access."""
+    others = [w.definition for w in enabled_workflows(unit.conn) if w.id != workflow_id]
+    if len(others) in reaching_status([*others, definition]):
         unit.require(Action.CHANGE_STATUS)
 
 
@@ -205,7 +213,7 @@ def update_workflow(
         _check(conn, definition, workflow_id)
         values = _stored(definition)
         if current.enabled:
-            _authorize_enable(unit, definition)
+            _authorize_enable(unit, definition, workflow_id)
             dry = dry_run_in(conn, definition, workflow_id=workflow_id, today=today)
             consented = current.max_tier or dry.tier_limit_before
             _consent(dry, workflow_id, allow_tier_upgrade or dry.tier_limit_after <= consented)
@@ -235,7 +243,7 @@ def enable_workflow(
     with _changing(engine, actor, today, workflow_id) as unit:
         conn, now = unit.conn, unit.now
         current = load_workflow(conn, workflow_id)
-        _authorize_enable(unit, current.definition)
+        _authorize_enable(unit, current.definition, workflow_id)
         require_edition(conn)
         _check(conn, current.definition, workflow_id)
         dry = dry_run_in(conn, current.definition, workflow_id=workflow_id, today=today)
