@@ -16,7 +16,10 @@ STATUS_WRITES = {  # calls that move contacts into a state: the transition table
     "change_status",  # core.services.status.change_status
     "insert_new",  # core.store.contact_writes.insert_new
 }
-STATUS_SQL = {"INSERT INTO status_events"}  # the events in plain SQL (the import writes its rows so)
+STATUS_SQL = {  # bulk writers of contacts in a state with their events (imports, demo data)
+    "INSERT INTO status_events",  # the events in plain SQL
+    "BulkWriter",  # core.store.bulk_contacts.BulkWriter (since the import reorganisation)
+}
 GRANT = {"CHANGE_STATUS"}  # Action.CHANGE_STATUS named: needs=..., unit.require(...), authorize(...)
 OPERATION_CALLS = {"start_operation", "start"}  # core.store.events.start_operation, Unit.start
 # Not followed when looking for status writes: the update dates that have come, applied inside every unit
