@@ -76,7 +76,9 @@ def _export(target: Target | None) -> None:
         return
     selection, count = target.selection, target.count
     ready = st.session_state.get("ct_export")
-    version = data_version(session.engine())  # any change since, here or elsewhere, makes the file stale
+    version = session.per_run(
+        "data_version", lambda: data_version(session.engine())
+    )  # any change since, here or elsewhere, makes the file stale
     if isinstance(ready, Export) and ready.selection == selection and ready.version == version:
         st.download_button(
             f"Download {ready.count:,} contacts (CSV)",

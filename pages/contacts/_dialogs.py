@@ -7,6 +7,7 @@ import streamlit as st
 from core.errors import DomainError, TierUpgradeRequired
 from core.services import lists
 from core.services.contacts import count_matching, create_contact_by_hand, delete_contacts
+from pages.contacts import _reads as reads
 from pages.contacts import _state as state
 from pages.contacts._state import DeleteDialog, ListDialog, Target, typed_matches
 from pages.shared import session, simulation
@@ -71,7 +72,7 @@ def _change_list(box: ListDialog, name: str, known: list[str]) -> None:
 
 def _list_body(box: ListDialog) -> None:
     adding = box.adding
-    names = [i.name for i in session.run(lambda: lists.list_lists(session.engine())) or []]
+    names = [i.name for i in reads.static_lists()]
     st.markdown(f"{'Add' if adding else 'Remove'} {box.target.label} {'to' if adding else 'from'} a static list.")
     name = st.selectbox("List", names, key="ct_dlg_list", index=None, placeholder="Choose a list")
     if adding:

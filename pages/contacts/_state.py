@@ -17,8 +17,8 @@ import streamlit as st
 from core.rules.selection import Selection
 from core.rules.status import MarketingStatus
 from core.services.contacts import ContactQuery, MatchCounts, count_matching
-from core.services.history import data_version
 from core.services.status import StatusChange
+from pages.contacts import _reads as reads
 from pages.shared import session
 from pages.shared.messages import flash
 
@@ -37,13 +37,14 @@ def _counts(_engine: Any, url: str, selection: Selection, today: date, version: 
 def counts(query: ContactQuery) -> MatchCounts | None:
     """Matching contacts by state (cached: counting a million rows is not free)."""
     engine = session.engine()
-    version = data_version(engine)
+    version = reads.data_version_now()
     return session.run(lambda: _counts(engine, str(engine.url), query.selection(), session.today(), version))
 
 
 def changed(message: str | None = None) -> None:
     """After a write: forget the cached counts, start a fresh table (no stale selection), show ``message`` once."""
     _counts.clear()
+    session.start_run()  # reads memoised earlier in this run are stale now
     st.session_state["ct_version"] = st.session_state.get("ct_version", 0) + 1
     if message:
         flash(message)

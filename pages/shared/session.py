@@ -43,6 +43,24 @@ def actor() -> str:
     return signed_in_as or default_actor()
 
 
+_RUN_MEMO = "_run_memo"
+
+
+def start_run() -> None:
+    """Called by app.py at the top of every script run: reads memoised with ``per_run`` are read afresh."""
+    st.session_state[_RUN_MEMO] = {}
+
+
+def per_run(key: str, read: Callable[[], T]) -> T:
+    """A read made once per script run however many parts of the page ask for it (a run is one snapshot of
+    what the user sees; the next run, after any change, reads again)."""
+    memo: dict[str, Any] = st.session_state.setdefault(_RUN_MEMO, {})
+    if key not in memo:
+        memo[key] = read()
+    value: T = memo[key]
+    return value
+
+
 def run(action: Callable[[], T]) -> T | None:
     """Run a core call; show a user error as a message instead of a traceback."""
     try:
