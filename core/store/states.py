@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, Connection, and_, case, false, func, inser
 
 from core.rules.requester import Requester
 from core.rules.status import MarketingStatus, Outcome, Request, State, Transition, UpdateDate, changes
+from core.store.events import EVENT_COLUMNS
 from core.store.schema import contacts, status_events
 
 _C = contacts.c
@@ -163,19 +164,6 @@ def _event_day(move: Transition, request: Request, *, day: date, effective_on: d
     return literal(effective_on, type_=contacts.c.effective_on.type) if move.new == State.PENDING else literal(day)
 
 
-_EVENT_COLUMNS = (
-    "contact_id",
-    "operation_id",
-    "old_state",
-    "new_state",
-    "requested_at",
-    "effective_on",
-    "source_type",
-    "source_id",
-    "actor",
-)
-
-
 def _record_move(
     conn: Connection, move: Transition, request: Request, where: ColumnElement[bool], stamp: dict[str, Any]
 ) -> int:
@@ -191,7 +179,7 @@ def _record_move(
         literal(stamp["by"].source_id),
         literal(stamp["by"].actor),
     ).where(where, is_state(move.old))
-    return int(conn.execute(insert(status_events).from_select(list(_EVENT_COLUMNS), rows)).rowcount)
+    return int(conn.execute(insert(status_events).from_select(list(EVENT_COLUMNS), rows)).rowcount)
 
 
 def apply(
