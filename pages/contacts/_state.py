@@ -1,9 +1,8 @@
 """Session state shared by the Contacts pages' parts: the counts, the table key, the open dialog.
 
-Keys (all prefixed ``ct_``): ``ct_quick``, ``ct_sort``, ``ct_desc``, ``ct_filter__rows`` (the filter builder's
-rows), ``ct_cursors`` (one keyset cursor per page visited), ``ct_version`` (counts the changes made here: the
-table's key changes with it and with the page, so a selection never outlives the rows it was made on),
-``ct_table_key`` (the dataframe's current key) and ``ct_dialog`` (the open dialog, one of the classes below).
+Keys (prefixed ``ct_``): ``ct_quick``, ``ct_sort``, ``ct_desc``, ``ct_filter__rows`` (the filter builder's rows),
+``ct_cursors`` (a keyset cursor per page visited), ``ct_version`` (counts the changes made here: the table's key
+changes with it and the page, so a selection never outlives its rows), ``ct_table_key`` and ``ct_dialog``.
 """
 
 from __future__ import annotations
@@ -75,21 +74,27 @@ class Target:
     label: str  # in a sentence: "the 3 selected on this page"
 
 
+def all_label(n: int) -> str:
+    return f"all contacts matching this filter ({n:,})"
+
+
 @dataclass(frozen=True)
 class StatusDialog:
-    """Set as (non-)marketing: the preview taken when the dialog opened is the one the user confirms."""
+    """Set as (non-)marketing: the preview shown is the one confirmed; ``outdated``: why the last one was refused."""
 
     target: Target
     to: MarketingStatus
     preview: StatusChange
     next_update: date
     currency: str
+    outdated: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class DeleteDialog:
     target: Target
-    counts: MatchCounts  # taken when the dialog opened
+    counts: MatchCounts  # taken when the dialog opened (again after a refused confirmation: ``outdated`` says why)
+    outdated: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,7 @@ Dialog = StatusDialog | DeleteDialog | ListDialog
 
 
 def open_dialog(box: Dialog) -> None:
+    """Open ``box`` (or the same dialog with new figures): nothing typed or ticked for the old ones is kept."""
     close_dialog()
     st.session_state[DIALOG] = box
 
