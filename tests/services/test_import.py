@@ -6,14 +6,17 @@ import csv
 import io
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy import Engine, create_engine, select, text, update
 
+from core.services.imports import service
 from core.store.engine import make_engine
-from core.store.schema import contacts
+from core.store.schema import account, contacts
 from tests.conftest import Cli
 from tests.factories import add_contacts, contact, count, events_of, fail_on_email, snapshot, state_of, write_csv
 from tests.helpers import csv_text
@@ -406,3 +409,51 @@ def test_a_non_ascii_email_already_there_is_updated_not_created_twice(
     again = _import(cli, tmp_path, csv_text([(email.upper(), "Marketing contact", "")], header=H))
     assert (again["created"], again["updated"], again["made_marketing"]) == (0, 1, 1)
     assert count(engine, "contacts") == 1
+
+
+def test_the_file_is_parsed_before_the_write_lock_is_taken(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    order: list[str] = []
+    parse, changing = service.parse_csv, service.changing
+
+    def parsing(*args: Any, **kwargs: Any) -> Any:
+        order.append("parse")
+        return parse(*args, **kwargs)
+
+    @contextmanager
+    def locking(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        order.append("write lock")
+        with changing(*args, **kwargs) as unit:
+            yield unit
+
+    monkeypatch.setattr(service, "parse_csv", parsing)
+    monkeypatch.setattr(service, "changing", locking)
+    assert service.import_csv(engine, b"Email\na@example.com\n", today=date(2026, 11, 26), actor="t").created == 1
+    assert order == ["parse", "write lock"]
+
+
+def test_dates_are_read_again_if_the_time_zone_changes_while_the_file_is_parsed(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parse, zones = service.parse_csv, []
+
+    def parsing(*args: Any, **kwargs: Any) -> Any:
+        zones.append(kwargs["timezone"])
+        if len(zones) == 1:  # someone changes the account's time zone while the file is parsed
+            with engine.begin() as conn:
+                conn.execute(update(account).values(timezone="Europe/Paris"))
+        return parse(*args, **kwargs)
+
+    monkeypatch.setattr(service, "parse_csv", parsing)
+    data = b"Email,Create Date\na@example.com,2026-07-15T10:00:00Z\n"
+    service.import_csv(engine, data, today=date(2026, 11, 26), actor="t")
+    assert zones == ["UTC", "Europe/Paris"]
+    assert contact(engine, "a@example.com")["created_at"] == datetime(2026, 7, 15, 12, 0)
+
+
+def test_a_stage_longer_than_its_column_once_in_lower_case_rejects_its_row_not_the_import(
+    engine: Engine, cli: Cli, tmp_path: Path
+) -> None:
+    rows = [("a@example.com", "İ" * 40), ("b@example.com", "Lead")]  # "İ".lower() is two characters
+    result = _import(cli, tmp_path, csv_text(rows, header=("Email", "Lifecycle Stage")))
+    assert (result["created"], [r["line"] for r in result["rejected"]]) == (1, [2])
+    assert contact(engine, "b@example.com")["lifecycle_stage"] == "lead"

@@ -7,7 +7,7 @@ import random
 import threading
 import time
 
-from core.services.imports.service import paused_gc
+from core.services.imports.gc_pause import paused_gc
 
 
 def test_the_collector_is_back_after_imports_that_overlap_in_many_threads() -> None:

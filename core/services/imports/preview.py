@@ -1,6 +1,6 @@
 """Before an import runs: its first rows, the column mapping, and what it would do to counts and the tier.
 
-The preview folds the file's rows exactly as the import does (``core.services.imports``), in a read-only
+The preview parses and folds the file's rows exactly as the import does (``parse``, ``fold``), in a read-only
 unit of work: nothing is written, so a spike shows before anybody consents to it.
 """
 
@@ -15,11 +15,13 @@ from typing import IO, Any
 
 from sqlalchemy import Engine
 
-from core.clock import moment
 from core.rules import csvformat as fmt
 from core.rules import tiers
 from core.rules.calendar import next_update_date
-from core.services.imports import service as imports
+from core.services.imports.fold import event_counts, fold_rows
+from core.services.imports.gc_pause import paused_gc
+from core.services.imports.parse import parse_csv
+from core.services.imports.service import existing_records, read_text
 from core.services.usage import tier_on
 from core.store import engine as db
 from core.store.account import load_account
@@ -100,24 +102,17 @@ def preview_import(
     engine: Engine, source: str | Path | bytes | IO[bytes], *, today: date, as_marketing: bool = False
 ) -> ImportPreview:
     """What importing this file would do: created / updated / rejected, statuses, and the tier (writes nothing)."""
-    text = imports._read_text(source)
+    text = read_text(source)
     header, first = _first_rows(text)
-    with imports.paused_gc(), db.read(engine) as conn:
+    with paused_gc(), db.read(engine) as conn:
         acct = load_account(conn)
-        rows, rejected = imports.parse_csv(text, timezone=acct.timezone)
+        rows, rejected = parse_csv(text, timezone=acct.timezone)
         effective = next_update_date(acct.commitment, acct.start_date, today)
-        existing = imports._existing(conn, list({r.key for r in rows}))
-        records, created, updated = imports.fold_rows(
-            rows,
-            existing,
-            as_marketing=as_marketing,
-            today=today,
-            effective=effective,
-            now=moment(today, acct.timezone),
-        )
+        existing = existing_records(conn, rows)
+        folded = fold_rows(rows, existing, as_marketing=as_marketing, today=today, effective=effective)
         before = counts_on(conn, today).marketing
         tier_before = tier_on(conn, acct, today)
-    counts = imports.event_counts(list(records.values()))
+    counts = event_counts(list(folded.records.values()))
     after = before + counts["made_marketing"]
     tier_after = tiers.tier_after_change(acct.pricing, tier_before, after)  # as the import itself does
     return ImportPreview(
@@ -125,8 +120,8 @@ def preview_import(
         first_rows=first,
         valid_rows=len(rows),
         rejected=rejected,
-        created=created,
-        updated=updated,
+        created=folded.created,
+        updated=folded.updated,
         marketing_before=before,
         marketing_after=after,
         tier_limit_before=tier_before,
@@ -143,7 +138,7 @@ def preview_import(
 
 def rejected_lines_csv(source: bytes, rejected: list[dict[str, Any]]) -> bytes:
     """The rejected lines of a file as CSV: line number, reason, then the line's original cells."""
-    text = imports._read_text(source)
+    text = read_text(source)
     wanted = {int(r["line"]): str(r["reason"]) for r in rejected}
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, [])

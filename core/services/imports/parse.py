@@ -1,0 +1,141 @@
+"""Reading an import file (DOMAIN.md §9): its text, its header, and each row as a contact's fields and status
+request, or a rejection with its line number. PURE: no database, no clock.
+
+Cells are read by ``core.rules.csvformat``; names and lifecycle stages are cleaned by
+``core.rules.contact_fields``, the same rule as a contact typed in the dashboard or created by a tool.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from core.errors import DomainError
+from core.rules import contact_fields, email_address
+from core.rules import csvformat as fmt
+from core.rules.contact_fields import FieldError
+from core.rules.csvformat import CellError, StatusRequest
+
+Rejection = dict[str, Any]  # {"line": ..., "reason": ...}: as the command line's JSON lists it
+
+
+@dataclass(slots=True)
+class ParsedRow:
+    line: int
+    email: str
+    key: str  # the email in lower case: what rows and contacts are matched by
+    fields: dict[str, Any]  # only the cells the row fills
+    request: StatusRequest | None
+
+
+def decode(data: bytes) -> str:
+    """The file's text: UTF-8, a byte-order mark at the start ignored."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DomainError(f"the file is not UTF-8 text (byte {exc.start}); save it as CSV UTF-8") from None
+
+
+def header_map(header: list[str]) -> dict[str, int]:
+    """Each known column's position (headers compared case-insensitively; the first of duplicates wins)."""
+    wanted = {h.lower(): h for h in fmt.KNOWN_HEADERS}
+    found: dict[str, int] = {}
+    for index, name in enumerate(header):
+        key = wanted.get(name.strip().lower())
+        if key and key not in found:
+            found[key] = index
+    if fmt.EMAIL not in found:
+        raise DomainError("the file has no 'Email' column (HubSpot export headers expected)")
+    return found
+
+
+_TEXT_FIELDS = ((fmt.FIRST_NAME, "first_name"), (fmt.LAST_NAME, "last_name"), (fmt.LIFECYCLE, "lifecycle_stage"))
+_DATE_FIELDS = ((fmt.CREATED, "created_at"), (fmt.LAST_ACTIVITY, "last_activity_at"))
+
+
+class RowParser:
+    """Reads one row's cells by the header's column positions (resolved once per file, not per row)."""
+
+    def __init__(self, columns: dict[str, int], timezone: str) -> None:
+        self.tz = timezone
+        self.width = max(columns.values()) + 1
+        self.email = columns[fmt.EMAIL]
+        self.texts = [
+            (columns[name], key, contact_fields.cleaner(key, label=repr(name)))
+            for name, key in _TEXT_FIELDS
+            if name in columns
+        ]
+        self.dates = [(columns[name], name, key) for name, key in _DATE_FIELDS if name in columns]
+        self.bounce, self.unsubscribed = columns.get(fmt.BOUNCE), columns.get(fmt.UNSUBSCRIBED)
+        self.status, self.pending = columns.get(fmt.STATUS), columns.get(fmt.PENDING)
+        self.requests: dict[tuple[str, str], StatusRequest | None] = {}  # the few status cell pairs a file uses
+
+    def _request(self, cells: list[str]) -> StatusRequest | None:
+        status_cell = cells[self.status] if self.status is not None else ""
+        pending_cell = cells[self.pending] if self.pending is not None else ""
+        try:
+            return self.requests[status_cell, pending_cell]
+        except KeyError:
+            pass
+        status = fmt.parse_status(status_cell)
+        request = fmt.status_request(status, fmt.parse_bool(pending_cell, fmt.PENDING))
+        self.requests[status_cell, pending_cell] = request  # only cells that parsed: errors are raised each time
+        return request
+
+    def __call__(self, cells: list[str], line: int, guarded: bool) -> ParsedRow:
+        """One row; raises CellError or FieldError for a cell that cannot be stored."""
+        if len(cells) < self.width:
+            cells = cells + [""] * (self.width - len(cells))
+        if guarded:  # only a cell the export guarded starts with an apostrophe: undo the guard there
+            cells = [fmt.unescape_cell(c) if c[:1] == "'" else c for c in cells]
+        email = fmt.parse_email(cells[self.email])
+        fields: dict[str, Any] = {}
+        for index, key, clean in self.texts:
+            if (cell := cells[index]) and (value := clean(cell)) is not None:
+                fields[key] = value
+        for index, name, key in self.dates:
+            if cells[index] and (stamp := fmt.parse_datetime(cells[index], name, self.tz)) is not None:
+                fields[key] = stamp
+        if self.bounce is not None and cells[self.bounce].strip():
+            fields["hard_bounced"] = True
+        if self.unsubscribed is not None:
+            unsubscribed = fmt.parse_bool(cells[self.unsubscribed], fmt.UNSUBSCRIBED)
+            if unsubscribed is not None:
+                fields["unsubscribed_all"] = unsubscribed
+        return ParsedRow(line, email, email_address.match_key(email), fields, self._request(cells))
+
+
+def parse_csv(text: str, *, timezone: str = "UTC") -> tuple[list[ParsedRow], list[Rejection]]:
+    """Read every row; bad ones are returned with their line number and reason. Dates with an offset are
+    converted to ``timezone`` (the account's)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise DomainError("the file is empty") from None
+    except csv.Error as exc:
+        raise DomainError(f"line 1: {exc}") from None
+    parse_row = RowParser(header_map(header), timezone)
+    rows: list[ParsedRow] = []
+    rejected: list[Rejection] = []
+    while True:
+        line = reader.line_num + 1  # where this record starts (a quoted cell may span lines)
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            rejected.append({"line": line, "reason": f"malformed CSV: {exc}"})
+            continue
+        joined = "".join(cells)  # one string test instead of one per cell (big files)
+        if not joined.strip():
+            continue
+        try:
+            if "\x00" in joined:  # PostgreSQL refuses NUL in text: reject the row, not the file
+                raise CellError("a cell contains a NUL character")
+            rows.append(parse_row(cells, line, "'" in joined))
+        except (CellError, FieldError) as exc:
+            rejected.append({"line": line, "reason": str(exc)})
+    return rows, rejected
