@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from pages.shared import access, sidebar
+from pages.shared import access, session, sidebar
 
 st.set_page_config(page_title="Marketable", page_icon=":material/campaign:", layout="wide")
+session.start_run()
 
 SECTIONS = {
     "Usage": [

@@ -40,5 +40,21 @@ class PermissionDenied(DomainError):
     """The acting user may not do this."""
 
 
+class ConfirmationOutdated(DomainError):
+    """The change would now differ from what was confirmed (docs/domain.md §10): nothing is written, and the
+    payload holds the new figures, what differs (``differences``) and what was confirmed (``confirmed``)."""
+
+    exit_code = 3
+
+    def __init__(self, differences: list[str], payload: dict[str, Any]) -> None:
+        super().__init__(
+            "the change differs from what was confirmed: "
+            + "; ".join(differences)
+            + ". Nothing was changed; review the new figures and confirm again"
+        )
+        self.differences = differences
+        self.payload = payload
+
+
 class DayRefused(DomainError):
     """A change asked to act on a day it may not: a future day, or one before the last day acted on."""

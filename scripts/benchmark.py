@@ -29,8 +29,9 @@ from core.rules.status import MarketingStatus  # noqa: E402
 from core.services import setup, status, updates, usage  # noqa: E402
 from core.services.demo import generate  # noqa: E402
 from core.settings import TODAY_ENV  # noqa: E402
-from core.store.bulk_contacts import CONTACT_COLUMNS, EVENT_COLUMNS  # noqa: E402
+from core.store.bulk_contacts import CONTACT_COLUMNS  # noqa: E402
 from core.store.engine import make_engine  # noqa: E402
+from core.store.events import EVENT_COLUMNS  # noqa: E402
 from core.store.migrate import upgrade  # noqa: E402
 
 TODAY = date(2026, 11, 26)

@@ -79,6 +79,23 @@ def test_a_tier_upgrade_without_consent_exits_3_with_the_json_on_stdout_and_one_
     assert one_json(run("usage", db=db))["marketing"] == 0
 
 
+def test_expect_changes_refuses_a_change_that_grew_with_exit_3_and_the_new_figures_on_stdout(
+    db: str, tmp_path: Path
+) -> None:
+    run("init", "--edition", "starter", db=db)
+    (tmp_path / "a.csv").write_text("Email\na@example.com\nb@example.com\nc@example.com\n")
+    (tmp_path / "b.csv").write_text("Email\nd@example.com\ne@example.com\n")
+    run("import", str(tmp_path / "a.csv"), db=db)
+    planned = one_json(run("set-status", "--to", "marketing", "--all", "--dry-run", db=db))["will_change"]
+    run("import", str(tmp_path / "b.csv"), db=db)  # someone else, meanwhile
+    result = run("set-status", "--to", "marketing", "--all", "--expect-changes", str(planned), db=db)
+    assert result.returncode == 3
+    data = one_json(result)
+    assert (data["will_change"], data["differences"]) == (5, ["3 contacts were confirmed, 5 would now change"])
+    assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
+    assert one_json(run("usage", db=db))["marketing"] == 0
+
+
 @pytest.fixture(scope="module")
 def initialised(tmp_path_factory: pytest.TempPathFactory) -> str:
     """One initialised database shared by the bad-input cases (none of them may write)."""

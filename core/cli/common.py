@@ -11,6 +11,7 @@ from typing import Any, TypeAlias
 from sqlalchemy import Engine
 
 from core.errors import DomainError
+from core.rules.confirmation import Confirmed
 from core.rules.filters import parse_filter
 from core.rules.selection import Selection
 
@@ -43,6 +44,40 @@ def parse_bool(text: str) -> bool:
     if value in ("false", "off", "no", "0"):
         return False
     raise argparse.ArgumentTypeError(f"expected true or false, got {text!r}")
+
+
+def parse_count(text: str) -> int:
+    """A whole number, 0 or more, in ASCII digits (thousands separators allowed: 1,448)."""
+    digits = text.strip().replace(",", "").replace("_", "")
+    if not (digits.isascii() and digits.isdigit()):
+        raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more, got {text!r}")
+    return int(digits)
+
+
+def add_expectations(parser: argparse.ArgumentParser, *, tier: bool = True) -> None:
+    """``--expect-changes`` / ``--expect-tier-limit``: the figures of a dry run this change must still have."""
+    parser.add_argument(
+        "--expect-changes",
+        type=parse_count,
+        metavar="N",
+        help="refuse (exit 3, nothing written) unless exactly N contacts would change (the dry run's will_change)",
+    )
+    parser.set_defaults(expect_tier_limit=None)
+    if not tier:
+        return
+    parser.add_argument(
+        "--expect-tier-limit",
+        type=parse_count,
+        metavar="N",
+        help="refuse (exit 3, nothing written) unless the billed tier after is exactly N; consents to a rise to N",
+    )
+
+
+def confirmed_from(args: argparse.Namespace) -> Confirmed | None:
+    """What the command line confirms: None when no --expect-* option is given."""
+    if args.expect_changes is None and args.expect_tier_limit is None:
+        return None
+    return Confirmed(changes=args.expect_changes, tier_limit=args.expect_tier_limit)
 
 
 def jsonable(value: Any) -> Any:

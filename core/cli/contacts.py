@@ -10,7 +10,16 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from core.cli.common import Parser, Subcommands, add_selection, jsonable, parse_bool, selection_from
+from core.cli.common import (
+    Parser,
+    Subcommands,
+    add_expectations,
+    add_selection,
+    confirmed_from,
+    jsonable,
+    parse_bool,
+    selection_from,
+)
 from core.rules.filters import parse_filter
 from core.services import contact_detail, contacts, lists, sources, views
 from core.store.contact_pages import SORT_KEYS
@@ -29,11 +38,14 @@ def _create(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, 
         lifecycle_stage=args.lifecycle_stage,
         marketing=True if args.marketing else None,
         allow_tier_upgrade=args.allow_tier_upgrade,
+        confirmed=confirmed_from(args),
     ).as_json()
 
 
 def _delete(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any]:
-    return contacts.delete_contacts(engine, selection=selection_from(args), today=today, actor=args.actor).as_json()
+    return contacts.delete_contacts(
+        engine, selection=selection_from(args), today=today, actor=args.actor, confirmed=confirmed_from(args)
+    ).as_json()
 
 
 def _add_create_and_delete(sub: Subcommands) -> None:
@@ -46,9 +58,11 @@ def _add_create_and_delete(sub: Subcommands) -> None:
     p.add_argument("--lifecycle-stage")
     p.add_argument("--marketing", action="store_true", help="manual creation (or an import): make it marketing")
     p.add_argument("--allow-tier-upgrade", action="store_true")
+    add_expectations(p)  # will_change is 1 when the contact is created or its status changes
     p.set_defaults(handler=_create)
     p = sub.add_parser("delete-contacts", help="delete contacts (the billed tier stays until renewal)")
     add_selection(p, required=True)
+    add_expectations(p, tier=False)  # exactly N contacts deleted, or none
     p.set_defaults(handler=_delete)
 
 
@@ -150,7 +164,7 @@ def _save_view(args: argparse.Namespace, engine: Engine, today: date) -> dict[st
 
 
 def _delete_view(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any]:
-    views.delete_view(engine, name=args.name, actor=args.actor)
+    views.delete_view(engine, name=args.name, today=today, actor=args.actor)
     return {"deleted": args.name}
 
 

@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from core.cli.common import Subcommands, add_selection, parse_date, selection_from
+from core.cli.common import Subcommands, add_expectations, add_selection, confirmed_from, parse_date, selection_from
+from core.rules.confirmation import differences
 from core.rules.status import MarketingStatus
 from core.services import status, updates, usage
 
@@ -20,11 +21,19 @@ def _usage(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, A
 
 
 def _set_status(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any]:
-    selection, to = selection_from(args), MarketingStatus.parse(args.to)
+    selection, to, confirmed = selection_from(args), MarketingStatus.parse(args.to), confirmed_from(args)
     if args.dry_run:
-        return status.preview_status_change(engine, selection=selection, to=to, today=today).as_json()
+        preview = status.preview_status_change(engine, selection=selection, to=to, today=today)
+        extra = {"differences": differences(confirmed, preview.figures)} if confirmed else {}
+        return preview.as_json() | extra
     return status.set_status(
-        engine, selection=selection, to=to, today=today, actor=args.actor, allow_tier_upgrade=args.allow_tier_upgrade
+        engine,
+        selection=selection,
+        to=to,
+        today=today,
+        actor=args.actor,
+        allow_tier_upgrade=args.allow_tier_upgrade,
+        confirmed=confirmed,
     ).as_json()
 
 
@@ -45,6 +54,7 @@ def register(sub: Subcommands) -> None:
     add_selection(p, required=True)
     p.add_argument("--dry-run", action="store_true")
     p.add_argument("--allow-tier-upgrade", action="store_true")
+    add_expectations(p)
     p.set_defaults(handler=_set_status)
     p = sub.add_parser("apply-updates", help="apply every update date up to today not yet applied")
     p.set_defaults(handler=_apply)

@@ -114,10 +114,16 @@ def _audit(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, A
 
 
 def _add_audit(sub: Subcommands) -> None:
-    p = sub.add_parser("audit", help="the audit trail: status changes, imports, updates, settings, users, sign-ins")
+    p = sub.add_parser(
+        "audit", help="the audit trail: status changes, imports, updates, lists, views, settings, users, sign-ins"
+    )
     p.add_argument("--actor", dest="actor_filter", metavar="USERNAME", help="only what this actor did")
-    p.add_argument("--kind", action="append", help="operation kind (repeatable), e.g. set_status, import, sign_in")
-    p.add_argument("--source", help="source type, e.g. bulk_action, import, workflow, user, sign_in")
+    p.add_argument(
+        "--kind",
+        action="append",
+        help="operation kind (repeatable), e.g. set_status, import, list_members_added, view_saved, sign_in",
+    )
+    p.add_argument("--source", help="source type, e.g. bulk_action, import, workflow, list, view, user, sign_in")
     p.add_argument("--since", type=parse_date, help="first day acted on, YYYY-MM-DD")
     p.add_argument("--until", type=parse_date, help="last day acted on, YYYY-MM-DD")
     p.add_argument("--page", type=int, default=1)

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from core.cli.common import Parser, Subcommands, UsageError
+from core.cli.common import Parser, Subcommands, UsageError, add_expectations, confirmed_from
 from core.rules.workflows import parse_definition
 from core.services.workflows import definitions as service
 from core.services.workflows import engine as workflow_engine
@@ -127,12 +127,18 @@ def _edit(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, An
         today=today,
         actor=args.actor,
         allow_tier_upgrade=args.allow_tier_upgrade,
+        confirmed=confirmed_from(args),
     ).as_json()
 
 
 def _enable(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any]:
     dry = service.enable_workflow(
-        engine, args.id, today=today, actor=args.actor, allow_tier_upgrade=args.allow_tier_upgrade
+        engine,
+        args.id,
+        today=today,
+        actor=args.actor,
+        allow_tier_upgrade=args.allow_tier_upgrade,
+        confirmed=confirmed_from(args),
     )
     return {"id": args.id, "enabled": True, "dry_run": dry.as_json()}
 
@@ -145,10 +151,12 @@ def _add_changes(wsub: Subcommands) -> None:
     e.add_argument("id", type=int)
     _definition_args(e)
     e.add_argument("--allow-tier-upgrade", action="store_true")
+    add_expectations(e)  # against the dry run of the edited workflow: would_enroll and tier_limit_after
     e.set_defaults(handler=_edit)
     en = wsub.add_parser("enable", help="enable after a dry run (exit 3 if the tier would rise without consent)")
     en.add_argument("id", type=int)
     en.add_argument("--allow-tier-upgrade", action="store_true")
+    add_expectations(en)  # against its dry run: would_enroll and tier_limit_after
     en.set_defaults(handler=_enable)
 
 

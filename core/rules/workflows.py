@@ -19,6 +19,7 @@ from core.rules.tiers import Edition
 WORKFLOW_EDITIONS = (Edition.PROFESSIONAL, Edition.ENTERPRISE)
 MAX_ACTIONS = 20
 MAX_NAME = 200
+LIST_PROPERTY = "list"  # the filter property of static-list membership (core.rules.filters)
 
 
 class WorkflowError(DomainError):
@@ -78,6 +79,52 @@ class WorkflowDefinition:
     @property
     def list_names(self) -> tuple[str, ...]:
         return tuple(a.list for a in self.actions if a.list is not None)
+
+
+def lists_read(definition: WorkflowDefinition) -> frozenset[str]:
+    """The static lists a workflow's enrollment criteria read (``list`` conditions, ``neq`` included)."""
+    names: set[str] = set()
+    for condition in definition.criteria:
+        if condition.property == LIST_PROPERTY:
+            value = condition.value
+            names.update(str(v) for v in (value if isinstance(value, tuple) else (value,)))
+    return frozenset(names)
+
+
+@dataclass(frozen=True)
+class Touch:
+    """What a change writes that enrollment criteria can read (docs/domain.md §6): some properties of existing
+    contacts, the members of some static lists, or whole contacts (created or imported: every property,
+    and "not in list L" holds for a new contact)."""
+
+    properties: frozenset[str] = frozenset()
+    lists: frozenset[str] = frozenset()
+    everything: bool = False
+
+    def __bool__(self) -> bool:
+        return self.everything or bool(self.properties or self.lists)
+
+    def read_by(self, definition: WorkflowDefinition) -> bool:
+        """Whether the workflow's criteria read anything this change writes."""
+        if self.everything:
+            return True
+        read = {c.property for c in definition.criteria if c.property != LIST_PROPERTY}
+        return bool(read & self.properties or lists_read(definition) & self.lists)
+
+
+WHOLE_CONTACTS = Touch(everything=True)
+
+
+def reaching_status(definitions: list[WorkflowDefinition]) -> list[int]:
+    """The positions of the workflows that can change a marketing status (docs/domain.md §6): one with a status
+    action, or one whose list action adds to or removes from a list read by a workflow that can (in a chain)."""
+    reaching = {i for i, d in enumerate(definitions) if d.status_targets}
+    while True:
+        watched = frozenset().union(*(lists_read(definitions[i]) for i in reaching))
+        more = {i for i, d in enumerate(definitions) if i not in reaching and set(d.list_names) & watched}
+        if not more:
+            return sorted(reaching)
+        reaching |= more
 
 
 def parse_action(raw: Any, index: int = 0) -> WorkflowAction:

@@ -1,7 +1,7 @@
-"""The audit trail: every operation (status changes, imports, update runs, settings, users, sign-ins) by actor,
-kind, source and date, paginated in SQL, and exported as CSV with spreadsheet formulas neutralised. Each operation
-has the real time it was recorded at (``requested_at``) and the day it acted on (``acted_on``, docs/domain.md §10).
-"""
+"""The audit trail: every operation (status changes, imports, update runs, lists, saved views, settings, users,
+sign-ins) by actor, kind, source and date, paginated in SQL, and exported as CSV with spreadsheet formulas
+neutralised. Each operation has the real time it was recorded at (``requested_at``) and the day it acted on
+(``acted_on``, docs/domain.md §10)."""
 
 from __future__ import annotations
 
@@ -52,6 +52,12 @@ KIND_LABELS = {  # how the dashboard names each kind of operation (the CSV and t
     "workflow_enabled": "Workflow enabled",
     "workflow_disabled": "Workflow disabled",
     "workflow_deleted": "Workflow deleted",
+    "list_created": "List created",
+    "list_members_added": "Contacts added to a list",
+    "list_members_removed": "Contacts removed from a list",
+    "list_deleted": "List deleted",
+    "view_saved": "Saved view saved",
+    "view_deleted": "Saved view deleted",
 }
 
 
@@ -100,6 +106,7 @@ class AuditEntry:
         data = asdict(self)
         data["requested_at"] = self.requested_at.isoformat(sep=" ")
         data["acted_on"] = self.acted_on.isoformat()
+        data["kind_label"] = kind_label(self.kind)
         return data
 
 

@@ -7,17 +7,20 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, delete, func, select, update
 
 from core.errors import DomainError
 from core.rules import contact_fields, email_address
+from core.rules.confirmation import Confirmed, Figures, hold_to
 from core.rules.filters import STATE_CONDITIONS, Condition, FilterError
 from core.rules.requester import Requester
 from core.rules.selection import Selection
 from core.rules.sources import SourceType
 from core.rules.status import State
+from core.rules.workflows import Touch
 from core.services.sources import CreateResult, create_contact
-from core.services.unit import changing
+from core.services.unit import Unit, changing
+from core.services.workflows.feeds import require_grant_if_feeding
 from core.store import engine as db
 from core.store import states
 from core.store.access import Action
@@ -185,7 +188,10 @@ def _clean_fields(conn: Connection, contact_id: int, changes: dict[str, Any]) ->
 
 
 def update_contact(engine: Engine, *, contact_id: int, changes: dict[str, Any], today: date, actor: str) -> int:
-    """Edit a contact's fields (not its status): the email must stay valid and unique; returns fields changed."""
+    """Edit a contact's fields (not its status): the email must stay valid and unique; returns fields changed.
+
+    An edit that would enroll the contact in an enabled status workflow needs Marketing contact access
+    (docs/domain.md §6)."""
     by = Requester(actor, "manual", str(contact_id))
     with changing(engine, by=by, today=today, needs=Action.EDIT_CONTACTS, catch_up_first=False) as unit:
         current = unit.conn.execute(select(contacts).where(contacts.c.id == contact_id)).mappings().first()
@@ -198,16 +204,33 @@ def update_contact(engine: Engine, *, contact_id: int, changes: dict[str, Any], 
         op = unit.start("edit")
         unit.conn.execute(update(contacts).where(contacts.c.id == contact_id).values(**changed))
         shown = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in changed.items() if k != "email_lower"}
+        require_grant_if_feeding(unit, Touch(frozenset(shown)), contacts.c.id == contact_id)
         unit.finish(op, {"contact_id": contact_id, "changed": shown})
         return len(shown)
 
 
-def delete_contacts(engine: Engine, *, selection: Selection, today: date, actor: str) -> DeleteResult:
-    """Delete contacts: they leave the marketing count at once, the billed tier stays until renewal."""
+def _hold_to_count(unit: Unit, clause: ColumnElement[bool], confirmed: Confirmed | None, marketing: int) -> None:
+    """A delete confirmed for N contacts deletes N or nothing (docs/domain.md §10); its tier does not move."""
+    if confirmed is None:
+        return
+    n = int(unit.conn.execute(select(func.count()).select_from(contacts).where(clause)).scalar_one())
+    tier = unit.account.billed_tier
+    figures = Figures(n, tier, unit.account.pricing.monthly_price(tier), tier)
+    payload = {"will_change": n, "marketing_before": marketing, "tier_limit": tier}
+    hold_to(confirmed, figures, payload=payload, currency=unit.account.currency, verb="be deleted")
+
+
+def delete_contacts(
+    engine: Engine, *, selection: Selection, today: date, actor: str, confirmed: Confirmed | None = None
+) -> DeleteResult:
+    """Delete contacts: they leave the marketing count at once, the billed tier stays until renewal.
+    ``confirmed``: the number of contacts the person confirmed (its ``changes``); if another number would now be
+    deleted, nothing is, and ``ConfirmationOutdated`` says how many."""
     selection.check_for_change("delete")
     with changing(engine, by=Requester(actor, "manual"), today=today, needs=Action.EDIT_CONTACTS) as unit:
         before = marketing_count(unit.conn)
         clause = where(unit.conn, selection)
+        _hold_to_count(unit, clause, confirmed, before)
         op = unit.start("delete")
         deleted = record_events(
             unit.conn,
@@ -236,8 +259,10 @@ def create_contact_by_hand(
     lifecycle_stage: str | None = None,
     marketing: bool = False,
     allow_tier_upgrade: bool = False,
+    confirmed: Confirmed | None = None,
 ) -> CreateResult:
-    """A person creates one contact: non-marketing unless they tick "marketing contact"; the email must be new."""
+    """A person creates one contact: non-marketing unless they tick "marketing contact"; the email must be new.
+    ``confirmed``: the tier (and price) the person agreed to; if creating it would now differ, nothing is written."""
     return create_contact(
         engine,
         source=SourceType.MANUAL,
@@ -251,4 +276,5 @@ def create_contact_by_hand(
         marketing=marketing,
         must_be_new=True,
         allow_tier_upgrade=allow_tier_upgrade,
+        confirmed=confirmed,
     )

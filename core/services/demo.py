@@ -12,7 +12,8 @@ from sqlalchemy import Connection
 from core.rules.calendar import Commitment, next_update_date
 from core.rules.sources import ALWAYS_NON_MARKETING
 from core.rules.status import State
-from core.store.bulk_contacts import EVENT_COLUMNS, NO_SOURCE, BulkWriter, Cells
+from core.store.bulk_contacts import NO_SOURCE, BulkWriter, Cells
+from core.store.events import EVENT_COLUMNS
 
 FIRST = (
     "Ada",

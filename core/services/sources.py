@@ -10,11 +10,14 @@ from sqlalchemy import Engine, update
 
 from core.errors import DomainError, TierUpgradeRequired
 from core.rules import email_address, tiers
+from core.rules.confirmation import Confirmed, Figures, hold_to
 from core.rules.contact_creation import Creation, ToolSetting, decide
 from core.rules.requester import Requester
 from core.rules.sources import ALWAYS_NON_MARKETING, SourceType, parse_source
-from core.rules.status import MarketingStatus
+from core.rules.status import MarketingStatus, State
+from core.rules.workflows import WHOLE_CONTACTS, Touch
 from core.services.unit import Unit, changing
+from core.services.workflows.feeds import require_grant_if_feeding
 from core.store import contact_writes, tool_settings
 from core.store import engine as db
 from core.store.access import Action
@@ -143,11 +146,18 @@ def create_contact(
     marketing: bool | None = None,
     must_be_new: bool = False,
     allow_tier_upgrade: bool = False,
+    confirmed: Confirmed | None = None,
 ) -> CreateResult:
     """Create (or re-submit) a contact from a tool per docs/domain.md §5; the result says its status and why.
 
-    Forms, chatflows and apps raise the tier when they must (nobody is there to ask); a person creating a
-    marketing contact by hand must consent to an upgrade (``allow_tier_upgrade``).
+    A person always acts (docs/domain.md §6): in Marketable no tool submits on its own, so ``source`` is what the
+    contact came through and ``actor`` who entered it. Whatever the source, an outcome that makes the contact
+    marketing or undoes its pending change needs the actor's Marketing contact access, and so does a contact
+    that an enabled status workflow would enroll because of it. Forms, chatflows and apps raise the tier when
+    they must; a person creating a marketing contact by hand must consent to an upgrade (``allow_tier_upgrade``,
+    or the tier in ``confirmed``). ``confirmed`` binds (docs/domain.md §10): its ``changes`` is 1 when the
+    contact is created or its status changes, else 0; if the request would now differ, nothing is written
+    (``ConfirmationOutdated``).
     """
     kind = _kind(source)
     if marketing is not None and kind not in (SourceType.MANUAL, SourceType.IMPORT):
@@ -169,9 +179,13 @@ def create_contact(
             marketing=marketing,
             tool_id=by.source_id,
         )
-        tier_after = _tier_check(unit, kind, outcome, email=email, allow_tier_upgrade=allow_tier_upgrade)
+        tier_after = _tier_check(
+            unit, kind, outcome, email=email, allow_tier_upgrade=allow_tier_upgrade, confirmed=confirmed
+        )
         op = unit.start("create_contact")
         contact_id = _store(unit, row, outcome, fields, email=email, operation_id=op)
+        touch = WHOLE_CONTACTS if row is None else Touch(frozenset(k for k, v in fields.items() if row[k] != v))
+        require_grant_if_feeding(unit, touch, contacts.c.id == contact_id)
         result = CreateResult(
             contact_id,
             email,
@@ -201,18 +215,38 @@ def _tool_setting(unit: Unit, kind: SourceType) -> ToolSetting | None:
     ).as_rule()
 
 
-def _tier_check(unit: Unit, kind: SourceType, outcome: Creation, *, email: str, allow_tier_upgrade: bool) -> int:
-    """The tier after the contact is created; a person must hold the grant and consent to a rise."""
+def _tier_check(
+    unit: Unit,
+    kind: SourceType,
+    outcome: Creation,
+    *,
+    email: str,
+    allow_tier_upgrade: bool,
+    confirmed: Confirmed | None,
+) -> int:
+    """The tier after the contact is created; it must be what was confirmed. Making the contact marketing, or
+    undoing its pending change, needs the grant whatever the source; a person creating by hand must also
+    consent to a rise."""
     adds = outcome.state.is_billed and (outcome.previous is None or not outcome.previous.is_billed)
-    if kind == SourceType.MANUAL and adds:
+    if outcome.state == State.MARKETING and outcome.previous != State.MARKETING:
         unit.require(Action.CHANGE_STATUS)
     acct = unit.account
     count = marketing_count(unit.conn) + (1 if adds else 0)
     tier_after = tiers.tier_after_change(acct.pricing, acct.billed_tier, count)
-    if tier_after > acct.billed_tier and kind == SourceType.MANUAL and not allow_tier_upgrade:
-        raise TierUpgradeRequired(
-            {"email": email, "tier_limit_before": acct.billed_tier, "tier_limit_after": tier_after}
-        )
+    price = acct.pricing.monthly_price
+    figures = {
+        "email": email,
+        "will_change": int(outcome.changed),
+        "tier_limit_before": acct.billed_tier,
+        "tier_limit_after": tier_after,
+        "monthly_price_before": price(acct.billed_tier),
+        "monthly_price_after": price(tier_after),
+    }
+    now = Figures(int(outcome.changed), tier_after, price(tier_after), acct.billed_tier)
+    hold_to(confirmed, now, payload=figures, currency=acct.currency)
+    consented = allow_tier_upgrade or (confirmed is not None and confirmed.consents_to(tier_after))
+    if tier_after > acct.billed_tier and kind == SourceType.MANUAL and not consented:
+        raise TierUpgradeRequired(figures)
     return tier_after
 
 

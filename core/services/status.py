@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Connection, Engine
 from core.errors import TierUpgradeRequired
 from core.rules import tiers
 from core.rules.calendar import next_update_date
+from core.rules.confirmation import Confirmed, Figures, hold_to
 from core.rules.requester import Requester
 from core.rules.roles import Action
 from core.rules.selection import Selection
@@ -53,9 +54,16 @@ class StatusChange:
         """How many contacts the request changes (the number typed to confirm an upgrade)."""
         return self.changed + self.scheduled + self.undone
 
+    @property
+    def figures(self) -> Figures:
+        """What a confirmation of this change promises: the contacts that change, the tier and price after."""
+        return Figures(self.will_change, self.tier_limit_after, self.monthly_price_after, self.tier_limit_before)
+
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["effective_on"] = self.effective_on.isoformat() if self.effective_on else None
+        data["will_change"] = self.will_change  # what --expect-changes compares
+        data["tier_goes_up"] = self.tier_goes_up
         return data
 
 
@@ -101,11 +109,20 @@ def preview_status_change(engine: Engine, *, selection: Selection, to: Marketing
 
 
 def change_status(
-    unit: Unit, *, clause: ColumnElement[bool], to: MarketingStatus, allow_tier_upgrade: bool = False
+    unit: Unit,
+    *,
+    clause: ColumnElement[bool],
+    to: MarketingStatus,
+    allow_tier_upgrade: bool = False,
+    confirmed: Confirmed | None = None,
 ) -> StatusChange:
-    """Inside a unit of work: check the tier, then change every selected contact at once, with its events."""
+    """Inside a unit of work: hold the change to what was confirmed (docs/domain.md §10), check the tier, then
+    change every selected contact at once, with its events. A confirmed tier is the consent to that tier."""
     unit.require(Action.CHANGE_STATUS)
     change = _preview(unit.conn, unit.account, clause, to, unit.today, dry_run=False)
+    hold_to(confirmed, change.figures, payload=change.as_json(), currency=unit.account.currency)
+    if confirmed is not None and confirmed.consents_to(change.tier_limit_after):
+        allow_tier_upgrade = True
     if change.tier_goes_up and not allow_tier_upgrade:
         raise TierUpgradeRequired(change.as_json())
     if change.will_change:
@@ -137,10 +154,15 @@ def set_status(
     source_type: str = "bulk_action",
     source_id: str | None = None,
     allow_tier_upgrade: bool = False,
+    confirmed: Confirmed | None = None,
 ) -> StatusChange:
-    """Set the selected contacts marketing (at once) or non-marketing (on the next update date)."""
+    """Set the selected contacts marketing (at once) or non-marketing (on the next update date).
+
+    ``confirmed``: the figures the person confirmed (the preview's ``figures``); if the change would now differ,
+    ``ConfirmationOutdated`` is raised with the new figures and nothing is written. ``allow_tier_upgrade`` is the
+    command line's plain consent (``--allow-tier-upgrade``); the pages confirm the tier instead."""
     selection.check_for_change()
     by = Requester(actor, source_type, source_id)
     with changing(engine, by=by, today=today, needs=Action.CHANGE_STATUS) as unit:
         clause = where(unit.conn, selection)
-        return change_status(unit, clause=clause, to=to, allow_tier_upgrade=allow_tier_upgrade)
+        return change_status(unit, clause=clause, to=to, allow_tier_upgrade=allow_tier_upgrade, confirmed=confirmed)

@@ -5,16 +5,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Engine, delete, insert, select, update
 
 from core.errors import DomainError
 from core.rules.filters import filter_to_json, parse_filter
 from core.rules.requester import Requester
-from core.services.contacts import ContactQuery
-from core.services.unit import open_unit
+from core.rules.roles import Action
+from core.services.contacts import QUICK_FILTERS, SORT_LABELS, ContactQuery
+from core.services.unit import changing
 from core.store import engine as db
-from core.store.access import Action, authorize
 from core.store.schema import saved_views
 
 
@@ -51,10 +52,26 @@ def get_view(engine: Engine, *, name: str) -> SavedView:
     return _row_to_view(dict(row))
 
 
+def _changing(engine: Engine, actor: str, name: str, today: date) -> Any:
+    """A unit of work on one saved view: it needs the right to edit contacts; no update dates are applied."""
+    by = Requester(actor, "view", name[:100])
+    return changing(engine, by=by, today=today, needs=Action.EDIT_CONTACTS, catch_up_first=False)
+
+
+def _described(query: ContactQuery) -> dict[str, Any]:
+    """A view's filter, quick filter and sort as the audit trail keeps them: in words, as the page shows them."""
+    return {
+        "filter": "; ".join(c.describe() for c in query.conditions) or None,
+        "quick_filter": QUICK_FILTERS.get(query.quick or ""),
+        "sort": f"{SORT_LABELS.get(query.sort, query.sort)}, {'descending' if query.descending else 'ascending'}",
+    }
+
+
 def save_view(
     engine: Engine, *, name: str, query: ContactQuery, today: date, actor: str, overwrite: bool = False
 ) -> SavedView:
-    """Store the index's filter, quick filter and sort under a name (replacing it only when asked)."""
+    """Store the index's filter, quick filter and sort under a name (replacing it only when asked); the audit
+    trail records the view and what it filters (``view_saved``)."""
     name = name.strip()
     if not name or len(name) > 200:
         raise DomainError("give the view a name of at most 200 characters")
@@ -64,9 +81,8 @@ def save_view(
         "sort": query.sort,
         "descending": query.descending,
     }
-    with db.write(engine) as conn:
-        by = Requester(actor, "view")  # a change like any other: who may, and on which day (domain.md §10)
-        now = open_unit(conn, by=by, today=today, needs=(Action.EDIT_CONTACTS,), catch_up_first=False).now
+    with _changing(engine, actor, name, today) as unit:
+        conn, now = unit.conn, unit.now
         found = conn.execute(select(saved_views.c.id).where(saved_views.c.name == name)).scalar()
         if found is not None and not overwrite:
             raise DomainError(f"a view named {name!r} already exists")
@@ -76,13 +92,16 @@ def save_view(
             )
         else:
             conn.execute(update(saved_views).where(saved_views.c.id == found).values(updated_at=now, **values))
+        unit.finish(unit.start("view_saved"), {"view": name, **_described(query), "replaced": found is not None})
     return SavedView(name, query, actor, now)
 
 
-def delete_view(engine: Engine, *, name: str, actor: str) -> str:
-    """Forget a saved view (contacts are not touched); returns its name."""
-    with db.write(engine) as conn:
-        authorize(conn, actor, Action.EDIT_CONTACTS)
-        if not conn.execute(delete(saved_views).where(saved_views.c.name == name)).rowcount:
+def delete_view(engine: Engine, *, name: str, today: date, actor: str) -> str:
+    """Forget a saved view (contacts are not touched); returns its name. The audit trail keeps what it filtered."""
+    with _changing(engine, actor, name, today) as unit:
+        row = unit.conn.execute(select(saved_views).where(saved_views.c.name == name)).mappings().first()
+        if row is None:
             raise DomainError(f"no saved view named {name!r}")
+        unit.conn.execute(delete(saved_views).where(saved_views.c.id == row["id"]))
+        unit.finish(unit.start("view_deleted"), {"view": name, **_described(_row_to_view(dict(row)).query)})
     return name

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Engine, case, func, select
 
+from core.rules.confirmation import Confirmed
 from core.rules.filters import parse_filter
 from core.rules.selection import Selection
 from core.rules.status import MarketingStatus, State
@@ -88,8 +89,13 @@ def review(engine: Engine, *, selection: Selection, today: date) -> Review:
     return Review(preview(engine, selection=selection, today=today), what_if(engine, selection=selection, today=today))
 
 
-def update_contacts(engine: Engine, *, selection: Selection, today: date, actor: str) -> StatusChange:
-    """Update contacts: the selected marketing contacts become non-marketing on the next update date."""
+def update_contacts(
+    engine: Engine, *, selection: Selection, today: date, actor: str, confirmed: Confirmed | None = None
+) -> StatusChange:
+    """Update contacts: the selected marketing contacts become non-marketing on the next update date.
+
+    ``confirmed``: the Review's figures (``review.change.figures``); if the change would now differ, nothing is
+    written and ``ConfirmationOutdated`` says how (docs/domain.md §10)."""
     with user_errors():
         return set_status(
             engine,
@@ -98,4 +104,5 @@ def update_contacts(engine: Engine, *, selection: Selection, today: date, actor:
             today=today,
             actor=actor,
             source_type=SOURCE_TYPE,
+            confirmed=confirmed,
         )

@@ -22,6 +22,7 @@ from core.rules.requester import Requester
 from core.rules.status import State
 from core.store import states
 from core.store.contact_writes import reserve_contact_ids
+from core.store.events import EVENT_COLUMNS
 from core.store.schema import contacts
 
 FIELD_COLUMNS = (  # what a contact's own row says about it (imports read and write these)
@@ -42,17 +43,6 @@ CONTACT_COLUMNS = (
     "source_id",
     *states.STATE_COLUMNS,
     *states.SOURCE_COLUMNS,
-)
-EVENT_COLUMNS = (
-    "contact_id",
-    "operation_id",
-    "old_state",
-    "new_state",
-    "requested_at",
-    "effective_on",
-    "source_type",
-    "source_id",
-    "actor",
 )
 NO_SOURCE: tuple[Any, ...] = (None,) * len(states.SOURCE_COLUMNS)  # nothing has made the contact marketing yet
 

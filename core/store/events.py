@@ -11,6 +11,18 @@ from sqlalchemy import ColumnElement, Connection, insert, literal, select, updat
 from core.rules.requester import Requester
 from core.store.schema import contacts, operations, status_events
 
+EVENT_COLUMNS = (  # a status event's columns, in the order set-based and bulk writers give them
+    "contact_id",
+    "operation_id",
+    "old_state",
+    "new_state",
+    "requested_at",
+    "effective_on",
+    "source_type",
+    "source_id",
+    "actor",
+)
+
 
 def start_operation(conn: Connection, *, kind: str, at: datetime, on: date, by: Requester) -> int:
     """One row per operation (who asked, through what, the real time ``at`` it was recorded, the day ``on`` it
@@ -55,16 +67,5 @@ def record_events(
         literal(by.source_id),
         literal(by.actor),
     ]
-    target = [
-        status_events.c.contact_id,
-        status_events.c.operation_id,
-        status_events.c.old_state,
-        status_events.c.new_state,
-        status_events.c.requested_at,
-        status_events.c.effective_on,
-        status_events.c.source_type,
-        status_events.c.source_id,
-        status_events.c.actor,
-    ]
-    result = conn.execute(insert(status_events).from_select(target, select(*columns).where(where)))
+    result = conn.execute(insert(status_events).from_select(list(EVENT_COLUMNS), select(*columns).where(where)))
     return int(result.rowcount)

@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, Connection, and_, case, false, func, inser
 
 from core.rules.requester import Requester
 from core.rules.status import MarketingStatus, Outcome, Request, State, Transition, UpdateDate, changes
+from core.store.events import EVENT_COLUMNS
 from core.store.schema import contacts, status_events
 
 _C = contacts.c
@@ -163,6 +164,24 @@ def _event_day(move: Transition, request: Request, *, day: date, effective_on: d
     return literal(effective_on, type_=contacts.c.effective_on.type) if move.new == State.PENDING else literal(day)
 
 
+def _record_move(
+    conn: Connection, move: Transition, request: Request, where: ColumnElement[bool], stamp: dict[str, Any]
+) -> int:
+    """One event per contact ``move`` applies to (INSERT ... SELECT); how many there were."""
+    rows = select(
+        _C.id,
+        literal(stamp["operation_id"]),
+        literal(move.old.value),
+        literal(move.new.value),
+        literal(stamp["at"]),
+        _event_day(move, request, day=stamp["day"], effective_on=stamp["effective_on"]),
+        literal(stamp["by"].source_type),
+        literal(stamp["by"].source_id),
+        literal(stamp["by"].actor),
+    ).where(where, is_state(move.old))
+    return int(conn.execute(insert(status_events).from_select(list(EVENT_COLUMNS), rows)).rowcount)
+
+
 def apply(
     conn: Connection,
     *,
@@ -181,31 +200,8 @@ def apply(
     An update date keeps who scheduled the contact as its status source; a request records ``by``.
     """
     moves = changes(request)
-    done: dict[Outcome, int] = {}
-    for move in moves:
-        rows = select(
-            _C.id,
-            literal(operation_id),
-            literal(move.old.value),
-            literal(move.new.value),
-            literal(at),
-            _event_day(move, request, day=day, effective_on=effective_on),
-            literal(by.source_type),
-            literal(by.source_id),
-            literal(by.actor),
-        ).where(where, is_state(move.old))
-        columns = [
-            "contact_id",
-            "operation_id",
-            "old_state",
-            "new_state",
-            "requested_at",
-            "effective_on",
-            "source_type",
-            "source_id",
-            "actor",
-        ]
-        done[move.outcome] = int(conn.execute(insert(status_events).from_select(columns, rows)).rowcount)
+    stamp = {"operation_id": operation_id, "at": at, "day": day, "effective_on": effective_on, "by": by}
+    done = {move.outcome: _record_move(conn, move, request, where, stamp) for move in moves}
     for new in dict.fromkeys(m.new for m in moves):  # one UPDATE per resulting state
         olds = [m.old for m in moves if m.new == new]
         if not any(done[m.outcome] for m in moves if m.new == new):

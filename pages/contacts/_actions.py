@@ -23,7 +23,7 @@ DETAIL_PAGE = "pages/contacts/contact.py"
 def _target(query: ContactQuery, chosen: list[int], total: int) -> Target | None:
     """What the actions apply to, or None when nothing is chosen."""
     if st.session_state.get("ct_scope", "selected") == "all":
-        return Target(query.selection(), "all", total, f"all contacts matching this filter ({total:,})")
+        return Target(query.selection(), "all", total, state.all_label(total))
     if not chosen:
         return None
     return Target(Selection(ids=tuple(chosen)), "selected", len(chosen), f"the {len(chosen):,} selected on this page")
@@ -76,7 +76,9 @@ def _export(target: Target | None) -> None:
         return
     selection, count = target.selection, target.count
     ready = st.session_state.get("ct_export")
-    version = data_version(session.engine())  # any change since, here or elsewhere, makes the file stale
+    version = session.per_run(
+        "data_version", lambda: data_version(session.engine())
+    )  # any change since, here or elsewhere, makes the file stale
     if isinstance(ready, Export) and ready.selection == selection and ready.version == version:
         st.download_button(
             f"Download {ready.count:,} contacts (CSV)",

@@ -3,63 +3,36 @@
 The dialog shows the counts of ``preview_status_change``; acting on every contact matching the filter needs
 the "apply to all N" box; Set as marketing unlocks only once the number of contacts that change is typed,
 and a tier upgrade needs its own consent. The dialog stays open across reruns while ``ct_dialog`` is set.
+Confirming sends what the dialog showed (``promise``): if the change would now differ, nothing is written and
+the dialog stays open with the new figures, to be confirmed again (docs/domain.md §10).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
+from core.errors import ConfirmationOutdated
 from core.rules.status import MarketingStatus
-from core.services.status import StatusChange, preview_status_change, set_status
+from core.services.status import preview_status_change, set_status
 from core.services.usage import get_usage
+from pages.contacts import _bulk_figures as figures
+from pages.contacts import _refused as refusal
 from pages.contacts import _state as state
 from pages.contacts._state import StatusDialog, Target, typed_matches
 from pages.shared import session, simulation
+from pages.shared.messages import outdated_text
 
 
-def contacts(n: int) -> str:
-    return f"{n:,} contact" if n == 1 else f"{n:,} contacts"
-
-
-def success_text(r: StatusChange) -> str:
-    if r.to == "non-marketing":
-        when = f" They become non-marketing on {r.effective_on:%d %b %Y}." if r.effective_on else ""
-        return f"Scheduled {contacts(r.scheduled)} as non-marketing; {r.unchanged:,} not included.{when}"
-    tier = f" Billed tier raised to {r.tier_limit_after:,}." if r.tier_goes_up else ""
-    changes = "change" if r.undone == 1 else "changes"
-    return (
-        f"{contacts(r.changed)} became marketing, {r.undone:,} pending {changes} undone, "
-        f"{r.unchanged:,} already marketing.{tier}"
-    )
-
-
-def _non_marketing_counts(box: StatusDialog) -> None:
-    p = box.preview
-    cols = st.columns(3)
-    cols[0].metric("Will be scheduled", session.number(p.scheduled))
-    cols[1].metric("Not included", session.number(p.unchanged), help="Already pending or non-marketing")
-    day = p.effective_on or box.next_update
-    cols[2].metric("Next update date", f"{day:%d %b %Y}")
-    st.caption(f"They stay marketing contacts, and billed, until **{day:%d %b %Y}**; from then on they stop counting.")
-
-
-def _marketing_counts(box: StatusDialog) -> bool:
-    """The counts, and the tier warning with its consent box; True when the change may go ahead."""
-    p = box.preview
-    cols = st.columns(3)
-    cols[0].metric("Already marketing", session.number(p.unchanged))
-    cols[1].metric("Become marketing now", session.number(p.changed), help="Billed from today")
-    cols[2].metric("Pending changes undone", session.number(p.undone))
-    if not p.tier_goes_up:
-        st.caption(f"Marketing contacts: {p.marketing_before:,} → {p.marketing_after:,} of {p.tier_limit_after:,}.")
-        return True
-    after, before = f"{p.monthly_price_after:,} {box.currency}", f"{p.monthly_price_before:,} {box.currency}"
-    st.warning(
-        f"This raises the billed tier from **{p.tier_limit_before:,}** to **{p.tier_limit_after:,}** marketing "
-        f"contacts: **{after}** a month instead of {before}. The tier is not lowered before renewal.",
-        icon=":material/trending_up:",
-    )
-    return st.checkbox(f"I agree to the {p.tier_limit_after:,}-contact tier at {after} a month", key="ct_dlg_upgrade")
+def _outdated(box: StatusDialog, refused: ConfirmationOutdated) -> None:
+    """Someone changed the contacts since the dialog opened: show the new figures, to be confirmed again."""
+    engine, today = session.engine(), session.today()
+    preview = session.run(lambda: preview_status_change(engine, selection=box.target.selection, to=box.to, today=today))
+    if preview is None:
+        return
+    target = refusal.recounted(box.target, preview.selected)
+    refusal.reopen(replace(box, target=target, preview=preview, outdated=tuple(refused.differences)))
 
 
 def _confirm(box: StatusDialog, ready: bool) -> None:
@@ -74,23 +47,27 @@ def _confirm(box: StatusDialog, ready: bool) -> None:
                 today=session.today(),
                 actor=session.actor(),
                 source_type="bulk_action",
-                allow_tier_upgrade=bool(st.session_state.get("ct_dlg_upgrade")),
-            )
+                confirmed=figures.promise(box),
+            ),
+            outdated=lambda refused: _outdated(box, refused),
         )
         if result is not None:
-            state.finish(success_text(result))
+            state.finish(figures.success_text(result))
     if cols[1].button("Cancel", key="ct_dlg_cancel"):
         state.cancel()
 
 
 def _body(box: StatusDialog) -> None:
     p = box.preview
-    st.markdown(f"**{contacts(p.selected)}**: {box.target.label}.")
+    refusal.forget_inputs()
+    if box.outdated:
+        st.warning(outdated_text(list(box.outdated)), icon=":material/sync_problem:")
+    st.markdown(f"**{figures.contacts(p.selected)}**: {box.target.label}.")
     marketing = box.to == MarketingStatus.MARKETING
     if marketing:
-        ready = _marketing_counts(box)
+        ready = figures.marketing_counts(box)
     else:
-        _non_marketing_counts(box)
+        figures.non_marketing_counts(box)
         ready = True
     ready = state.apply_to_all(box.target.scope, box.target.count) and ready
     if marketing and p.will_change:

@@ -1,15 +1,19 @@
-"""The Contacts page's other dialogs: delete contacts, add to / remove from a static list; and New contact."""
+"""The Contacts page's other dialogs: delete contacts, add to / remove from a static list."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from core.errors import DomainError, TierUpgradeRequired
+from core.errors import ConfirmationOutdated
+from core.rules.confirmation import Confirmed
 from core.services import lists
-from core.services.contacts import count_matching, create_contact_by_hand, delete_contacts
+from core.services.contacts import count_matching, delete_contacts
+from pages.contacts import _reads as reads
+from pages.contacts import _refused as refusal
 from pages.contacts import _state as state
 from pages.contacts._state import DeleteDialog, ListDialog, Target, typed_matches
 from pages.shared import session, simulation
+from pages.shared.messages import outdated_text
 
 
 def open_delete(target: Target) -> None:
@@ -19,8 +23,19 @@ def open_delete(target: Target) -> None:
         state.open_dialog(DeleteDialog(target, found))
 
 
+def _outdated(box: DeleteDialog, refused: ConfirmationOutdated) -> None:
+    """Someone changed the contacts since the dialog opened: count again, to be confirmed again."""
+    found = session.run(lambda: count_matching(session.engine(), selection=box.target.selection, today=session.today()))
+    if found is not None:
+        target = refusal.recounted(box.target, found.total)
+        refusal.reopen(DeleteDialog(target, found, tuple(refused.differences)))
+
+
 def _delete_body(box: DeleteDialog) -> None:
     found = box.counts
+    refusal.forget_inputs()
+    if box.outdated:
+        st.warning(outdated_text(list(box.outdated), verb="deleted"), icon=":material/sync_problem:")
     st.markdown(f"Delete **{found.total:,}** contacts ({box.target.label}). Their status history is kept.")
     cols = st.columns(2)
     cols[0].metric("Marketing contacts among them", session.number(found.marketing))
@@ -38,8 +53,13 @@ def _delete_body(box: DeleteDialog) -> None:
     if buttons[0].button("Delete", key="ct_dlg_confirm", type="primary", disabled=not ready):
         result = session.run(
             lambda: delete_contacts(
-                session.engine(), selection=box.target.selection, today=session.today(), actor=session.actor()
-            )
+                session.engine(),
+                selection=box.target.selection,
+                today=session.today(),
+                actor=session.actor(),
+                confirmed=Confirmed(changes=found.total),  # the number typed: that many, or none
+            ),
+            outdated=lambda refused: _outdated(box, refused),
         )
         if result is not None:
             state.finish(
@@ -71,7 +91,7 @@ def _change_list(box: ListDialog, name: str, known: list[str]) -> None:
 
 def _list_body(box: ListDialog) -> None:
     adding = box.adding
-    names = [i.name for i in session.run(lambda: lists.list_lists(session.engine())) or []]
+    names = [i.name for i in reads.static_lists()]
     st.markdown(f"{'Add' if adding else 'Remove'} {box.target.label} {'to' if adding else 'from'} a static list.")
     name = st.selectbox("List", names, key="ct_dlg_list", index=None, placeholder="Choose a list")
     if adding:
@@ -97,39 +117,3 @@ def show_dialog() -> None:
         _delete_dialog(box)
     elif isinstance(box, ListDialog):
         _list_dialog(box)
-
-
-def new_contact_form() -> None:
-    """Create one contact by hand: non-marketing unless "Marketing contact" is ticked; errors show in the form."""
-    with st.form("ct_new_contact", clear_on_submit=False, border=False):
-        email = st.text_input("Email", key="ct_new_email")
-        cols = st.columns(3)
-        first = cols[0].text_input("First name", key="ct_new_first")
-        last = cols[1].text_input("Last name", key="ct_new_last")
-        stage = cols[2].text_input("Lifecycle stage", key="ct_new_stage", placeholder="e.g. lead")
-        marketing = st.checkbox("Marketing contact", key="ct_new_marketing", value=False, help="Billed from today")
-        consent = st.checkbox("I agree to a tier upgrade if this contact needs one", key="ct_new_upgrade")
-        submitted = st.form_submit_button("Create contact", type="primary", disabled=simulation.simulating())
-    if not submitted:
-        return
-    try:
-        result = create_contact_by_hand(
-            session.engine(),
-            email=email,
-            first_name=first,
-            last_name=last,
-            lifecycle_stage=stage,
-            marketing=marketing,
-            today=session.today(),
-            actor=session.actor(),
-            allow_tier_upgrade=consent,
-        )
-    except TierUpgradeRequired as exc:
-        st.error(f"{exc}. Tick “I agree to a tier upgrade” to create it anyway.")
-        return
-    except DomainError as exc:  # an invalid or duplicate email, a field too long, no permission
-        st.error(str(exc))
-        return
-    status = "a marketing" if result.status == "marketing" else "a non-marketing"
-    state.changed(f"Created {status} contact: {result.email} (ID {result.contact_id}).")
-    st.rerun()

@@ -9,8 +9,9 @@ from typing import Any
 import streamlit as st
 
 from core.rules.filters import FilterError, parse_filter
-from core.services import lists, views
+from core.services import views
 from core.services.contacts import QUICK_FILTERS, SORT_LABELS, ContactQuery
+from pages.contacts import _reads as reads
 from pages.contacts import _state as state
 from pages.shared import session, simulation
 from pages.shared.filter_builder import filter_builder
@@ -83,7 +84,7 @@ def _views_bar(query: ContactQuery | None, names: list[str], today: date) -> Non
     if (
         delete
         and chosen
-        and session.run(lambda: views.delete_view(session.engine(), name=chosen, actor=session.actor()))
+        and session.run(lambda: views.delete_view(session.engine(), name=chosen, today=today, actor=session.actor()))
     ):
         st.session_state.pop("ct_view", None)
         flash(f"Deleted the view “{chosen}”.")
@@ -102,7 +103,7 @@ def render(today: date) -> ContactQuery | None:
         format_func=QUICK_LABELS.__getitem__,
         label_visibility="collapsed",
     )
-    list_names = [i.name for i in session.run(lambda: lists.list_lists(session.engine())) or []]
+    list_names = [i.name for i in reads.static_lists()]
     view_names = [v.name for v in session.run(lambda: views.list_views(session.engine())) or []]
     with st.expander("Filters, sort and saved views", expanded=bool(st.session_state.get(f"{state.FILTER_KEY}__rows"))):
         conditions = filter_builder(state.FILTER_KEY, list_names=list_names)

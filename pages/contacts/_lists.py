@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core.services import lists
+from pages.contacts import _reads as reads
 from pages.contacts import _state as state
 from pages.shared import session, simulation
 
@@ -50,7 +51,7 @@ def _delete(name: str) -> None:
 
 
 def render() -> None:
-    found = session.run(lambda: lists.list_lists(session.engine())) or []
+    found = reads.static_lists()
     with st.expander(f"Static lists ({len(found)})", icon=":material/list:"):
         _table(found)
         cols = st.columns([3, 1, 3, 1, 1], vertical_alignment="bottom")

@@ -1,9 +1,8 @@
 """Session state shared by the Contacts pages' parts: the counts, the table key, the open dialog.
 
-Keys (all prefixed ``ct_``): ``ct_quick``, ``ct_sort``, ``ct_desc``, ``ct_filter__rows`` (the filter builder's
-rows), ``ct_cursors`` (one keyset cursor per page visited), ``ct_version`` (counts the changes made here: the
-table's key changes with it and with the page, so a selection never outlives the rows it was made on),
-``ct_table_key`` (the dataframe's current key) and ``ct_dialog`` (the open dialog, one of the classes below).
+Keys (prefixed ``ct_``): ``ct_quick``, ``ct_sort``, ``ct_desc``, ``ct_filter__rows`` (the filter builder's rows),
+``ct_cursors`` (a keyset cursor per page visited), ``ct_version`` (counts the changes made here: the table's key
+changes with it and the page, so a selection never outlives its rows), ``ct_table_key`` and ``ct_dialog``.
 """
 
 from __future__ import annotations
@@ -17,8 +16,8 @@ import streamlit as st
 from core.rules.selection import Selection
 from core.rules.status import MarketingStatus
 from core.services.contacts import ContactQuery, MatchCounts, count_matching
-from core.services.history import data_version
 from core.services.status import StatusChange
+from pages.contacts import _reads as reads
 from pages.shared import session
 from pages.shared.messages import flash
 
@@ -37,13 +36,14 @@ def _counts(_engine: Any, url: str, selection: Selection, today: date, version: 
 def counts(query: ContactQuery) -> MatchCounts | None:
     """Matching contacts by state (cached: counting a million rows is not free)."""
     engine = session.engine()
-    version = data_version(engine)
+    version = reads.data_version_now()
     return session.run(lambda: _counts(engine, str(engine.url), query.selection(), session.today(), version))
 
 
 def changed(message: str | None = None) -> None:
     """After a write: forget the cached counts, start a fresh table (no stale selection), show ``message`` once."""
     _counts.clear()
+    session.start_run()  # reads memoised earlier in this run are stale now
     st.session_state["ct_version"] = st.session_state.get("ct_version", 0) + 1
     if message:
         flash(message)
@@ -74,21 +74,27 @@ class Target:
     label: str  # in a sentence: "the 3 selected on this page"
 
 
+def all_label(n: int) -> str:
+    return f"all contacts matching this filter ({n:,})"
+
+
 @dataclass(frozen=True)
 class StatusDialog:
-    """Set as (non-)marketing: the preview taken when the dialog opened is the one the user confirms."""
+    """Set as (non-)marketing: the preview shown is the one confirmed; ``outdated``: why the last one was refused."""
 
     target: Target
     to: MarketingStatus
     preview: StatusChange
     next_update: date
     currency: str
+    outdated: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class DeleteDialog:
     target: Target
-    counts: MatchCounts  # taken when the dialog opened
+    counts: MatchCounts  # taken when the dialog opened (again after a refused confirmation: ``outdated`` says why)
+    outdated: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,7 @@ Dialog = StatusDialog | DeleteDialog | ListDialog
 
 
 def open_dialog(box: Dialog) -> None:
+    """Open ``box`` (or the same dialog with new figures): nothing typed or ticked for the old ones is kept."""
     close_dialog()
     st.session_state[DIALOG] = box
 

@@ -7,6 +7,7 @@ from pages.contacts import _bulk as bulk
 from pages.contacts import _dialogs as dialogs
 from pages.contacts import _filters as filters
 from pages.contacts import _lists as static_lists
+from pages.contacts import _new_contact as new_contact
 from pages.contacts import _state as state
 from pages.contacts import _table as table
 from pages.shared import access, session
@@ -16,7 +17,7 @@ access.require_access()
 head = st.columns([6, 2, 1], vertical_alignment="bottom")
 head[0].title("Contacts")
 with head[1].popover("New contact", icon=":material/person_add:"):
-    dialogs.new_contact_form()
+    new_contact.form()
 head[2].page_link("pages/contacts/import_contacts.py", label="Import", icon=":material/upload:")
 show_flash()
 

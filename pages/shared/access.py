@@ -10,7 +10,7 @@ from streamlit.navigation.page import StreamlitPage
 from core.services.signin import SignedIn, SignInRefused, local_mode, resume, sign_in_oidc
 from core.services.signin import sign_out as end_session
 from pages.shared.messages import flash
-from pages.shared.session import engine, real_today
+from pages.shared.session import engine, per_run, real_today
 
 SIGNIN_PAGE = "pages/admin/signin.py"
 LOCAL_MODE_TEXT = (
@@ -95,7 +95,7 @@ def sign_out() -> None:
 def gate(sections: dict[str, list[StreamlitPage]]) -> dict[str, list[StreamlitPage]] | list[StreamlitPage]:
     """The pages this session may open, by section: only the sign-in page until someone signs in (once users
     exist); afterwards every page, the Users page for admins only. Local mode (no users) shows a banner instead."""
-    st.session_state["local_mode"] = local_mode(engine())
+    st.session_state["local_mode"] = per_run("local_mode", lambda: local_mode(engine()))
     if st.session_state["local_mode"]:
         forget()
         st.sidebar.markdown(LOCAL_MODE_TEXT)
@@ -116,7 +116,7 @@ def gate(sections: dict[str, list[StreamlitPage]]) -> dict[str, list[StreamlitPa
 def require_access() -> None:
     """Stop a page that runs without the gate having let this session in (defence in depth: Streamlit can run
     a file in pages/ straight from its URL on the first run of a server process, before ``st.navigation``)."""
-    if local_mode(engine()):
+    if per_run("local_mode", lambda: local_mode(engine())):
         return
     token = st.session_state.get("auth_token")
     if token and resume(engine(), token=token) is not None:

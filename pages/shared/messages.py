@@ -34,3 +34,11 @@ def show_flash() -> None:
         return
     show = {"success": st.success, "info": st.info, "error": st.error}[message.level]
     show(message.text, icon=ICONS.get(message.level))
+
+
+def outdated_text(differences: list[str], *, what: str = "these contacts", verb: str = "changed") -> str:
+    """Why a confirmed change was refused (docs/domain.md §10), in one paragraph for the still-open dialog."""
+    return (
+        f"Someone changed {what} meanwhile: {'; '.join(differences)}. Nothing was {verb}. "
+        "Review the new figures and confirm again."
+    )

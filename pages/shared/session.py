@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from core import clock
-from core.errors import DomainError
+from core.errors import ConfirmationOutdated, DomainError
 from core.rules.filters import FilterError
 from core.services.setup import account_timezone, open_engine
 from core.settings import database_url, default_actor
@@ -49,13 +49,55 @@ def actor() -> str:
     return signed_in_as or default_actor()
 
 
-def run(action: Callable[[], T]) -> T | None:
-    """Run a core call; show a user error as a message instead of a traceback."""
+_RUN_MEMO = "_run_memo"
+
+
+def start_run() -> None:
+    """Called by app.py at the top of every script run: reads memoised with ``per_run`` are read afresh."""
+    st.session_state[_RUN_MEMO] = {}
+
+
+def per_run(key: str, read: Callable[[], T]) -> T:
+    """A read made once per script run however many parts of the page ask for it (a run is one snapshot of
+    what the user sees; the next run, after any change, reads again)."""
+    memo: dict[str, Any] = st.session_state.setdefault(_RUN_MEMO, {})
+    if key not in memo:
+        memo[key] = read()
+    value: T = memo[key]
+    return value
+
+
+def run(action: Callable[[], T], *, outdated: Callable[[ConfirmationOutdated], None] | None = None) -> T | None:
+    """Run a core call; show a user error as a message instead of a traceback. ``outdated`` handles a change
+    refused because it no longer matches what was confirmed (a dialog then shows the new figures)."""
     try:
         return action()
+    except ConfirmationOutdated as exc:
+        if outdated is None:
+            st.error(str(exc))
+        else:
+            outdated(exc)
+        return None
     except (DomainError, FilterError) as exc:  # a filter naming a deleted list, say
         st.error(str(exc))
         return None
+
+
+RESETS = "widget_resets"
+
+
+def reset_later(**values: Any) -> None:
+    """Give widgets these values on the next run. A browser keeps the value of a widget still on screen (a ticked
+    consent, a typed count) and sends it back; only a value set before the widget is drawn replaces it there."""
+    st.session_state[RESETS] = {**st.session_state.get(RESETS, {}), **values}
+
+
+def apply_resets(*keys: str) -> None:
+    """Before drawing the widgets ``keys``: set those that ``reset_later`` asked for."""
+    pending: dict[str, Any] = st.session_state.get(RESETS, {})
+    for key in keys:
+        if key in pending:
+            st.session_state[key] = pending.pop(key)
 
 
 def number(n: int | float) -> str:

@@ -7,12 +7,14 @@ from datetime import date
 
 import streamlit as st
 
+from core.rules.confirmation import Confirmed
 from core.rules.selection import Selection
 from core.services import wizard
 from pages.shared import session, simulation
 from pages.shared.filter_builder import filter_builder
+from pages.shared.messages import outdated_text
 from pages.usage._simulator import effect_metrics
-from pages.usage._wizard_flow import FILTER_KEY, buttons, go, reset
+from pages.usage._wizard_flow import FILTER_KEY, SHOWN, buttons, go, reset
 
 
 def _intro(next_update: date) -> None:
@@ -78,9 +80,26 @@ def _figures(selection: Selection, review: wizard.Review) -> None:
         st.warning("No marketing contact is selected: go back and include the unengaged contacts, a filter or a list.")
 
 
+def _update(selection: Selection, today: date, shown: Confirmed | None) -> None:
+    """Update contacts with the figures the Review showed when the button was pressed: if the change would now
+    differ, nothing is written and the Review (already redrawn with the new figures) says what changed."""
+    refused: list[str] = []
+    result = session.run(
+        lambda: wizard.update_contacts(
+            session.engine(), selection=selection, today=today, actor=session.actor(), confirmed=shown
+        ),
+        outdated=lambda exc: refused.extend(exc.differences),
+    )
+    if refused:
+        st.warning(outdated_text(refused), icon=":material/sync_problem:")
+    if result is not None:
+        go("done", wiz_result=result)
+
+
 def _review(today: date) -> None:
     st.subheader("3. Review and update", anchor=False)
     state = st.session_state
+    shown = state.pop(SHOWN, None)  # the Review's figures as drawn before this run: what Update contacts confirms
     selection = session.run(
         lambda: wizard.wizard_selection(
             unengaged=bool(state.get("wiz_unengaged")),
@@ -93,17 +112,14 @@ def _review(today: date) -> None:
     )
     if selection and review:
         _figures(selection, review)
+        state[SHOWN] = Confirmed(changes=review.change.will_change)
     refused = simulation.writes_refused("Update contacts")
     nothing = not (review and review.change.scheduled)
     clicked, _ = buttons(
         back="filters", next_label="Update contacts", next_key="wiz_update", disabled=refused or nothing
     )
     if clicked and selection is not None:
-        result = session.run(
-            lambda: wizard.update_contacts(session.engine(), selection=selection, today=today, actor=session.actor())
-        )
-        if result is not None:
-            go("done", wiz_result=result)
+        _update(selection, today, shown if isinstance(shown, Confirmed) else None)
 
 
 def _done() -> None:

@@ -10,11 +10,13 @@ import streamlit as st
 from pages.shared.filter_builder import clear
 
 FILTER_KEY = "wiz_filter"
-STATE = ("wiz_step", "wiz_unengaged", "wiz_conditions", "wiz_lists", "wiz_result")
+SHOWN = "wiz_shown"  # the Review's figures as last drawn: what Update contacts confirms (docs/domain.md §10)
+STATE = ("wiz_step", "wiz_unengaged", "wiz_conditions", "wiz_lists", "wiz_result", SHOWN)
 
 
 def go(step: str, **values: Any) -> None:
     """Keep ``values`` (the choices made on this step) and show ``step``."""
+    st.session_state.pop(SHOWN, None)
     st.session_state.update(wiz_step=step, **values)
     st.rerun()
 

@@ -7,12 +7,13 @@ from typing import Any
 
 import streamlit as st
 
-from core.errors import TierUpgradeRequired
+from core.errors import ConfirmationOutdated, TierUpgradeRequired
+from core.rules.confirmation import Confirmed
 from core.services.workflows import definitions as service
 from core.services.workflows.definitions import Workflow
 from pages.shared import session, simulation
 from pages.shared.filter_builder import filter_builder
-from pages.shared.messages import flash
+from pages.shared.messages import flash, outdated_text
 from pages.workflows._editor_actions import action_row, add_action
 
 FILTER_KEY = "wf_filter"
@@ -26,6 +27,11 @@ class TierRaise:
     after: int
     monthly_price_after: int
     currency: str
+    outdated: tuple[str, ...] = ()  # why saving with consent to the previous figures was refused
+
+    def promise(self) -> Confirmed:
+        """Consent to this tier and price binds: a save that would now go elsewhere is refused (§10)."""
+        return Confirmed(tier_limit=self.after, monthly_price=self.monthly_price_after)
 
 
 def _seed(chosen: Workflow | None) -> None:
@@ -49,7 +55,8 @@ def _seed(chosen: Workflow | None) -> None:
 
 
 def _save(engine: Any, chosen: Workflow | None, definition: dict[str, Any]) -> None:
-    consent = bool(st.session_state.get("wf_edit_consent"))
+    shown = st.session_state.get("wf_edit_tier")
+    consented = isinstance(shown, TierRaise) and bool(st.session_state.get("wf_edit_consent"))
     try:
         if chosen is None:
             saved = service.create_workflow(engine, definition=definition, today=session.today(), actor=session.actor())
@@ -60,12 +67,15 @@ def _save(engine: Any, chosen: Workflow | None, definition: dict[str, Any]) -> N
                 definition=definition,
                 today=session.today(),
                 actor=session.actor(),
-                allow_tier_upgrade=consent,
+                confirmed=shown.promise() if consented and isinstance(shown, TierRaise) else None,
             )
-    except TierUpgradeRequired as exc:
-        p = exc.payload
-        raise_to = TierRaise(p["tier_limit_before"], p["tier_limit_after"], p["monthly_price_after"], p["currency"])
+    except (TierUpgradeRequired, ConfirmationOutdated) as exc:
+        p, why = exc.payload, tuple(exc.differences) if isinstance(exc, ConfirmationOutdated) else ()
+        raise_to = TierRaise(
+            p["tier_limit_before"], p["tier_limit_after"], p["monthly_price_after"], p["currency"], why
+        )
         st.session_state["wf_edit_tier"] = raise_to
+        session.reset_later(wf_edit_consent=False)  # consent is to the figures shown
         st.rerun()
     for key in ("wf_edit_tier", "wf_edit_consent"):  # a consent is for one save only
         st.session_state.pop(key, None)
@@ -92,6 +102,9 @@ def editor(engine: Any, chosen: Workflow | None, *, refused: bool) -> None:
     )
     tier = st.session_state.get("wf_edit_tier")
     if isinstance(tier, TierRaise):
+        session.apply_resets("wf_edit_consent")
+        if tier.outdated:
+            st.warning(outdated_text(list(tier.outdated), what="the contacts"), icon=":material/sync_problem:")
         st.warning(
             f"This workflow is on: the edit would raise the billed tier from {tier.before:,} to "
             f"{tier.after:,} contacts ({tier.monthly_price_after:,} {tier.currency}/month)."

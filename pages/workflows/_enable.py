@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
@@ -12,60 +11,11 @@ from core.services.workflows.definitions import Workflow
 from core.services.workflows.dry_run import WorkflowDryRun
 from pages.shared import session, simulation
 from pages.shared.messages import flash
-
-
-@dataclass(frozen=True)
-class DryRunShown:
-    """The last dry run, shown while its workflow stays at the revision it ran on."""
-
-    workflow_id: int
-    revision: int
-    result: WorkflowDryRun
-
-
-def _dry_run(engine: Any, chosen: Workflow) -> None:
-    dry = session.run(lambda: service.dry_run(engine, today=session.today(), workflow_id=chosen.id))
-    if dry is not None:
-        st.session_state["wf_dry"] = DryRunShown(chosen.id, chosen.revision, dry)
-
-
-def _shown(chosen: Workflow) -> WorkflowDryRun | None:
-    stored = st.session_state.get("wf_dry")
-    if isinstance(stored, DryRunShown) and (stored.workflow_id, stored.revision) == (chosen.id, chosen.revision):
-        return stored.result
-    return None
-
-
-def _delta(n: int) -> str | None:
-    return f"{n:+,}" if n else None
-
-
-def _show(dry: WorkflowDryRun) -> None:
-    n = session.number
-    cols = st.columns(2)
-    cols[0].metric("Would enroll now", n(dry.would_enroll), help="Matching contacts not enrolled yet")
-    cols[1].metric("Already waiting", n(dry.waiting), help="Enrolled contacts waiting for their next action")
-    cols = st.columns(2)
-    delta = dry.marketing_after - dry.marketing_before
-    cols[0].metric("Marketing contacts now", n(dry.marketing_after), delta=_delta(delta), delta_color="inverse")
-    later = dry.marketing_next_update_after - dry.marketing_next_update_before
-    cols[1].metric(
-        f"Marketing from {dry.next_update_date:%d %b}",
-        n(dry.marketing_next_update_after),
-        delta=_delta(later),
-        delta_color="inverse",
-        help=f"After the next update date ({dry.next_update_date:%d %b %Y}): contacts set non-marketing have left",
-    )
-    cols = st.columns(2)
-    cols[0].metric("Billed tier", n(dry.tier_limit_after), delta=_delta(dry.tier_limit_after - dry.tier_limit_before))
-    cols[1].metric("Monthly price", f"{dry.monthly_price_after:,} {dry.currency}")
-    if dry.scheduled:
-        st.caption(
-            f"{dry.scheduled:,} marketing contacts would become non-marketing on {dry.next_update_date:%d %b %Y}."
-        )
+from pages.workflows import _dry_run as dry_runs
 
 
 def _enable(engine: Any, chosen: Workflow, dry: WorkflowDryRun) -> None:
+    session.apply_resets("wf_consent")  # after a refused Enable: consent again, to the new figures
     if dry.tier_goes_up:
         st.warning(
             f"Enabling raises the billed tier at once from **{dry.tier_limit_before:,}** to "
@@ -78,14 +28,15 @@ def _enable(engine: Any, chosen: Workflow, dry: WorkflowDryRun) -> None:
         consent = False
     allowed = consent or not dry.tier_goes_up
     if st.button("Enable", key="wf_enable", type="primary", icon=":material/play_circle:", disabled=not allowed):
-        enabled = session.run(
+        enabled = session.run(  # what the dry run showed binds: if it changed, a new dry run to consent to
             lambda: service.enable_workflow(
-                engine, chosen.id, today=session.today(), actor=session.actor(), allow_tier_upgrade=consent
-            )
+                engine, chosen.id, today=session.today(), actor=session.actor(), confirmed=dry_runs.promise(dry)
+            ),
+            outdated=lambda exc: dry_runs.refused(engine, chosen, exc),
         )
         if enabled is not None:
             flash(f"Workflow {chosen.name!r} enabled: contacts enroll at the next run (or Run now).")
-            st.session_state.pop("wf_dry", None)
+            st.session_state.pop(dry_runs.KEY, None)
             st.rerun()
 
 
@@ -122,10 +73,11 @@ def panel(engine: Any, chosen: Workflow, *, refused: bool) -> None:
         st.info("Off: nobody enrolls and waiting enrollments pause.", icon=":material/pause_circle:")
     if chosen.blocked:
         st.error(chosen.blocked, icon=":material/block:")
-    st.button("Dry run", key="wf_dry_run", icon=":material/science:", on_click=_dry_run, args=(engine, chosen))
-    dry = _shown(chosen)
-    if dry is not None:
-        _show(dry)
+    st.button("Dry run", key="wf_dry_run", icon=":material/science:", on_click=dry_runs.take, args=(engine, chosen))
+    stored = dry_runs.shown(chosen)
+    if stored is not None:
+        dry_runs.show(stored)
+    dry = stored.result if stored is not None else None
     if simulation.writes_refused("Enabling and disabling workflows"):
         return
     if chosen.enabled:

@@ -180,6 +180,26 @@ def test_saved_views_round_trip(open_app: Callable[..., AppTest], app_env: str) 
     assert list(table(at)["Email"]) == ["p1@example.com", "p0@example.com"]  # descending email order
 
 
+def test_deleting_a_saved_view_from_the_page_is_in_the_audit_page_with_readable_labels(
+    open_app: Callable[..., AppTest], app_env: str
+) -> None:
+    known_database(app_env)
+    at = open_contacts(open_app)
+    use_filter(at, LEADS)
+    at.text_input(key="ct_view_name").set_value("Leads").run()
+    at.button(key="ct_view_save").click().run()
+    at.selectbox(key="ct_view").set_value("Leads").run()
+    at.button(key="ct_view_delete").click().run()
+    assert not at.exception, at.exception
+    assert Cli(app_env)("views", "list")["views"] == []
+    at.switch_page("pages/admin/audit.py").run()
+    audit = at.dataframe[0].value
+    views = audit[audit["Kind"].isin(["Saved view saved", "Saved view deleted"])]
+    assert list(views["Kind"]) == ["Saved view deleted", "Saved view saved"]  # newest first
+    assert set(views["Source ID"]) == {"Leads"}
+    assert all("lifecycle stage is lead" in d for d in views["Details"])
+
+
 def test_static_lists_round_trip(open_app: Callable[..., AppTest], app_env: str) -> None:
     known_database(app_env)
     at = open_contacts(open_app)

@@ -2,7 +2,10 @@
 
 The list of services is read from the source (tests/services/service_scan.py): a new service that
 checks access, or that writes without checking, fails these tests until it is added to CASES (or,
-with a reason, to NOT_CHECKED)."""
+with a reason, to NOT_CHECKED). The same scan checks that every service that can move a status names
+Action.CHANGE_STATUS, and that every service that writes records an operation for the audit (or is in
+NOT_RECORDED with its reason). tests/services/test_paths_to_marketing.py runs every case again as an
+editor without Marketing contact access, in front of workflows that read what the case changes."""
 
 from __future__ import annotations
 
@@ -26,7 +29,14 @@ from core.store.engine import make_engine
 from core.store.schema import metadata
 from tests.conftest import TODAY
 from tests.helpers import csv_text
-from tests.services.service_scan import checking_access, scan, writing
+from tests.services.service_scan import (
+    asking_for_the_grant,
+    checking_access,
+    recording_operations,
+    scan,
+    writing,
+    writing_status,
+)
 
 A = Action
 Call = Callable[[Engine, str], Any]
@@ -36,6 +46,12 @@ STATUS_WORKFLOW = {
     "actions": [{"type": "set_marketing_status", "to": "non_marketing"}],
 }
 LIST_WORKFLOW = {**STATUS_WORKFLOW, "name": "Tag leads", "actions": [{"type": "add_to_list", "list": "VIP"}]}
+MARKETING = [{"type": "set_marketing_status", "to": "marketing"}]
+ENABLED_STATUS_WORKFLOWS = [  # what they read: a static list, a lifecycle stage
+    {"name": "Market campaign", "criteria": [{"property": "list", "operator": "eq", "value": "Campaign"}]},
+    {"name": "Market partners", "criteria": [{"property": "lifecycle_stage", "operator": "eq", "value": "partner"}]},
+]
+FEEDER = {**STATUS_WORKFLOW, "name": "Fill campaign", "actions": [{"type": "add_to_list", "list": "Campaign"}]}
 
 
 @dataclass(frozen=True)
@@ -48,8 +64,12 @@ def case(*needs: Action) -> Callable[[Call], Case]:
     return lambda call: Case(frozenset(needs), call)
 
 
-def _csv(status: str) -> bytes:
-    return csv_text([("new.person@example.com", "New", "Person", "lead", status, "", "", "")]).encode()
+def _csv(status: str, stage: str = "lead") -> bytes:
+    return csv_text([("new.person@example.com", "New", "Person", stage, status, "", "", "")]).encode()
+
+
+def _form(email: str, form: str = "contact-us") -> Call:
+    return lambda e, a: sources.create_contact(e, source="form", source_id=form, email=email, actor=a, **T)
 
 
 def _settings(engine: Engine, actor: str) -> Any:
@@ -81,6 +101,9 @@ CASES: dict[str, Case] = {
     "imports.service.import_csv (no status)": case(A.EDIT_CONTACTS)(
         lambda e, a: imports.import_csv(e, _csv(""), actor=a, **T)
     ),
+    "imports.service.import_csv (a contact an enabled status workflow enrolls)": case(A.EDIT_CONTACTS, A.CHANGE_STATUS)(
+        lambda e, a: imports.import_csv(e, _csv("", stage="partner"), actor=a, **T)
+    ),
     "contacts.create_contact_by_hand (marketing)": case(A.EDIT_CONTACTS, A.CHANGE_STATUS)(
         lambda e, a: contacts.create_contact_by_hand(e, email="hand@example.com", marketing=True, actor=a, **T)
     ),
@@ -90,8 +113,22 @@ CASES: dict[str, Case] = {
     "sources.create_contact": case(A.EDIT_CONTACTS)(
         lambda e, a: sources.create_contact(e, source="manual", source_id=None, email="m@example.com", actor=a, **T)
     ),
+    "sources.create_contact (a form set to marketing)": case(A.EDIT_CONTACTS, A.CHANGE_STATUS)(_form("f@example.com")),
+    "sources.create_contact (a form, an existing non-marketing contact)": case(A.EDIT_CONTACTS, A.CHANGE_STATUS)(
+        _form("kept@example.com")
+    ),
+    "sources.create_contact (a form, a pending contact)": case(A.EDIT_CONTACTS, A.CHANGE_STATUS)(
+        _form("leaving@example.com")
+    ),
+    "sources.create_contact (a form set to non-marketing)": case(A.EDIT_CONTACTS)(_form("q@example.com", "quiet")),
+    "sources.create_contact (a chatflow switched on)": case(A.EDIT_CONTACTS, A.CHANGE_STATUS)(
+        lambda e, a: sources.create_contact(e, source="chatflow", source_id="bot", email="c@example.com", actor=a, **T)
+    ),
     "contacts.update_contact": case(A.EDIT_CONTACTS)(
         lambda e, a: contacts.update_contact(e, contact_id=1, changes={"first_name": "Changed"}, actor=a, **T)
+    ),
+    "contacts.update_contact (what an enabled status workflow reads)": case(A.EDIT_CONTACTS, A.CHANGE_STATUS)(
+        lambda e, a: contacts.update_contact(e, contact_id=1, changes={"lifecycle_stage": "Partner"}, actor=a, **T)
     ),
     "contacts.delete_contacts": case(A.EDIT_CONTACTS)(
         lambda e, a: contacts.delete_contacts(e, selection=Selection(ids=(2,)), actor=a, **T)
@@ -100,6 +137,9 @@ CASES: dict[str, Case] = {
     "lists.add_to_list": case(A.EDIT_CONTACTS)(
         lambda e, a: lists.add_to_list(e, name="VIP", selection=Selection(ids=(3,)), actor=a, **T)
     ),
+    "lists.add_to_list (a list an enabled status workflow reads)": case(A.EDIT_CONTACTS, A.CHANGE_STATUS)(
+        lambda e, a: lists.add_to_list(e, name="Campaign", selection=Selection(ids=(3,)), actor=a, **T)
+    ),
     "lists.remove_from_list": case(A.EDIT_CONTACTS)(
         lambda e, a: lists.remove_from_list(e, name="VIP", selection=Selection(ids=(1,)), actor=a, **T)
     ),
@@ -107,7 +147,7 @@ CASES: dict[str, Case] = {
     "views.save_view": case(A.EDIT_CONTACTS)(
         lambda e, a: views.save_view(e, name="Another", query=contacts.ContactQuery(), actor=a, **T)
     ),
-    "views.delete_view": case(A.EDIT_CONTACTS)(lambda e, a: views.delete_view(e, name="Mine", actor=a)),
+    "views.delete_view": case(A.EDIT_CONTACTS)(lambda e, a: views.delete_view(e, name="Mine", actor=a, **T)),
     "sources.set_source_default": case(A.MANAGE_SETTINGS)(
         lambda e, a: sources.set_source_default(e, source="form", source_id="contact-us", marketing=False, actor=a, **T)
     ),
@@ -142,6 +182,9 @@ CASES: dict[str, Case] = {
     "workflows.definitions.enable_workflow": case(A.MANAGE_WORKFLOWS, A.CHANGE_STATUS)(
         lambda e, a: workflows.enable_workflow(e, _workflow_id(e, "Clean bounced"), actor=a, **T)
     ),
+    "workflows.definitions.enable_workflow (a list workflow feeding an enabled status workflow)": case(
+        A.MANAGE_WORKFLOWS, A.CHANGE_STATUS
+    )(lambda e, a: workflows.enable_workflow(e, _workflow_id(e, "Fill campaign"), actor=a, **T)),
     "workflows.definitions.disable_workflow": case(A.MANAGE_WORKFLOWS)(
         lambda e, a: workflows.disable_workflow(e, _workflow_id(e, "Tag leads"), actor=a, **T)
     ),
@@ -159,6 +202,12 @@ NOT_CHECKED = {  # services that write without checking who acts, and why that i
     "setup.open_database": "the app's first start, acting as the application itself ('system')",
     "setup.open_engine": "opens the database for the dashboard: its first start, acting as the application itself",
     "workflows.attempts.short_write": "the workflow engine's unit of work; the engine checks access",
+}
+NOT_RECORDED = {  # services that write without an operation in the audit trail, and why that is right
+    "signin.resume": "keeps a session's last activity, or ends an idle (or disabled user's) session, on the "
+    "session's own row (ended_at, ended_reason): nobody decided anything; sign-ins and sign-outs are operations",
+    "workflows.attempts.short_write": "the workflow engine's attempt log (workflow_attempts) is its own record; "
+    "every status change a workflow makes is an operation",
 }
 # (role, Marketing contact access); "ghost" is no user at all, "dis" a disabled editor.
 PEOPLE = {"vic": (Role.VIEWER, False), "eve": (Role.EDITOR, False), "abe": (Role.ADMIN, False)}
@@ -180,17 +229,25 @@ def test_every_service_that_writes_checks_access_or_says_why_not() -> None:
     assert not unchecked, f"these services change data without core.store.access.authorize: {unchecked}"
 
 
-@pytest.fixture
-def world(sqlite_url: str) -> Iterator[Engine]:
-    """Contacts, a list, a view and two workflows made in local mode; then users of every kind."""
-    engine = make_engine(sqlite_url)
+def build_world(engine: Engine) -> None:
+    """Contacts (one non-marketing, one pending), lists, a view, tools switched on and off, and workflows (two
+    status workflows enabled, reading a list and a lifecycle stage) made in local mode; then users of every kind."""
     setup.init(engine, start_date=date(2026, 1, 15), demo=200, seed=2, actor="setup", **T)
-    lists.create_list(engine, name="VIP", actor="setup", **T)
+    contacts.create_contact_by_hand(engine, email="kept@example.com", actor="setup", **T)
+    contacts.create_contact_by_hand(engine, email="leaving@example.com", marketing=True, actor="setup", **T)
+    leaving = Selection(emails=("leaving@example.com",))
+    status.set_status(engine, selection=leaving, to=MarketingStatus.NON_MARKETING, actor="setup", **T)
+    sources.set_source_default(engine, source="chatflow", source_id="bot", marketing=True, actor="setup", **T)
+    sources.set_source_default(engine, source="form", source_id="quiet", marketing=False, actor="setup", **T)
+    for name in ("VIP", "Campaign"):
+        lists.create_list(engine, name=name, actor="setup", **T)
     lists.add_to_list(engine, name="VIP", selection=Selection(ids=(1, 2)), actor="setup", **T)
     views.save_view(engine, name="Mine", query=contacts.ContactQuery(), actor="setup", **T)
     workflows.create_workflow(engine, definition=STATUS_WORKFLOW, actor="setup", **T)
-    tag = workflows.create_workflow(engine, definition=LIST_WORKFLOW, actor="setup", **T)
-    workflows.enable_workflow(engine, tag.id, actor="setup", allow_tier_upgrade=True, **T)
+    workflows.create_workflow(engine, definition=FEEDER, actor="setup", **T)
+    for definition in (LIST_WORKFLOW, *({**w, "actions": MARKETING} for w in ENABLED_STATUS_WORKFLOWS)):
+        made = workflows.create_workflow(engine, definition=definition, actor="setup", **T)
+        workflows.enable_workflow(engine, made.id, actor="setup", allow_tier_upgrade=True, **T)
     users.add_user(engine, username="ada", role=Role.ADMIN, actor="setup", **T)
     for name, (role, granted) in PEOPLE.items():
         users.add_user(engine, username=name, role=role, actor="ada", **T)
@@ -199,6 +256,27 @@ def world(sqlite_url: str) -> Iterator[Engine]:
     users.add_user(engine, username="ed", role=Role.EDITOR, actor="ada", **T)
     users.add_user(engine, username="dis", role=Role.EDITOR, actor="ada", **T)
     users.set_disabled(engine, username="dis", disabled=True, actor="ada", **T)
+
+
+def test_every_service_that_can_move_a_status_asks_for_marketing_contact_access() -> None:
+    functions = scan()
+    moving = writing_status(functions)
+    assert {"status.set_status", "sources.create_contact", "imports.service.import_csv"} <= moving, "the scan works"
+    unasked = sorted(moving - asking_for_the_grant(functions))
+    assert not unasked, f"these services can move a contact's status without Action.CHANGE_STATUS: {unasked}"
+
+
+def test_every_service_that_writes_records_an_operation_or_says_why_not() -> None:
+    functions = scan()
+    unrecorded = sorted(writing(functions) - recording_operations(functions) - set(NOT_RECORDED))
+    assert not unrecorded, f"these services change data without an operation in the audit trail: {unrecorded}"
+    assert set(NOT_RECORDED) <= writing(functions), "an exception that no longer writes: remove it"
+
+
+@pytest.fixture
+def world(sqlite_url: str) -> Iterator[Engine]:
+    engine = make_engine(sqlite_url)
+    build_world(engine)
     yield engine
     engine.dispose()
 

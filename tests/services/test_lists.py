@@ -60,3 +60,48 @@ def test_a_list_filled_from_a_filter_drives_a_status_change_from_the_command_lin
     assert cli("lists", "remove", "--name", "Cleanup", "--emails", "u0@example.com")["removed"] == 1
     assert cli("lists", "delete", "--name", "Cleanup")["memberships_removed"] == 3
     cli("lists", "add", "--name", "Cleanup", "--unengaged", expect=2)
+
+
+def _audit(cli: Cli, kind_prefix: str) -> list[dict]:
+    entries = cli("audit")["entries"]
+    return [e for e in reversed(entries) if e["kind"].startswith(kind_prefix)]
+
+
+def test_every_list_change_is_in_the_audit_with_who_when_which_list_and_how_many(engine: Engine, cli: Cli) -> None:
+    ids = add_contacts(engine, 3, state="non_marketing")
+    cli("lists", "create", "--name", "Webinar")
+    cli("lists", "add", "--name", "Webinar", "--ids", ",".join(map(str, ids)))
+    cli("lists", "add", "--name", "Webinar", "--ids", str(ids[0]))  # already a member: nothing changes, no entry
+    cli(
+        "lists",
+        "remove",
+        "--name",
+        "Webinar",
+        "--filter",
+        '[{"property": "email", "operator": "eq", "value": "c0@example.com"}]',
+    )
+    cli("lists", "delete", "--name", "Webinar")
+    entries = _audit(cli, "list_")
+    assert [(e["kind"], e["kind_label"]) for e in entries] == [
+        ("list_created", "List created"),
+        ("list_members_added", "Contacts added to a list"),
+        ("list_members_removed", "Contacts removed from a list"),
+        ("list_deleted", "List deleted"),
+    ]
+    # when: the day acted on (requested_at is the real time the entry was recorded, docs/domain.md §10)
+    assert {(e["actor"], e["source_type"], e["source_id"], e["acted_on"]) for e in entries} == {
+        ("cli", "list", "Webinar", TODAY.isoformat())
+    }
+    assert [e["summary"] for e in entries] == [
+        {"list": "Webinar"},
+        {"list": "Webinar", "added": 3, "selection": "3 contact(s) by id"},
+        {"list": "Webinar", "removed": 1, "selection": "filter: email is c0@example.com"},
+        {"list": "Webinar", "members": 2},
+    ]
+
+
+def test_a_refused_list_change_leaves_no_audit_entry(engine: Engine, cli: Cli) -> None:
+    cli("lists", "create", "--name", "A")
+    cli("lists", "create", "--name", "A", expect=2)
+    cli("lists", "add", "--name", "A", "--ids", "999", expect=2)
+    assert [e["kind"] for e in _audit(cli, "list_")] == ["list_created"]

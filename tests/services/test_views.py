@@ -31,11 +31,11 @@ def test_view_names_are_unique_unless_overwriting(engine: Engine) -> None:
         save_view(engine, name="V", query=ContactQuery(quick="pending"), today=TODAY, actor="ann")
     save_view(engine, name="V", query=ContactQuery(quick="pending"), today=TODAY, actor="bob", overwrite=True)
     assert get_view(engine, name="V").query.quick == "pending"
-    assert delete_view(engine, name="V", actor="ann") == "V"
+    assert delete_view(engine, name="V", today=TODAY, actor="ann") == "V"
     with pytest.raises(DomainError, match="no saved view"):
         get_view(engine, name="V")
     with pytest.raises(DomainError, match="no saved view"):
-        delete_view(engine, name="V", actor="ann")
+        delete_view(engine, name="V", today=TODAY, actor="ann")
 
 
 def test_views_from_the_command_line(cli: Cli) -> None:
@@ -57,3 +57,33 @@ def test_views_from_the_command_line(cli: Cli) -> None:
     assert (view["name"], view["quick"], view["sort"]) == ("Leads", "marketing", "email")
     cli("views", "save", "--name", "Bad", "--filter", '[{"property": "shoe_size"}]', expect=2)
     assert cli("views", "delete", "--name", "Leads") == {"deleted": "Leads"}
+
+
+def test_saving_and_deleting_a_view_is_in_the_audit_with_its_name_and_filter(cli: Cli) -> None:
+    leads = '[{"property": "lifecycle_stage", "operator": "eq", "value": "lead"}]'
+    cli("views", "save", "--name", "Leads", "--filter", leads, "--sort", "email", "--ascending")
+    cli("views", "save", "--name", "Leads", "--quick", "pending", "--overwrite")
+    cli("views", "delete", "--name", "Leads")
+    entries = [e for e in reversed(cli("audit")["entries"]) if e["kind"].startswith("view_")]
+    assert [(e["kind"], e["kind_label"], e["actor"], e["source_type"], e["source_id"]) for e in entries] == [
+        ("view_saved", "Saved view saved", "cli", "view", "Leads"),
+        ("view_saved", "Saved view saved", "cli", "view", "Leads"),
+        ("view_deleted", "Saved view deleted", "cli", "view", "Leads"),
+    ]
+    assert [e["summary"] for e in entries] == [
+        {
+            "view": "Leads",
+            "filter": "lifecycle stage is lead",
+            "quick_filter": None,
+            "sort": "Email, ascending",
+            "replaced": False,
+        },
+        {
+            "view": "Leads",
+            "filter": None,
+            "quick_filter": "Pending non-marketing",
+            "sort": "Create date, descending",
+            "replaced": True,
+        },
+        {"view": "Leads", "filter": None, "quick_filter": "Pending non-marketing", "sort": "Create date, descending"},
+    ]

@@ -22,6 +22,7 @@ from core.services.imports.fold import Folded, Record, event_counts, fold_rows
 from core.services.imports.gc_pause import paused_gc
 from core.services.imports.parse import ParsedRow, Rejection, decode, parse_csv
 from core.services.unit import Unit, changing
+from core.services.workflows.feeds import require_grant_if_import_feeds
 from core.store import engine as db
 from core.store import states
 from core.store.access import Action, authorize
@@ -176,6 +177,7 @@ def import_rows(
         progress(0.3, f"matched {len(existing):,} existing contacts")
     folded = fold_rows(rows, existing, as_marketing=as_marketing, today=unit.today, effective=unit.next_update)
     _write(unit, folded, by=by, operation_id=operation_id, progress=progress)
+    require_grant_if_import_feeds(unit, folded.records.keys())  # docs/domain.md §6: feeding a status workflow
     counts = event_counts(list(folded.records.values()))
     marketing = marketing_count(unit.conn)
     acct = unit.account

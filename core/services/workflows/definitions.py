@@ -13,11 +13,18 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
-from core.errors import DomainError, TierUpgradeRequired
+from core.errors import DomainError
+from core.rules.confirmation import Confirmed
 from core.rules.requester import Requester
-from core.rules.workflows import WorkflowDefinition, WorkflowError, edition_allows_workflows, parse_definition
+from core.rules.workflows import (
+    WorkflowDefinition,
+    WorkflowError,
+    edition_allows_workflows,
+    parse_definition,
+    reaching_status,
+)
 from core.services.unit import Unit, changing
-from core.services.workflows.dry_run import WorkflowDryRun, criteria_clause, dry_run_in
+from core.services.workflows.dry_run import WorkflowDryRun, criteria_clause, dry_run_in, hold_consent
 from core.store import engine as db
 from core.store.access import Action
 from core.store.account import load_account
@@ -176,14 +183,11 @@ def _changing(engine: Engine, actor: str, today: date, workflow_id: int | None =
     return changing(engine, by=by, today=today, needs=Action.MANAGE_WORKFLOWS, catch_up_first=False)
 
 
-def _consent(dry: WorkflowDryRun, workflow_id: int, allowed: bool) -> None:
-    if dry.tier_goes_up and not allowed:
-        raise TierUpgradeRequired(dry.as_json() | {"workflow_id": workflow_id})
-
-
-def _authorize_enable(unit: Unit, definition: WorkflowDefinition) -> None:
-    """A workflow that changes status acts for whoever enables it: they need Marketing contact access."""
-    if definition.status_targets:
+def _authorize_enable(unit: Unit, definition: WorkflowDefinition, workflow_id: int) -> None:
+    """A workflow that changes status, or feeds an enabled one through a static list (docs/domain.md §6), acts
+    for whoever enables it: they need Marketing contact access."""
+    others = [w.definition for w in enabled_workflows(unit.conn) if w.id != workflow_id]
+    if len(others) in reaching_status([*others, definition]):
         unit.require(Action.CHANGE_STATUS)
 
 
@@ -195,8 +199,10 @@ def update_workflow(
     today: date,
     actor: str,
     allow_tier_upgrade: bool = False,
+    confirmed: Confirmed | None = None,
 ) -> Workflow:
-    """Edit a workflow; editing an enabled one that would raise the billed tier needs consent again."""
+    """Edit a workflow; editing an enabled one that would raise the billed tier needs consent again.
+    ``confirmed``: the dry run's figures the person agreed to (checked even on a disabled workflow)."""
     definition = definition if isinstance(definition, WorkflowDefinition) else parse_definition(definition)
     with _changing(engine, actor, today, workflow_id) as unit:
         conn, now = unit.conn, unit.now
@@ -205,11 +211,13 @@ def update_workflow(
         _check(conn, definition, workflow_id)
         values = _stored(definition)
         if current.enabled:
-            _authorize_enable(unit, definition)
+            _authorize_enable(unit, definition, workflow_id)
+        if current.enabled or confirmed is not None:
             dry = dry_run_in(conn, definition, workflow_id=workflow_id, today=today)
             consented = current.max_tier or dry.tier_limit_before
-            _consent(dry, workflow_id, allow_tier_upgrade or dry.tier_limit_after <= consented)
-            values["max_tier"] = max(consented, dry.tier_limit_after)
+            hold_consent(dry, workflow_id, allow_tier_upgrade or dry.tier_limit_after <= consented, confirmed)
+            if current.enabled:
+                values["max_tier"] = max(consented, dry.tier_limit_after)
         conn.execute(
             update(workflows)
             .where(workflows.c.id == workflow_id)
@@ -229,17 +237,24 @@ def update_workflow(
 
 
 def enable_workflow(
-    engine: Engine, workflow_id: int, *, today: date, actor: str, allow_tier_upgrade: bool = False
+    engine: Engine,
+    workflow_id: int,
+    *,
+    today: date,
+    actor: str,
+    allow_tier_upgrade: bool = False,
+    confirmed: Confirmed | None = None,
 ) -> WorkflowDryRun:
-    """Enable after a dry run; if it would raise the billed tier, only with explicit consent (exit 3 otherwise)."""
+    """Enable after a dry run; if it would raise the billed tier, only with explicit consent (exit 3 otherwise).
+    ``confirmed``: the dry run's ``figures`` the person agreed to; if they would now differ, nothing is written."""
     with _changing(engine, actor, today, workflow_id) as unit:
         conn, now = unit.conn, unit.now
         current = load_workflow(conn, workflow_id)
-        _authorize_enable(unit, current.definition)
+        _authorize_enable(unit, current.definition, workflow_id)
         require_edition(conn)
         _check(conn, current.definition, workflow_id)
         dry = dry_run_in(conn, current.definition, workflow_id=workflow_id, today=today)
-        _consent(dry, workflow_id, allow_tier_upgrade)
+        hold_consent(dry, workflow_id, allow_tier_upgrade, confirmed)
         conn.execute(
             update(workflows)
             .where(workflows.c.id == workflow_id)

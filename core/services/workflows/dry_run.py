@@ -8,8 +8,10 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, or_
 
+from core.errors import TierUpgradeRequired
 from core.rules import tiers
 from core.rules.calendar import next_update_date
+from core.rules.confirmation import Confirmed, Figures, hold_to
 from core.rules.filters import FilterError
 from core.rules.status import State
 from core.rules.workflows import WorkflowDefinition, WorkflowError, project
@@ -44,6 +46,11 @@ class WorkflowDryRun:
     @property
     def tier_goes_up(self) -> bool:
         return self.tier_limit_after > self.tier_limit_before
+
+    @property
+    def figures(self) -> Figures:
+        """What enabling on this dry run confirms: who would enroll now, the billed tier and price after."""
+        return Figures(self.would_enroll, self.tier_limit_after, self.monthly_price_after, self.tier_limit_before)
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -98,3 +105,12 @@ def dry_run_in(
         monthly_price_after=acct.pricing.monthly_price(tier_after),
         currency=acct.currency,
     )
+
+
+def hold_consent(dry: WorkflowDryRun, workflow_id: int, allowed: bool, confirmed: Confirmed | None) -> None:
+    """Hold enabling (or editing) to the dry run that was confirmed (docs/domain.md §10), then refuse a tier rise
+    nobody consented to; a confirmed tier is the consent to exactly that tier."""
+    payload = dry.as_json() | {"workflow_id": workflow_id}
+    hold_to(confirmed, dry.figures, payload=payload, currency=dry.currency, verb="enroll")
+    if dry.tier_goes_up and not (allowed or (confirmed is not None and confirmed.consents_to(dry.tier_limit_after))):
+        raise TierUpgradeRequired(payload)

@@ -123,6 +123,13 @@ def next_batch(conn: Connection, *, workflow_id: int, action_index: int, after: 
 def fail_deleted(conn: Connection, batch: Batch, *, attempt_id: int, now: datetime) -> int:
     """Enrollments whose contact was deleted fail permanently (recorded); the rest of the batch goes on."""
     gone = and_(batch.clause(), ~exists().where(contacts.c.id == E.c.contact_id))
+    return _fail(conn, batch, gone, attempt_id=attempt_id, now=now, error=CONTACT_DELETED)
+
+
+def _fail(
+    conn: Connection, batch: Batch, which: ColumnElement[bool], *, attempt_id: int, now: datetime, error: str
+) -> int:
+    """Record a permanent failure on each enrollment of the batch matching ``which``; they stop there."""
     rows = select(
         E.c.id,
         literal(batch.action_index),
@@ -130,12 +137,12 @@ def fail_deleted(conn: Connection, batch: Batch, *, attempt_id: int, now: dateti
         literal("failed"),
         literal(now),
         literal(attempt_id),
-        literal(CONTACT_DELETED),
-    ).where(gone)
+        literal(error),
+    ).where(which)
     columns = ["enrollment_id", "action_index", "workflow_id", "outcome", "applied_at", "attempt_id", "error"]
     failed = int(conn.execute(insert(RUNS).from_select(columns, rows)).rowcount)
     if failed:
-        conn.execute(update(E).where(gone).values(state=FAILED, finished_at=now))
+        conn.execute(update(E).where(which).values(state=FAILED, finished_at=now))
     return failed
 
 
@@ -207,19 +214,7 @@ def mark_retrying(conn: Connection, batch: Batch) -> None:
 
 def fail_batch(conn: Connection, batch: Batch, *, attempt_id: int, now: datetime, error: str) -> int:
     """A permanent error for the whole batch: record it on each enrollment, which stops there."""
-    rows = select(
-        E.c.id,
-        literal(batch.action_index),
-        literal(batch.workflow_id),
-        literal("failed"),
-        literal(now),
-        literal(attempt_id),
-        literal(error),
-    ).where(batch.clause())
-    columns = ["enrollment_id", "action_index", "workflow_id", "outcome", "applied_at", "attempt_id", "error"]
-    failed = int(conn.execute(insert(RUNS).from_select(columns, rows)).rowcount)
-    conn.execute(update(E).where(batch.clause()).values(state=FAILED, finished_at=now))
-    return failed
+    return _fail(conn, batch, batch.clause(), attempt_id=attempt_id, now=now, error=error)
 
 
 def state_counts(conn: Connection, workflow_ids: list[int] | None = None) -> dict[int, dict[str, int]]:
