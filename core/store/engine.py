@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from core.store.schema import account
 
@@ -21,12 +22,26 @@ def _normalise_url(url: str) -> str:
     return re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", url)
 
 
+_AUTHORITY = re.compile(r"^(?P<scheme>[^:/]+://)(?P<userinfo>[^/?#]*)@(?P<host>[^@/?#]*)(?P<rest>.*)$", re.S)
+
+
+def _ambiguous(url: str) -> bool:
+    """A user or password with an unencoded ``@``: the URL parser would take part of the password for the host
+    (and show it in messages), so such a URL is refused; write ``@`` as ``%40``."""
+    found = _AUTHORITY.match(url)
+    return bool(found and "@" in found["userinfo"])
+
+
 def safe_url(url: str) -> str:
-    """The URL with any password hidden, for messages and logs."""
+    """The URL with any password hidden, for messages and logs (SQLAlchemy's own rendering)."""
+    if _ambiguous(url):  # SQLAlchemy would split the password at its first "@": hide all of the user part
+        found = _AUTHORITY.match(url)
+        assert found is not None
+        return f"{found['scheme']}***@{found['host']}{found['rest']}"
     try:
         return make_url(_normalise_url(url)).render_as_string(hide_password=True)
     except Exception:
-        return re.sub(r"//[^@/]*@", "//***@", url)
+        return re.sub(r"//[^/]*@", "//***@", url)
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -50,6 +65,8 @@ def _sqlite_on_begin(conn: Connection) -> None:
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine; for a SQLite file, create its folder first."""
+    if _ambiguous(url):
+        raise ArgumentError("its user or password contains an unencoded '@': write it as %40")
     url = _normalise_url(url)
     parsed = make_url(url)
     # INSERT ... SELECT counts (events written, contacts that left) need the DBAPI rowcount, which
