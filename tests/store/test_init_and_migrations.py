@@ -486,3 +486,20 @@ def test_after_stepping_the_record_id_migration_back_a_new_contact_takes_no_dele
     assert upgrade(engine)
     assert add_contacts(engine, 1, prefix="new")[0] > ids[1], "AUTOINCREMENT kept through the table's rebuild"
     engine.dispose()
+
+
+def test_the_record_id_migration_makes_a_stage_stored_by_its_label_one_stage_with_its_internal_name(
+    db_url: str,
+) -> None:
+    engine = _database_at_0007(db_url)
+    add_contacts(engine, 3, prefix="label", lifecycle_stage="marketing qualified lead")
+    add_contacts(engine, 2, prefix="name", lifecycle_stage="marketingqualifiedlead")
+    add_contacts(engine, 1, prefix="custom", lifecycle_stage="partner")
+    add_contacts(engine, 1, prefix="sql", lifecycle_stage="sales qualified lead")
+    assert upgrade(engine)
+    with engine.connect() as conn:
+        stages = dict(
+            conn.execute(select(contacts.c.lifecycle_stage, func.count()).group_by(contacts.c.lifecycle_stage)).all()
+        )
+    assert stages == {"marketingqualifiedlead": 5, "partner": 1, "salesqualifiedlead": 1}
+    engine.dispose()

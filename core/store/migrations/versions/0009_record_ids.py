@@ -6,6 +6,12 @@ ones are allowed on both engines). Existing contacts get none: before this revis
 column, and the ids earlier exports wrote were Marketable's own, not HubSpot's. Adding a nullable column
 rewrites no rows (SQLite's ADD COLUMN, PostgreSQL's catalog-only change), so it is safe on a live database.
 
+Lifecycle stages are stored by HubSpot's internal name from now on (docs/domain.md §11). Imports used to store
+a HubSpot export's label in lower case, so "Marketing Qualified Lead" became ``marketing qualified lead``, a
+second stage beside ``marketingqualifiedlead``; those values are rewritten to the internal name (the labels of
+the other default stages are their internal names once lowered). The spellings are listed here, not imported:
+a migration means what it meant when it was written.
+
 Revision ID: 0009_record_ids
 Revises: 0007_acted_on
 Create Date: 2026-12-04
@@ -22,9 +28,18 @@ branch_labels = None
 depends_on = None
 
 
+_STAGE_SPELLINGS = {
+    "marketingqualifiedlead": ("marketing qualified lead", "marketing_qualified_lead", "marketing-qualified-lead"),
+    "salesqualifiedlead": ("sales qualified lead", "sales_qualified_lead", "sales-qualified-lead"),
+}
+
+
 def upgrade() -> None:
     op.add_column("contacts", sa.Column("hubspot_id", sa.BigInteger, nullable=True))
     op.create_index("ux_contacts_hubspot_id", "contacts", ["hubspot_id"], unique=True)
+    contacts = sa.table("contacts", sa.column("lifecycle_stage", sa.String))
+    for name, spellings in _STAGE_SPELLINGS.items():
+        op.execute(contacts.update().where(contacts.c.lifecycle_stage.in_(spellings)).values(lifecycle_stage=name))
 
 
 def downgrade() -> None:
