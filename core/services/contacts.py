@@ -16,7 +16,7 @@ from core.rules.filters import STATE_CONDITIONS, Condition, FilterError
 from core.rules.requester import Requester
 from core.rules.selection import Selection
 from core.rules.sources import SourceType
-from core.rules.status import State
+from core.rules.status import STATE_PLURALS, State
 from core.rules.workflows import Touch
 from core.services.sources import CreateResult, create_contact
 from core.services.unit import Unit, changing
@@ -33,9 +33,9 @@ from core.store.selection import where
 
 PAGE_SIZE = 50
 QUICK_FILTERS: dict[str, str] = {
-    "marketing": "Marketing (billed)",
-    "pending": "Pending non-marketing",
-    "non_marketing": "Non-marketing",
+    "marketing": STATE_PLURALS[State.MARKETING],
+    "pending": STATE_PLURALS[State.PENDING],
+    "non_marketing": STATE_PLURALS[State.NON_MARKETING],
     "unengaged": "Unengaged",
 }
 SORT_LABELS: dict[str, str] = {

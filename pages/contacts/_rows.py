@@ -7,9 +7,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from core.rules.status import STATE_LABELS
 from core.services.contact_detail import describe_source
 
-STATUS_TEXT = {"marketing": "Marketing", "non_marketing": "Non-marketing"}
+STATUS_TEXT = {state.value: label for state, label in STATE_LABELS.items()}
 COLUMN_ORDER = [
     "ID",
     "Email",
@@ -34,10 +35,10 @@ COLUMNS = {  # widths add up to the page's width at 1400 px, so no column hides 
 
 def _status(row: dict[str, Any]) -> str:
     if row["state"] == "pending" and row["effective_on"]:
-        return f"Pending (leaves {row['effective_on']:%d %b})"
+        return f"{STATUS_TEXT['pending']} ({row['effective_on']:%d %b})"
     if row["state"] == "non_marketing" and row["pending_non_marketing"] and row["effective_on"]:
-        return f"Non-marketing (from {row['effective_on']:%d %b})"  # a simulated day after its update date
-    return STATUS_TEXT.get(row["state"], "Marketing until next update")
+        return f"{STATUS_TEXT['non_marketing']} (from {row['effective_on']:%d %b})"  # a simulated day after its update
+    return STATUS_TEXT[row["state"]]
 
 
 def frame(rows: list[dict[str, Any]]) -> pd.DataFrame:

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from core.rules.status import STATE_PLURALS, State
 from core.services.contacts import PAGE_SIZE, ContactQuery, MatchCounts, page_of_contacts
 from pages.contacts import _state as state
 from pages.contacts._rows import COLUMNS, frame
@@ -21,9 +22,11 @@ def _signature(query: ContactQuery) -> str:
 def metrics(found: MatchCounts) -> None:
     cols = st.columns(4)
     cols[0].metric("Matching contacts", session.number(found.total))
-    cols[1].metric("Marketing", session.number(found.marketing), help="Billed: pending ones included")
-    cols[2].metric("Pending non-marketing", session.number(found.pending), help="Leave on the next update date")
-    cols[3].metric("Non-marketing", session.number(found.non_marketing))
+    cols[1].metric(
+        STATE_PLURALS[State.MARKETING], session.number(found.marketing), help="Billed: those until next update included"
+    )
+    cols[2].metric(STATE_PLURALS[State.PENDING], session.number(found.pending), help="Leave on the next update date")
+    cols[3].metric(STATE_PLURALS[State.NON_MARKETING], session.number(found.non_marketing))
 
 
 def _cursors(sig: str) -> list[Any]:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
+from core.rules.roles import Action
+from core.services.permissions import permissions
 from core.services.signin import SignedIn, SignInRefused, local_mode, resume, sign_in_oidc
 from core.services.signin import sign_out as end_session
 from pages.shared.messages import flash
@@ -31,12 +33,6 @@ def signed_in() -> SignedIn | None:
     """The signed-in user, or None in local mode or before signing in."""
     user: SignedIn | None = st.session_state.get("signed_in")
     return user
-
-
-def is_admin() -> bool:
-    """Admins, and everyone in local mode, may manage users and settings."""
-    user = signed_in()
-    return user.role == "admin" if user is not None else bool(st.session_state.get("local_mode"))
 
 
 def remember(user: SignedIn) -> None:
@@ -107,9 +103,8 @@ def gate(sections: dict[str, list[StreamlitPage]]) -> dict[str, list[StreamlitPa
     with st.sidebar:
         st.markdown(f"Signed in as **{user.name}** ({user.role})")
         st.button("Sign out", key="sign_out", icon=":material/logout:", on_click=sign_out)
-    allowed = {
-        name: [p for p in pages if p.url_path != "users" or user.role == "admin"] for name, pages in sections.items()
-    }
+    managing = permissions(engine(), actor=user.username).may(Action.MANAGE_USERS)  # core's rule, not the role
+    allowed = {name: [p for p in pages if p.url_path != "users" or managing] for name, pages in sections.items()}
     return {name: pages for name, pages in allowed.items() if pages}
 
 
