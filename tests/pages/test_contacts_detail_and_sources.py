@@ -29,7 +29,8 @@ def test_opening_a_contact_shows_why_it_is_marketing_and_its_history(
     assert "**Marketing status:** Marketing contact until next update (non-marketing from 01 Dec 2026)" in why
     assert "Made marketing by form webinar" in why and "until 01 Dec 2026" in why and "by ops" in why
     history = at.dataframe[0].value
-    assert list(history["To"]) == ["Marketing contact until next update", "Marketing contact"] and list(history["By"]) == ["ops", "cli"]
+    assert list(history["To"]) == ["Marketing contact until next update", "Marketing contact"]
+    assert list(history["By"]) == ["ops", "cli"]
     assert list(history["Source"]) == ["bulk action", "form webinar"]
 
 
