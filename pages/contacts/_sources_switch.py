@@ -106,7 +106,8 @@ def switches(settings: list[SourceSetting]) -> None:
             st.session_state[key] = tool.marketing
             since = f" · on since {tool.switched_on_at:%d %b %Y}" if tool.marketing and tool.switched_on_at else ""
             st.toggle(
-                f"**{tool.name or tool.source_id}** (`{tool.source_id}`): new contacts are marketing",
+                f"**{tool.name or tool.source_id}** (`{tool.source_id}`, {tool.contacts:,} contacts so far): "
+                "new contacts are marketing",
                 key=key,
                 on_change=_toggled,
                 args=(kind, tool.source_id, key),
