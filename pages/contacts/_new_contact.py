@@ -16,7 +16,7 @@ from core.rules.confirmation import Confirmed
 from core.services.contacts import create_contact_by_hand
 from core.services.sources import Headroom, headroom
 from pages.contacts import _state as state
-from pages.shared import allowed, session
+from pages.shared import allowed, choices, session
 from pages.shared.allowed import Action
 from pages.shared.messages import outdated_text
 
@@ -88,7 +88,8 @@ def form() -> None:
         cols = st.columns(3)
         first = cols[0].text_input("First name", key="ct_new_first")
         last = cols[1].text_input("Last name", key="ct_new_last")
-        stage = cols[2].text_input("Lifecycle stage", key="ct_new_stage", placeholder="e.g. lead")
+        with cols[2]:
+            stage = choices.stage_picker("Lifecycle stage", key="ct_new_stage")
         no_status = allowed.blocked(Action.CHANGE_STATUS)
         marketing = st.checkbox(
             "Marketing contact",

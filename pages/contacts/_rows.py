@@ -34,6 +34,26 @@ COLUMNS = {  # widths add up to the page's width at 1400 px, so no column hides 
 }
 
 
+# A click on one of these headers sorts every matching contact on the server (an indexed sort); the grid's own
+# sort, which would reorder only the 50 rows it holds, is off (column selection is on instead).
+HEADER_SORTS = {
+    "Email": "email",
+    "Name": "last_name",
+    "Lifecycle stage": "lifecycle_stage",
+    "Created": "created_at",
+    "Last activity": "last_activity_at",
+}
+
+
+def columns(sort: str, descending: bool) -> dict[str, Any]:
+    """The column settings, the sorted column's header marked with its direction."""
+    marked = dict(COLUMNS)
+    for header, key in HEADER_SORTS.items():
+        if key == sort:
+            marked[header] = {**COLUMNS[header], "label": f"{header} {'↓' if descending else '↑'}"}
+    return marked
+
+
 def _status(row: dict[str, Any]) -> str:
     if row["state"] == "pending" and row["effective_on"]:
         return f"{STATUS_TEXT['pending']} ({row['effective_on']:%d %b})"

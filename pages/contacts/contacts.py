@@ -24,6 +24,7 @@ head[2].page_link("pages/contacts/import_contacts.py", label="Import", icon=":ma
 simulation.banner()
 show_flash()
 
+table.sort_by_header()  # before the sort widgets are drawn
 query = filters.render(session.today())
 if query is None:
     st.stop()
@@ -35,7 +36,7 @@ page = table.load(query)
 if page is None:
     st.stop()
 actions.render(query, page.chosen, found.total)
-table.draw(page, found.total)
+table.draw(page, found.total, query)
 static_lists.render()
 
 bulk.show_dialog()
