@@ -134,7 +134,7 @@ def test_a_header_click_sorts_every_matching_contact_on_the_server(
     key = at.session_state["ct_table_key"]
     at.session_state[key] = {"selection": {"rows": [], "columns": ["Email"]}}
     at.run()
-    assert list(table(at)["Email"])[0] == everyone[-1]["email"], "the same header again reverses the whole set"
+    assert table(at)["Email"].iloc[0] == everyone[-1]["email"], "the same header again reverses the whole set"
 
 
 def test_every_state_has_one_name_in_the_table_the_quick_filters_and_the_counts(
