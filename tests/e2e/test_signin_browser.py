@@ -14,6 +14,7 @@ import pytest
 from core.rules.roles import Role
 from core.services import users
 from core.services.setup import init
+from core.services.signin import REFUSED
 from core.store.engine import make_engine
 from tests.conftest import TODAY
 from tests.e2e.conftest import Server, screenshot, settle
@@ -48,7 +49,7 @@ def test_signing_in_in_chromium_shows_the_dashboard_and_a_wrong_password_is_refu
     screenshot(page, "signin-form")
 
     _sign_in(page, "ada", WRONG)
-    assert page.get_by_test_id("stAlertContentError").inner_text() == "wrong username or password"
+    assert page.get_by_test_id("stAlertContentError").inner_text() == REFUSED
     screenshot(page, "signin-refused")
 
     _sign_in(page, "ada", PASSWORD)
