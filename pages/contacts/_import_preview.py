@@ -10,6 +10,7 @@ import streamlit as st
 
 from core.services.imports.preview import ImportPreview, preview_import
 from pages.shared import session
+from pages.shared.money import money_line
 
 PREVIEW_REJECTED = 200  # rejected rows listed before the import (the report after it offers them all)
 KEY = "imp_preview"
@@ -68,6 +69,7 @@ def _figures(p: ImportPreview) -> None:
         n(p.marketing_after),
         delta=n(p.marketing_after - p.marketing_before) if p.made_marketing else None,
     )
+    money_line(p.money)
 
 
 def _rejected(p: ImportPreview) -> None:

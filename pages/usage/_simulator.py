@@ -13,6 +13,7 @@ from core.services.whatif import WhatIf, what_if
 from core.services.wizard import static_list_names, wizard_selection
 from pages.shared import session
 from pages.shared.filter_builder import filter_builder
+from pages.shared.money import money_line
 
 MAX_TIER_LINES = 6
 
@@ -40,6 +41,7 @@ def render_simulator(today: date, next_update: date) -> None:
         help="Pending contacts that will have become non-marketing by that day",
     )
     st.caption(f"As of {day:%d %b %Y}, if nothing else changes. Nothing is written.")
+    money_line(result.money)
     st.subheader("What if…", anchor=False)
     render_what_if(today)
 
@@ -90,6 +92,7 @@ def effect_metrics(effect: WhatIf) -> None:
         ],
         effect.currency,
     )
+    money_line(effect.money)
 
 
 def _forecast_figure(forecast: Forecast) -> go.Figure:
