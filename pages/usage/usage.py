@@ -7,6 +7,7 @@ from core.rules.money import amount
 from core.services.history import recent_update_runs
 from core.services.usage import get_usage
 from pages.shared import access, session, simulation
+from pages.usage import _forecast as usage_forecast
 from pages.usage import _history as usage_history
 from pages.usage import _simulator as usage_simulator
 from pages.usage import _wizard as usage_wizard
@@ -90,4 +91,4 @@ if simulator.open:
         usage_simulator.render_simulator(today, usage.next_update_date)
 if forecast.open:
     with forecast:
-        usage_simulator.render_forecast(today)
+        usage_forecast.render_forecast()
