@@ -9,6 +9,9 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.rules.selection import Selection
+from core.services import wizard
+from core.store.engine import make_engine
 from tests.conftest import TODAY, Cli
 from tests.pages.usage_app import add_condition, keep_running_app_py, metrics, number, open_tab
 
@@ -124,3 +127,18 @@ def test_the_forecast_tab_shows_the_band_the_method_and_how_it_relates_to_the_si
     months = cli("forecast")["months"]
     assert list(table["Contacts"]) == [f"{m['total']:,}" for m in months], "the page shows what forecast prints"
     assert list(table["If nothing else changes"]) == [f"{m['marketing_if_nothing_changes']:,}" for m in months]
+
+
+def test_why_this_number_counts_what_made_contacts_marketing_not_the_wizard_that_scheduled_them(
+    open_app: Callable[..., AppTest], app_env: str
+) -> None:
+    open_app()  # creates the demo database
+    engine = make_engine(app_env)
+    done = wizard.update_contacts(engine, selection=Selection(unengaged=True), today=TODAY, actor="ana")
+    engine.dispose()
+    assert done.scheduled > 0
+    at = open_tab(open_app(), "Why this number")
+    by_source = json.loads(at.get("plotly_chart")[1].proto.spec)["data"][0]
+    assert sum(by_source["x"]) == Cli(app_env)("usage")["marketing"], "pending contacts count by what made them"
+    assert "usage wizard" not in by_source["y"]
+    assert any("never the tool that scheduled" in c.value for c in at.caption)
