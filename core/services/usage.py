@@ -37,7 +37,7 @@ class Usage:
     renewal_tier: int  # the tier one could renew at with today's count after the next update
     became_non_marketing: int = 0
     money: MoneyEffect | None = None  # the price on this day, on the next update date and at renewal
-    pending_saves: MoneyEffect | None = None  # with vs. without the pending contacts leaving (a saving is < 0)
+    pending_saves: MoneyEffect | None = None  # as if every pending change were undone: its price change is the saving
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
@@ -53,8 +53,8 @@ class Usage:
             data["tier_at_renewal"] = self.money.renewal.tier_before
             data["monthly_price_at_renewal"] = self.money.renewal.price_before
             # what the pending changes save a month: the price if they were undone, minus the price as it is
-            data["pending_saves_at_next_update"] = -self.pending_saves.next_update.price_change
-            data["pending_saves_at_renewal"] = -self.pending_saves.renewal.price_change
+            data["pending_saves_at_next_update"] = self.pending_saves.next_update.price_change
+            data["pending_saves_at_renewal"] = self.pending_saves.renewal.price_change
         for key in ("today", "next_update_date", "renewal_date"):
             data[key] = data[key].isoformat()
         return data
