@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 from core.rules import tiers
 from core.rules.calendar import next_renewal_date, next_update_date, renewal_dates_between
 from core.rules.money import MoneyEffect, PriceOn
-from core.store.account import Account
-from core.store.counts import StatusCounts, counts_on, stored_counts
+from core.rules.selection import Selection
+from core.services.selection_errors import user_errors
+from core.store import engine as db
+from core.store.account import Account, load_account
+from core.store.counts import StatusCounts, counts_on, state_breakdown, stored_counts
+from core.store.selection import where
 
 
 def money_effect_in(
@@ -58,3 +62,14 @@ def money_effect_in(
         return PriceOn(day, marketing(day), marketing(day) + delta(day), before, after, price(before), price(after))
 
     return MoneyEffect(acct.currency, point(today), point(update_on), point(renewal_on))
+
+
+def deletion_money(engine: Engine, *, selection: Selection, today: date) -> MoneyEffect:
+    """What deleting the selected contacts does to the bill: the count drops at once, the tier not before renewal
+    (docs/domain.md §2, §4); pending contacts would have left on the next update date anyway."""
+    with user_errors(), db.read(engine) as conn:
+        found = state_breakdown(conn, where(conn, selection), today)
+        billed = found["marketing"] + found["pending"]
+        return money_effect_in(
+            conn, load_account(conn), today=today, now_delta=-billed, update_delta=-found["marketing"]
+        )

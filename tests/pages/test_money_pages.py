@@ -14,7 +14,7 @@ from core.rules.money import MoneyEffect, PriceOn, describe
 from tests.conftest import Cli
 from tests.factories import add_contacts
 from tests.helpers import csv_text
-from tests.pages.contacts_app import dialog_text, known_database, open_contacts
+from tests.pages.contacts_app import dialog_text, known_database, open_contacts, use_filter
 from tests.pages.usage_app import add_condition, click, keep_running_app_py, metrics, open_tab
 
 USAGE = "pages/usage/usage.py"
@@ -109,3 +109,19 @@ def test_the_import_preview_states_the_money_effect(open_app: Callable[..., AppT
     at.run()
     money = next(m.value for m in at.markdown if m.value.startswith("Money: now"))
     assert "now 1,140 USD a month (+250 USD; tier 7,000)" in money
+
+
+def test_the_delete_dialog_states_that_the_price_drops_only_from_renewal(
+    open_app: Callable[..., AppTest], app_env: str
+) -> None:
+    engine = known_database(app_env)
+    add_contacts(engine, 2_500, state="marketing", prefix="big", lifecycle_stage="event")
+    cli = Cli(app_env)
+    cli("set-status", "--to", "marketing", "--emails", "n0@example.com", "--allow-tier-upgrade")
+    at = open_contacts(open_app)
+    use_filter(at, '[{"property": "lifecycle_stage", "operator": "eq", "value": "event"}]')
+    at.radio(key="ct_scope").set_value("all").run()
+    at.menu_button(key="ct_more").click("delete").run()
+    text = dialog_text(at)
+    assert "Money: now 1,140 USD a month (unchanged)" in text, "the tier is not lowered by a deletion"
+    assert "from renewal 15 Jan 2027 890 USD a month (−250 USD; tier 2,000)" in text
