@@ -83,6 +83,13 @@ SOURCES = (
     ("chatflow", 0.05),
     ("logged_email", 0.05),
 )
+# The tools demo contacts come from, by ID, so that the sources page lists them (picked by contact id, not by the
+# random generator, so the rest of the demo data stays what its seed made before).
+TOOL_IDS = {
+    "form": ("contact-us", "newsletter-signup", "webinar-registration"),
+    "chatflow": ("website-chat",),
+    "integration": ("crm-sync",),
+}
 _NEVER_MARKETING = {source.value for source in ALWAYS_NON_MARKETING}
 _MARKETING, _PENDING, _NON_MARKETING = State.MARKETING.value, State.PENDING.value, State.NON_MARKETING.value
 
@@ -126,15 +133,16 @@ def generate(
         created = base + timedelta(seconds=int(rand() * span))
         r = rand()
         source = next(names[i] for i, c in enumerate(cumulative) if r <= c)
+        tool = TOOL_IDS[source][cid % len(TOOL_IDS[source])] if source in TOOL_IDS else None
         activity = created + timedelta(days=int(rand() * (today - created.date()).days)) if rand() < 0.8 else None
         bounced, unsubscribed = rand() < 0.04, rand() < 0.08
         events: list[tuple[Any, ...]] = []
         state, status_source = State.NON_MARKETING, NO_SOURCE
         if (source in ("form", "import") and rand() < 0.85) or rand() < 0.1:
             made_by = "bulk_action" if source in _NEVER_MARKETING else source  # DOMAIN.md §5: set by hand later
-            made_at = stamp(created)
-            state, status_source = State.MARKETING, (made_by, None, made_at)  # states.SOURCE_COLUMNS' order
-            events.append((cid, operation_id, None, _MARKETING, made_at, day(created.date()), made_by, None, "demo"))
+            made_at, by_tool = stamp(created), tool if made_by == source else None
+            state, status_source = State.MARKETING, (made_by, by_tool, made_at)  # states.SOURCE_COLUMNS' order
+            events.append((cid, operation_id, None, _MARKETING, made_at, day(created.date()), made_by, by_tool, "demo"))
             if rand() < 0.18:  # someone cleaned this contact up later
                 asked = created + timedelta(seconds=int(rand() * (end - created).total_seconds()))
                 leaves, asked_at = next_update_date(commitment, start_date, asked.date()), stamp(asked)
@@ -147,7 +155,7 @@ def generate(
                     update = (cid, operation_id, _PENDING, _NON_MARKETING, midnight, day(leaves), "update")
                     events.append((*update, leaves.isoformat(), "system"))
         contact = (cid, email, first, last, choice(STAGES), stamp(created), activity and stamp(activity))
-        yield ((*contact, bounced, unsubscribed, email, source, None, *stored[state], *status_source), events)
+        yield ((*contact, bounced, unsubscribed, email, source, tool, *stored[state], *status_source), events)
 
 
 def insert_demo(

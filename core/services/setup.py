@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from core.clock import deployment_today, moment
+from core.errors import DomainError
 from core.rules.calendar import Commitment
 from core.rules.requester import Requester
 from core.rules.tiers import Edition, Pricing
@@ -28,6 +29,7 @@ from core.store.migrate import upgrade
 from core.store.schema import account, contacts, update_runs
 
 DEMO_CONTACTS = 3_000
+MAX_DEMO_CONTACTS = 10_000_000  # bounded work: checked before the write lock is taken (docs/domain.md §11)
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,8 @@ def init(
     demo_only_if_new: bool = False,
 ) -> InitResult:
     """Create or migrate the database, set the given account settings (never deletes data), add demo contacts."""
+    if not 0 <= demo <= MAX_DEMO_CONTACTS:  # before the write lock: a huge demo never holds it
+        raise DomainError(f"the demo size must be 0 to {MAX_DEMO_CONTACTS:,} contacts, got {demo:,}")
     migrated = upgrade(engine)
     with db.write(engine) as conn:
         created = not is_initialised(conn)

@@ -4,6 +4,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from core.rules.money import amount
+from core.rules.status import STATE_PLURALS, State
 from core.services.history import recent_update_runs
 from core.services.usage import get_usage
 from pages.shared import access, session, simulation
@@ -18,17 +19,14 @@ today = session.today()
 usage = session.run(lambda: get_usage(session.engine(), today=today))
 if usage is None:
     st.stop()
-if simulation.simulating():
-    st.info(
-        f"Simulating {today:%d %b %Y}: the figures assume nothing else changes until then.", icon=":material/event:"
-    )
+simulation.banner()
 
 for alert in usage.alerts[-1:]:
     (st.error if alert["level"] == "error" else st.warning)(alert["message"])
 
 cols = st.columns(4)
 cols[0].metric("Marketing contacts", session.number(usage.marketing), help="Billed: pending ones included")
-cols[1].metric("Pending non-marketing", session.number(usage.pending), help="Leave on the next update date")
+cols[1].metric(STATE_PLURALS[State.PENDING], session.number(usage.pending), help="Leave on the next update date")
 cols[2].metric("Non-marketing contacts", session.number(usage.non_marketing))
 cols[3].metric("Total contacts", session.number(usage.total))
 cols = st.columns(4)
@@ -65,7 +63,7 @@ if runs:
 
 figure = go.Figure()
 figure.add_bar(name="Marketing (staying)", x=["Contacts"], y=[usage.marketing - usage.pending], marker_color="#2e7d32")
-figure.add_bar(name="Pending non-marketing", x=["Contacts"], y=[usage.pending], marker_color="#f9a825")
+figure.add_bar(name=STATE_PLURALS[State.PENDING], x=["Contacts"], y=[usage.pending], marker_color="#f9a825")
 figure.add_bar(name="Non-marketing", x=["Contacts"], y=[usage.non_marketing], marker_color="#9e9e9e")
 figure.add_hline(
     y=usage.tier_limit, line_dash="dash", line_color="#c62828", annotation_text=f"Billed tier {usage.tier_limit:,}"

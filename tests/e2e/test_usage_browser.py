@@ -24,7 +24,7 @@ def test_usage_page_in_chromium_shows_the_usage_command_figures(page: Any, start
         label, value = [line for line in metrics.nth(i).inner_text().splitlines() if line.strip()][:2]
         shown[label] = value
     assert shown["Marketing contacts"] == f"{usage['marketing']:,}"
-    assert shown["Pending non-marketing"] == f"{usage['pending']:,}"
+    assert shown["Marketing contacts until next update"] == f"{usage['pending']:,}"
     assert shown["Total contacts"] == f"{usage['total']:,}"
     assert shown["Billed tier"] == f"{usage['tier_limit']:,}"
     screenshot(page, "usage")

@@ -40,7 +40,7 @@ def create_leads_workflow(at: AppTest) -> AppTest:
     """Name it, add "lifecycle stage is lead" with the filter builder, keep the default action, save."""
     at.text_input(key="wf_name").input("Leads become non-marketing").run()
     click(at, "wf_filter_add")
-    at.text_input(key="wf_filter_1_value_lifecycle_stage_eq").input("lead").run()
+    at.selectbox(key="wf_filter_1_value_lifecycle_stage_eq").set_value("lead").run()
     assert at.selectbox(key="wf_action_1_set_marketing_status").value == "non_marketing"
     return click(at, "wf_save")
 

@@ -19,6 +19,7 @@ from core.rules import csvformat as fmt
 from core.rules import tiers
 from core.rules.calendar import next_update_date
 from core.rules.money import MoneyEffect
+from core.rules.status import STATE_LABELS, State
 from core.services.imports.fold import event_counts, fold_rows
 from core.services.imports.gc_pause import paused_gc
 from core.services.imports.parse import parse_csv
@@ -40,7 +41,7 @@ _USES = {
     fmt.CREATED: "Create date",
     fmt.LAST_ACTIVITY: "Last activity date",
     fmt.STATUS: "Marketing status (changes follow the status rules)",
-    fmt.PENDING: "Marketing until next update",
+    fmt.PENDING: STATE_LABELS[State.PENDING],
     fmt.BOUNCE: "Hard bounced (any text)",
     fmt.UNSUBSCRIBED: "Unsubscribed from all email",
 }
