@@ -29,9 +29,10 @@ def _ranked(counts: dict[str, int]) -> list[tuple[str, int]]:
 
 def marketing_breakdown(engine: Engine, *, today: date) -> Breakdown:
     """Marketing contacts on ``today`` by status source type and by lifecycle stage (one GROUP BY, one pass)."""
-    source = func.coalesce(contacts.c.status_source_type, UNKNOWN)
+    source = func.coalesce(states.column("status_source_type"), UNKNOWN)
     stage = func.coalesce(contacts.c.lifecycle_stage, UNKNOWN)
-    query = select(source, stage, func.count()).where(states.billed_on(today)).group_by(source, stage)
+    billed = states.billed_on(today)
+    query = select(source, stage, func.count()).select_from(states.ROWS).where(billed).group_by(source, stage)
     by_source: dict[str, int] = defaultdict(int)
     by_stage: dict[str, int] = defaultdict(int)
     with db.read(engine) as conn:

@@ -48,8 +48,8 @@ def test_scheduled_departures_lower_the_projection_from_the_next_update_date(eng
     flat = get_forecast(engine, today=TODAY)
     with engine.begin() as conn:
         conn.exec_driver_sql(
-            "UPDATE contacts SET pending_non_marketing = true, effective_on = '2026-12-01' "
-            "WHERE id IN (SELECT id FROM contacts WHERE marketing_status = 'marketing' ORDER BY id LIMIT 100)"
+            "UPDATE contact_status SET pending_non_marketing = true, effective_on = '2026-12-01' WHERE contact_id IN "
+            "(SELECT contact_id FROM contact_status WHERE marketing_status = 'marketing' ORDER BY contact_id LIMIT 100)"
         )
     lowered = get_forecast(engine, today=TODAY)
     assert [m.marketing for m in lowered.months] == [m.marketing - 100 for m in flat.months]
