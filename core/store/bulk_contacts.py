@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ARRAY, Connection, String, any_, bindparam, select, text, update
+from sqlalchemy import ARRAY, Connection, String, any_, bindparam, or_, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from core.rules.requester import Requester
@@ -23,6 +23,7 @@ from core.rules.status import State
 from core.store import states
 from core.store.contact_writes import reserve_contact_ids
 from core.store.events import EVENT_COLUMNS
+from core.store.record_ids import among
 from core.store.schema import contacts
 
 FIELD_COLUMNS = (  # what a contact's own row says about it (imports read and write these)
@@ -37,7 +38,7 @@ FIELD_COLUMNS = (  # what a contact's own row says about it (imports read and wr
 )
 PROFILE_COLUMNS = ("id", *FIELD_COLUMNS, "email_lower", "source_type", "source_id")  # the contacts table's
 CONTACT_COLUMNS = (*PROFILE_COLUMNS, *states.STATUS_COLUMNS)  # a new contact: its profile, then its state
-_SPLIT = len(PROFILE_COLUMNS)
+_SPLIT, _WHOLE = len(PROFILE_COLUMNS), len(CONTACT_COLUMNS)
 _STATUS_ROW = ("contact_id", *states.STATUS_COLUMNS)
 NO_SOURCE: tuple[Any, ...] = (None,) * len(states.SOURCE_COLUMNS)  # nothing has made the contact marketing yet
 
@@ -94,11 +95,14 @@ class BulkWriter:
         """The first of ``n`` consecutive ids for new contacts (``reserve_contact_ids``)."""
         return reserve_contact_ids(self.conn, n)
 
-    def contacts(self, rows: Sequence[tuple[Any, ...]]) -> None:
-        """Insert contacts given as tuples in ``CONTACT_COLUMNS`` order: their profiles, then their status rows
-        (the table ``core.store.states`` keeps them in)."""
-        self._insert("contacts", PROFILE_COLUMNS, [r[:_SPLIT] for r in rows])
-        self._insert(states.STATUS_TABLE, _STATUS_ROW, [(r[0], *r[_SPLIT:]) for r in rows])
+    def contacts(self, rows: Sequence[tuple[Any, ...]], *, columns: Sequence[str] = CONTACT_COLUMNS) -> None:
+        """Insert contacts given as tuples in ``columns`` order (``CONTACT_COLUMNS``, then any more of the
+        contacts table): their profiles, then their status rows (the table ``core.store.states`` keeps them in)."""
+        if tuple(columns[:_WHOLE]) != CONTACT_COLUMNS:
+            raise ValueError("a new contact's columns start with CONTACT_COLUMNS")
+        more = tuple(columns[_WHOLE:])
+        self._insert("contacts", (*PROFILE_COLUMNS, *more), [(*r[:_SPLIT], *r[_WHOLE:]) for r in rows])
+        self._insert(states.STATUS_TABLE, _STATUS_ROW, [(r[0], *r[_SPLIT:_WHOLE]) for r in rows])
 
     def events(self, rows: Sequence[tuple[Any, ...]]) -> None:
         """Insert status events given as tuples in ``EVENT_COLUMNS`` order."""
@@ -164,3 +168,27 @@ def contacts_by_email(conn: Connection, emails: list[str]) -> dict[str, tuple[in
         row["email_lower"]: (row["id"], State(row["stored_state"]), {c: row[c] for c in FIELD_COLUMNS})
         for row in conn.execute(query).mappings()
     }
+
+
+def contacts_named(
+    conn: Connection, *, emails: list[str], hubspot_ids: list[int], ids: list[int]
+) -> list[dict[str, Any]]:
+    """The contacts that incoming rows name, by email (in lower case), HubSpot Record ID or own id (docs/domain.md
+    §11): each one's ``id``, ``email_lower``, ``hubspot_id``, ``status_changed_at``, ``stored_state`` (a
+    ``State``) and ``FIELD_COLUMNS``, in one read through the unique indexes."""
+    named = [
+        among(conn, column, values)
+        for column, values in (
+            (contacts.c.email_lower, emails),
+            (contacts.c.hubspot_id, hubspot_ids),
+            (contacts.c.id, ids),
+        )
+        if values
+    ]
+    if not named:
+        return []
+    state = states.stored_state().label("stored_state")
+    changed = states.column("status_changed_at")
+    cols = [contacts.c.id, contacts.c.email_lower, contacts.c.hubspot_id, changed, state]
+    query = select(*cols, *(contacts.c[c] for c in FIELD_COLUMNS)).select_from(states.ROWS).where(or_(*named))
+    return [dict(row) | {"stored_state": State(row["stored_state"])} for row in conn.execute(query).mappings()]

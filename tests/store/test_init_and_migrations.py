@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 from sqlalchemy import Engine, func, inspect, select, text
+from sqlalchemy.exc import IntegrityError
 
 from core.rules.sources import ALWAYS_NON_MARKETING
 from core.services.workflows import definitions as wf
@@ -270,7 +271,8 @@ def test_the_contact_id_migration_keeps_every_row_index_and_list_membership(db_u
         assert after[table] == before[table], table
     assert contact_rows(engine) == contacts_before
     kept = [i for i in indexes_before if i not in STATE_INDEXES]  # 0008 moves those to contact_status
-    assert sorted(i["name"] for i in inspect(engine).get_indexes("contacts")) == kept
+    indexes_after = sorted(i["name"] for i in inspect(engine).get_indexes("contacts"))
+    assert indexes_after == sorted([*kept, "ux_contacts_hubspot_id"])  # 0009_record_ids adds one
     created = cli("create-contact", "--source", "manual", "--email", "new@example.com", today="2026-11-26")
     assert created["contact_id"] not in ids
     workflow = wf.create_workflow(
@@ -439,7 +441,8 @@ def test_after_the_acted_on_migration_no_change_acts_before_the_last_day_an_oper
 
 
 def _database_at_0007(db_url: str) -> Engine:
-    """The schema before the state moved to its own table (0007_acted_on), with its account row."""
+    """The schema before Record IDs and before the state moved to its own table (0007_acted_on), with its account
+    row."""
     engine = _database_at_0006(db_url)
     cfg = _config()
     with engine.connect().execution_options(write=True) as conn:
@@ -481,4 +484,62 @@ def test_the_contact_status_migration_moves_every_state_and_keeps_ids_lists_and_
     assert count(engine, "list_members") == 1
     assert upgrade(engine)
     assert contact_rows(engine) == contacts_before
+    engine.dispose()
+
+
+def test_the_record_id_migration_keeps_every_contact_and_gives_none_a_hubspot_id(db_url: str) -> None:
+    engine = _database_at_0007(db_url)
+    ids = add_contacts(engine, 3, state="marketing")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO static_lists (name, created_at, created_by) VALUES ('L', :d, 'me')"), {"d": NOW})
+        conn.execute(
+            text("INSERT INTO list_members (list_id, contact_id, added_at) SELECT id, :c, :d FROM static_lists"),
+            {"c": ids[2], "d": NOW},
+        )
+    before, contacts_before = snapshot(engine), contact_rows(engine)
+    assert upgrade(engine)
+    assert "0009_record_ids" in current_revisions(engine)
+    after = snapshot(engine)
+    assert contact_rows(engine) == contacts_before, "no contact gets a HubSpot Record ID by migrating"
+    for table in ("list_members", "static_lists", "status_events", "operations", "account"):
+        assert after[table] == before[table], table
+    with engine.begin() as conn:  # one contact per HubSpot Record ID; any number without one
+        conn.execute(contacts.update().where(contacts.c.id == ids[0]).values(hubspot_id=123_456_789_012))
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(contacts.update().where(contacts.c.id == ids[1]).values(hubspot_id=123_456_789_012))
+    downgrade(engine, "0007_acted_on")  # and back: every row kept, list memberships too
+    assert "hubspot_id" not in {c["name"] for c in inspect(engine).get_columns("contacts")}
+    assert contact_rows(engine) == contacts_before
+    assert snapshot(engine)["list_members"] == before["list_members"]
+    assert upgrade(engine)
+    engine.dispose()
+
+
+def test_after_stepping_the_record_id_migration_back_a_new_contact_takes_no_deleted_id(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/steps.db"
+    engine = _database_at_0007(url)
+    ids = add_contacts(engine, 2)
+    with engine.begin() as conn:
+        conn.execute(contacts.delete().where(contacts.c.id == ids[1]))
+    assert upgrade(engine)
+    downgrade(engine, "0007_acted_on")
+    assert upgrade(engine)
+    assert add_contacts(engine, 1, prefix="new")[0] > ids[1], "AUTOINCREMENT kept through the table's rebuild"
+    engine.dispose()
+
+
+def test_the_record_id_migration_makes_a_stage_stored_by_its_label_one_stage_with_its_internal_name(
+    db_url: str,
+) -> None:
+    engine = _database_at_0007(db_url)
+    add_contacts(engine, 3, prefix="label", lifecycle_stage="marketing qualified lead")
+    add_contacts(engine, 2, prefix="name", lifecycle_stage="marketingqualifiedlead")
+    add_contacts(engine, 1, prefix="custom", lifecycle_stage="partner")
+    add_contacts(engine, 1, prefix="sql", lifecycle_stage="sales qualified lead")
+    assert upgrade(engine)
+    with engine.connect() as conn:
+        stages = dict(
+            conn.execute(select(contacts.c.lifecycle_stage, func.count()).group_by(contacts.c.lifecycle_stage)).all()
+        )
+    assert stages == {"marketingqualifiedlead": 5, "partner": 1, "salesqualifiedlead": 1}
     engine.dispose()

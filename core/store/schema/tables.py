@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -54,7 +55,9 @@ contacts = Table(
     Column("unsubscribed_all", Boolean, nullable=False, server_default=text("false")),
     Column("source_type", String(40), nullable=False),
     Column("source_id", String(100)),
+    Column("hubspot_id", BigInteger),  # HubSpot's Record ID, kept as the contact came with it (migration 0009)
     Index("ux_contacts_email_lower", "email_lower", unique=True),
+    Index("ux_contacts_hubspot_id", "hubspot_id", unique=True),
     Index("ix_contacts_created_at", "created_at", "id"),
     Index("ix_contacts_last_activity_at", "last_activity_at", "id"),
     Index("ix_contacts_lifecycle_stage", "lifecycle_stage", "id"),
