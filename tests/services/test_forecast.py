@@ -15,6 +15,7 @@ from core.rules.status import MarketingStatus
 from core.services.forecast import get_forecast
 from core.services.setup import init
 from core.services.status import set_status
+from core.store import states
 from core.store.engine import make_engine
 from core.store.schema import contacts, operations, status_events
 from tests.conftest import TODAY, Cli
@@ -42,12 +43,12 @@ def arrivals(engine: Engine, *, n: int, on: date, source: str, marketing: bool) 
                     "email_lower": f"a{c}@example.com",
                     "created_at": at,
                     "source_type": source,
-                    "marketing_status": status,
-                    "status_source_type": source if marketing else None,
                 }
                 for c in ids
             ],
         )
+        made = {"marketing_status": status, "status_source_type": source if marketing else None}
+        states.insert_states(conn, [{"contact_id": c, **made} for c in ids])
         if marketing:
             event = {"operation_id": op, "requested_at": at, "actor": "test", "old_state": None}
             conn.execute(
