@@ -90,6 +90,7 @@ def test_our_own_export_matches_by_record_id_and_export_writes_what_ids_accepts(
     record_ids = sorted(r["Record ID"] for r in rows)
     assert record_ids[0] == "51" and all(r.startswith("mk-") for r in record_ids[1:])
     assert cli("export", str(tmp_path / "some.csv"), "--ids", ",".join(record_ids))["exported"] == 3
+    assert sorted(c["record_id"] for c in cli("contacts", "page")["contacts"]) == record_ids
     for row in rows:  # emails changed in the spreadsheet
         row["Email"] = row["Email"].replace("@example.com", "@example.org")
     result = cli("import", _write_rows(tmp_path / "edited.csv", rows))
