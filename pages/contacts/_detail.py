@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from core.rules.hubspot_labels import stage_label
+from core.rules.record_id import text_of
 from core.rules.status import STATE_LABELS, State
 from core.services.contact_detail import ContactDetail
 from pages.shared import session, simulation
@@ -70,6 +71,8 @@ def fields(found: dict[str, Any]) -> None:
     ]
     if flags:
         st.warning("This contact " + " and ".join(flags) + ".", icon=":material/mail_off:")
+    hubspot = found.get("hubspot_id")  # docs/domain.md §11: HubSpot's Record ID, else ours
+    st.caption(f"Record ID {text_of(found['id'], hubspot)}" + (" (HubSpot's)" if hubspot else " (created here)"))
 
 
 def history(detail: ContactDetail) -> None:
