@@ -15,6 +15,7 @@ from pages.contacts import _bulk as bulk
 from pages.contacts._state import Target
 from pages.shared import session, simulation
 from pages.shared.messages import flash
+from pages.shared.text import plain
 
 
 def status_buttons(detail: ContactDetail) -> None:
@@ -72,7 +73,7 @@ def edit_form(contact_id: int, fields: dict[str, Any]) -> None:
 def delete(contact_id: int, email: str) -> None:
     with st.expander("Delete this contact", icon=":material/delete:"):
         st.caption("It leaves the marketing count at once; the billed tier stays until renewal. Its history is kept.")
-        sure = st.checkbox(f"Yes, delete {email}", key="cd_delete_sure")
+        sure = st.checkbox(f"Yes, delete {plain(email)}", key="cd_delete_sure")
         if st.button("Delete contact", key="cd_delete", disabled=not sure or simulation.simulating()):
             result = session.run(
                 lambda: delete_contacts(

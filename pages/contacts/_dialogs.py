@@ -14,6 +14,7 @@ from pages.contacts import _state as state
 from pages.contacts._state import DeleteDialog, ListDialog, Target, typed_matches
 from pages.shared import session, simulation
 from pages.shared.messages import outdated_text
+from pages.shared.text import plain
 
 
 def open_delete(target: Target) -> None:
@@ -36,7 +37,7 @@ def _delete_body(box: DeleteDialog) -> None:
     refusal.forget_inputs()
     if box.outdated:
         st.warning(outdated_text(list(box.outdated), verb="deleted"), icon=":material/sync_problem:")
-    st.markdown(f"Delete **{found.total:,}** contacts ({box.target.label}). Their status history is kept.")
+    st.markdown(f"Delete **{found.total:,}** contacts ({plain(box.target.label)}). Their status history is kept.")
     cols = st.columns(2)
     cols[0].metric("Marketing contacts among them", session.number(found.marketing))
     cols[1].metric("Non-marketing", session.number(found.non_marketing))
@@ -92,7 +93,9 @@ def _change_list(box: ListDialog, name: str, known: list[str]) -> None:
 def _list_body(box: ListDialog) -> None:
     adding = box.adding
     names = [i.name for i in reads.static_lists()]
-    st.markdown(f"{'Add' if adding else 'Remove'} {box.target.label} {'to' if adding else 'from'} a static list.")
+    st.markdown(
+        f"{'Add' if adding else 'Remove'} {plain(box.target.label)} {'to' if adding else 'from'} a static list."
+    )
     name = st.selectbox("List", names, key="ct_dlg_list", index=None, placeholder="Choose a list")
     if adding:
         new = st.text_input("…or create a new list", key="ct_dlg_new_list", placeholder="New list name")

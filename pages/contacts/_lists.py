@@ -9,6 +9,7 @@ from core.services import lists
 from pages.contacts import _reads as reads
 from pages.contacts import _state as state
 from pages.shared import session, simulation
+from pages.shared.text import plain
 
 
 def _show_members(name: str) -> None:
@@ -62,7 +63,9 @@ def render() -> None:
         chosen = cols[2].selectbox("List", names, key="ct_list_chosen", index=None, placeholder="Choose a list")
         cols[3].button("Show", key="ct_list_show", disabled=chosen is None, on_click=_show_members, args=(chosen,))
         with cols[4].popover("Delete", disabled=chosen is None or simulation.simulating()):
-            st.markdown(f"Delete the list “{chosen}”? Its contacts stay; saved views and workflows naming it stop.")
+            st.markdown(
+                f"Delete the list “{plain(chosen)}”? Its contacts stay; saved views and workflows naming it stop."
+            )
             confirmed = st.button("Delete the list", key="ct_list_delete", type="primary")
         if confirmed and chosen is not None:
             _delete(chosen)

@@ -11,6 +11,7 @@ from core.rules.sources import ADJUSTABLE_DEFAULTS, SourceType
 from core.services.sources import PER_TOOL, SourceSetting, headroom, set_source_default
 from pages.shared import session, simulation
 from pages.shared.messages import flash
+from pages.shared.text import plain
 
 TITLES = {SourceType.FORM: "Forms", SourceType.CHATFLOW: "Chatflows", SourceType.INTEGRATION: "Connected apps"}
 EFFECT = {
@@ -72,7 +73,7 @@ def confirm_panel() -> None:
         return
     with st.container(border=True):
         what = pending.kind.replace("integration", "connected app")
-        st.markdown(f"**Switch on {what} {pending.source_id}?** While on, {EFFECT[pending.kind]}.")
+        st.markdown(f"**Switch on {what} {plain(pending.source_id)}?** While on, {EFFECT[pending.kind]}.")
         st.warning(
             f"The account has {room.marketing:,} marketing contacts on a {room.tier_limit:,}-contact tier: "
             f"{room.left_before_upgrade:,} more fit before the tier rises to {room.next_tier:,} contacts "
@@ -103,7 +104,7 @@ def switches(settings: list[SourceSetting]) -> None:
             st.session_state[key] = tool.marketing
             since = f" · on since {tool.switched_on_at:%d %b %Y}" if tool.marketing and tool.switched_on_at else ""
             st.toggle(
-                f"**{tool.name or tool.source_id}** (`{tool.source_id}`): new contacts are marketing",
+                f"**{plain(tool.name or tool.source_id)}** ({plain(tool.source_id)}): new contacts are marketing",
                 key=key,
                 on_change=_toggled,
                 args=(kind, tool.source_id, key),

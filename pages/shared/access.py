@@ -11,6 +11,7 @@ from core.services.signin import SignedIn, SignInRefused, local_mode, resume, si
 from core.services.signin import sign_out as end_session
 from pages.shared.messages import flash
 from pages.shared.session import engine, per_run, real_today
+from pages.shared.text import plain
 
 SIGNIN_PAGE = "pages/admin/signin.py"
 LOCAL_MODE_TEXT = (
@@ -105,7 +106,7 @@ def gate(sections: dict[str, list[StreamlitPage]]) -> dict[str, list[StreamlitPa
         # Its own url path (not the file's name): after signing in, the rerun falls back to the default page.
         return [st.Page(SIGNIN_PAGE, title="Sign in", icon=":material/login:", url_path="sign-in")]
     with st.sidebar:
-        st.markdown(f"Signed in as **{user.name}** ({user.role})")
+        st.markdown(f"Signed in as **{plain(user.name)}** ({user.role})")
         st.button("Sign out", key="sign_out", icon=":material/logout:", on_click=sign_out)
     allowed = {
         name: [p for p in pages if p.url_path != "users" or user.role == "admin"] for name, pages in sections.items()

@@ -13,6 +13,7 @@ from core.services import wizard
 from pages.shared import session, simulation
 from pages.shared.filter_builder import filter_builder
 from pages.shared.messages import outdated_text
+from pages.shared.text import plain
 from pages.usage._simulator import effect_metrics
 from pages.usage._wizard_flow import FILTER_KEY, SHOWN, buttons, go, reset
 
@@ -75,7 +76,7 @@ def _figures(selection: Selection, review: wizard.Review) -> None:
     cols[1].metric("Become non-marketing", session.number(change.scheduled), help=f"On {on:%d %b %Y}")
     cols[2].metric("Not included", session.number(change.unchanged), help="Already pending or non-marketing")
     effect_metrics(review.effect)
-    st.caption(f"Selected: {selection.describe()}. They become non-marketing on the next update date, {on:%d %b %Y}.")
+    st.caption(f"Selected: {plain(selection.describe())}. They leave on the next update date, {on:%d %b %Y}.")
     if not change.scheduled:
         st.warning("No marketing contact is selected: go back and include the unengaged contacts, a filter or a list.")
 

@@ -14,6 +14,7 @@ from core.services.workflows.definitions import Workflow
 from pages.shared import session, simulation
 from pages.shared.filter_builder import filter_builder
 from pages.shared.messages import flash, outdated_text
+from pages.shared.text import plain
 from pages.workflows._editor_actions import action_row, add_action
 
 FILTER_KEY = "wf_filter"
@@ -88,7 +89,7 @@ def editor(engine: Any, chosen: Workflow | None, *, refused: bool) -> None:
     """Draw the editor for ``chosen`` (None: a new workflow) with its Save button."""
     _seed(chosen)
     lists = service.static_list_names(engine)
-    st.subheader("New workflow" if chosen is None else f"Edit {chosen.name!r}")
+    st.subheader("New workflow" if chosen is None else f"Edit {plain(repr(chosen.name))}")
     st.text_input("Name", key="wf_name", max_chars=200, placeholder="e.g. Unsubscribed leads become non-marketing")
     st.markdown("**Enrollment criteria**")
     criteria = filter_builder(FILTER_KEY, list_names=lists)
