@@ -1,19 +1,25 @@
 """User text shown as text (docs/architecture.md, pages): names, list names, form ids, workflow names, display names
 and errors that echo input go through ``plain`` before they reach Markdown (``st.markdown``, ``st.write``, captions,
 titles, alerts, toasts and widget labels all render Markdown). Nothing a user typed becomes a link, an image (an
-outside request), a colour, a formula or HTML."""
+outside request), HTML, maths, a colour, emphasis or a heading; ordinary punctuation (. , - : ' @) is left as typed,
+so a sentence reads the same."""
 
 from __future__ import annotations
 
 import re
 
-# Every ASCII punctuation character CommonMark lets a backslash escape, minus none: links ([ ] ( )), images (!),
-# emphasis (* _ ~), code (`), headings (#), lists (+ - .), tables (|), HTML and autolinks (< > :), maths ($),
-# Streamlit's colours and icons (: [ ]) and the backslash itself.
-_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+# Links and images ([ ] and so ! and ( ) are inert), HTML and <autolinks> (< >), maths ($), code (`), emphasis
+# (* ~, and _ at a word's edge), tables (|), Streamlit's colours (:red[...] needs [) and the backslash itself.
+_ALWAYS = re.compile(r"([\\`*\[\]<>$~|]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z]))")
+# Bare links GitHub-flavoured Markdown finds by itself: https://... and www....
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<=www)(\.)")
+# What starts a heading, a quote or a list at the start of the text.
+_START = re.compile(r"^(\s*)([#>+=-])|^(\s*\d+)([.)])")
 
 
 def plain(value: object) -> str:
-    """``value`` as Markdown that shows exactly its characters."""
-    text = "" if value is None else str(value)
-    return _SPECIAL.sub(r"\\\1", text).replace("\n", " ").replace("\r", " ")
+    """``value`` as Markdown that shows exactly its characters, on one line."""
+    text = "" if value is None else str(value).replace("\r", " ").replace("\n", " ")
+    text = _ALWAYS.sub(r"\\\1", text)
+    text = _AUTOLINK.sub(lambda m: "\\" + m.group(0), text)
+    return _START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[2] else f"{m[3]}\\{m[4]}", text)
