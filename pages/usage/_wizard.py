@@ -10,10 +10,10 @@ import streamlit as st
 from core.rules.confirmation import Confirmed
 from core.rules.selection import Selection
 from core.services import wizard
-from pages.shared import session, simulation
+from pages.shared import allowed, session, text
+from pages.shared.allowed import Action
 from pages.shared.filter_builder import filter_builder
 from pages.shared.messages import outdated_text
-from pages.shared.text import plain
 from pages.usage._simulator import effect_metrics
 from pages.usage._wizard_flow import FILTER_KEY, SHOWN, buttons, go, reset
 
@@ -76,7 +76,7 @@ def _figures(selection: Selection, review: wizard.Review) -> None:
     cols[1].metric("Become non-marketing", session.number(change.scheduled), help=f"On {on:%d %b %Y}")
     cols[2].metric("Not included", session.number(change.unchanged), help="Already pending or non-marketing")
     effect_metrics(review.effect)
-    st.caption(f"Selected: {plain(selection.describe())}. They leave on the next update date, {on:%d %b %Y}.")
+    st.caption(f"Selected: {text.plain(selection.describe())}. They leave on the next update date, {on:%d %b %Y}.")
     if not change.scheduled:
         st.warning("No marketing contact is selected: go back and include the unengaged contacts, a filter or a list.")
 
@@ -114,7 +114,7 @@ def _review(today: date) -> None:
     if selection and review:
         _figures(selection, review)
         state[SHOWN] = Confirmed(changes=review.change.will_change)
-    refused = simulation.writes_refused("Update contacts")
+    refused = bool(allowed.refused(Action.CHANGE_STATUS))
     nothing = not (review and review.change.scheduled)
     clicked, _ = buttons(
         back="filters", next_label="Update contacts", next_key="wiz_update", disabled=refused or nothing
