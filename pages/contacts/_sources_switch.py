@@ -12,7 +12,7 @@ from core.services.sources import PER_TOOL, SourceSetting, headroom, set_source_
 from pages.shared import allowed, session
 from pages.shared.allowed import Action
 from pages.shared.messages import flash
-from pages.shared.text import plain
+from pages.shared.text import code, plain
 
 TITLES = {SourceType.FORM: "Forms", SourceType.CHATFLOW: "Chatflows", SourceType.INTEGRATION: "Connected apps"}
 EFFECT = {
@@ -107,7 +107,7 @@ def switches(settings: list[SourceSetting]) -> None:
             st.session_state[key] = tool.marketing
             since = f" · on since {tool.switched_on_at:%d %b %Y}" if tool.marketing and tool.switched_on_at else ""
             st.toggle(
-                f"**{plain(tool.name or tool.source_id)}** ({plain(tool.source_id)}, "
+                f"**{plain(tool.name or tool.source_id)}** ({code(tool.source_id)}, "
                 f"{tool.contacts:,} contacts so far): new contacts are marketing",
                 key=key,
                 on_change=_toggled,
