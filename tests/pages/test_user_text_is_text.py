@@ -90,3 +90,24 @@ def test_a_workflow_name_is_text(open_app: Callable[..., AppTest], app_env: str,
     at = open_app("pages/workflows/workflows.py")
     at.selectbox(key="wf_pick").set_value(made["id"]).run()
     assert_shown_as_text(at, payload)
+
+
+def test_the_import_preview_rejects_dates_an_offset_moves_out_of_range_and_a_long_file_name_imports(
+    open_app: Callable[..., AppTest], app_env: str
+) -> None:
+    """Finding 6 in the dashboard (the preview showed a traceback with server paths) and finding 7 (a file name over
+    100 characters raised a DataError with its SQL)."""
+    known_database(app_env)
+    at = open_app("pages/contacts/import_contacts.py")
+    data = b"Email,Create Date\nearly@x.com,0001-01-01T00:00:00+05:00\nfine@x.com,2026-01-02T10:00:00+01:00\n"
+    at.file_uploader(key="imp_file").set_value(("q" * 150 + ".csv", data, "text/csv"))
+    at.run()
+    assert not at.exception, at.exception
+    rejected = at.dataframe[2].value
+    assert list(rejected["Line"]) == [2] and "out of range" in rejected["Reason"][0]
+    at.button(key="imp_run").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    report = {m.label: m.value for m in at.metric}
+    assert (report["Created"], report["Rejected"]) == ("1", "1")
+    assert Cli(app_env)("audit", "--kind", "import")["entries"][0]["source_id"].endswith("q.csv")
