@@ -2,7 +2,8 @@
 on a narrow screen the sidebar closes once a page is chosen.
 
 Streamlit cuts a label that does not fit with an ellipsis ("Manage marke…", "Prev…"); a person deciding on a
-bill must read the whole label, so buttons, tabs, metric labels and widget labels wrap onto a second line."""
+bill must read the whole label, so buttons, metric labels and widget labels wrap onto a second line (tabs scroll
+sideways instead)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,13 @@ import streamlit as st
 
 WRAP = """
 <style>
-[data-testid="stMain"] :is(button, [role="tab"], label, [data-testid="stMetricLabel"], [data-testid="stPageLink"])
+[data-testid="stMain"] :is(button:not([role="tab"]), label, [data-testid="stMetricLabel"], [data-testid="stPageLink"])
   :is(p, div, span):not([data-testid="stIconMaterial"]) {
   white-space: normal !important;
   text-overflow: clip !important;
 }
-[data-testid="stMain"] :is(button, [data-testid="stMetricLabel"]) :is(div, p) { overflow: visible !important; }
-[data-testid="stMain"] button { height: auto; min-height: 2.5rem; }
+[data-testid="stMain"] :is(button:not([role="tab"]), [data-testid="stMetricLabel"]) :is(div, p) { overflow: visible !important; }
+[data-testid="stMain"] button:not([role="tab"]) { height: auto; min-height: 2.5rem; }
 </style>
 """
 
