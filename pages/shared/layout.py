@@ -16,7 +16,9 @@ WRAP = """
   white-space: normal !important;
   text-overflow: clip !important;
 }
-[data-testid="stMain"] :is(button:not([role="tab"]), [data-testid="stMetricLabel"]) :is(div, p) { overflow: visible !important; }
+[data-testid="stMain"] :is(button:not([role="tab"]), [data-testid="stMetricLabel"]) :is(div, p) {
+  overflow: visible !important;
+}
 [data-testid="stMain"] button:not([role="tab"]) { height: auto; min-height: 2.5rem; }
 </style>
 """
