@@ -281,10 +281,19 @@ def create_contact_by_hand(
     )
 
 
+_MOST_STAGES = 500
+
+
 def lifecycle_stages(engine: Engine) -> list[tuple[str, str]]:
     """The lifecycle stages to choose from, as (stored value, label): HubSpot's default stages in their order,
-    then the custom stages the account's contacts have (one DISTINCT on the indexed column)."""
-    query = select(contacts.c.lifecycle_stage).distinct().where(contacts.c.lifecycle_stage.is_not(None))
+    then the custom stages the account's contacts have. Those are read by a loose index scan (a recursive query that
+    jumps from one value of the indexed column to the next), so the cost grows with the number of stages, not of
+    contacts; at most ``_MOST_STAGES`` are offered."""
+    stage = contacts.c.lifecycle_stage
+    first = select(func.min(stage).label("value")).cte("stages", recursive=True)
+    following = select(select(func.min(stage)).where(stage > first.c.value).scalar_subquery())
+    stages = first.union_all(following.where(first.c.value.is_not(None)))
+    query = select(stages.c.value).where(stages.c.value.is_not(None)).limit(_MOST_STAGES)
     with db.read(engine) as conn:
         stored = [str(value) for (value,) in conn.execute(query)]
     return stage_options(stored)

@@ -8,6 +8,7 @@ from core.errors import ConfirmationOutdated
 from core.rules.confirmation import Confirmed
 from core.services import lists
 from core.services.contacts import count_matching, delete_contacts
+from core.services.money import deletion_money
 from pages.contacts import _reads as reads
 from pages.contacts import _refused as refusal
 from pages.contacts import _state as state
@@ -15,6 +16,7 @@ from pages.contacts._state import DeleteDialog, ListDialog, Target, typed_matche
 from pages.shared import allowed, session
 from pages.shared.allowed import Action
 from pages.shared.messages import outdated_text
+from pages.shared.money import money_line
 
 
 def open_delete(target: Target) -> None:
@@ -44,6 +46,9 @@ def _delete_body(box: DeleteDialog) -> None:
     st.caption(
         "The marketing count drops at once; the billed tier stays as it is until the renewal date. "
         "Setting contacts non-marketing is reversible; deleting is not."
+    )
+    money_line(
+        session.run(lambda: deletion_money(session.engine(), selection=box.target.selection, today=session.today()))
     )
     ready = state.apply_to_all(box.target.scope, found.total)
     typed = st.text_input(f"Type **{found.total:,}** to confirm", key="ct_dlg_typed")

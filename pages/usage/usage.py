@@ -3,10 +3,12 @@
 import plotly.graph_objects as go
 import streamlit as st
 
+from core.rules.money import amount
 from core.rules.status import STATE_PLURALS, State
 from core.services.history import recent_update_runs
 from core.services.usage import get_usage
 from pages.shared import access, session, simulation
+from pages.usage import _forecast as usage_forecast
 from pages.usage import _history as usage_history
 from pages.usage import _simulator as usage_simulator
 from pages.usage import _wizard as usage_wizard
@@ -36,6 +38,23 @@ cols[2].metric("Next update date", f"{usage.next_update_date:%d %b %Y}")
 cols[3].metric(
     "Renewal date", f"{usage.renewal_date:%d %b %Y}", help=f"Tier one could renew at: {usage.renewal_tier:,}"
 )
+
+money = usage.money
+if money is not None:
+    cols = st.columns(4)
+    cols[0].metric("Monthly cost now", amount(money.now.price_before, usage.currency))
+    cols[1].metric(
+        f"From the update date {money.next_update.on:%d %b}",
+        amount(money.next_update.price_before, usage.currency),
+        help="When the pending contacts have left; the tier is lowered only at renewal",
+    )
+    cols[2].metric(
+        f"At renewal {money.renewal.on:%d %b %Y}",
+        amount(money.renewal.price_before, usage.currency),
+        help=f"Tier {money.renewal.tier_before:,}: the smallest that fits that day's count",
+    )
+    saves = usage.pending_saves.renewal.price_change if usage.pending_saves else 0
+    cols[3].metric("Pending changes save", amount(saves, usage.currency) + " a month", help="From renewal on")
 
 runs = session.run(lambda: recent_update_runs(session.engine(), limit=3)) or []
 if runs:
@@ -70,4 +89,4 @@ if simulator.open:
         usage_simulator.render_simulator(today, usage.next_update_date)
 if forecast.open:
     with forecast:
-        usage_simulator.render_forecast(today)
+        usage_forecast.render_forecast()

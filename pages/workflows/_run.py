@@ -13,7 +13,8 @@ RUN_DEADLINE_S = 60  # the button gives up retrying after this; the next run goe
 
 def _summary(result: workflow_engine.RunResult) -> None:
     text = (
-        f"Run finished in {result.seconds:.1f} s: {result.enrolled:,} enrolled, {result.completed:,} completed, "
+        f"Run finished in {result.seconds:.1f} s: {result.enrolled:,} enrolled; {result.contacts_changed:,} changed, "
+        f"{result.already_in_that_state:,} already in that state; {result.completed:,} completed, "
         f"{result.retrying:,} retrying, {result.failed:,} failed"
     )
     if result.transient_errors:

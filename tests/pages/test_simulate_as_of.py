@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from core.store.engine import make_engine
 from core.store.schema import operations
 from tests.conftest import Cli
-from tests.pages.usage_app import keep_running_app_py, metrics, number
+from tests.pages.usage_app import keep_running_app_py, metrics, number, open_tab
 from tests.services.usage_data import count
 
 MARCH = date(2027, 3, 15)
@@ -84,3 +84,14 @@ def test_simulating_refuses_managing_users_too(open_app: Callable[..., AppTest],
     at.toggle(key="simulate_on").set_value(False).run()
     assert not next(b for b in at.button if b.label == "Add user").disabled
     assert _operations(app_env) == before
+
+
+def test_the_forecast_starts_from_today_also_while_simulating_a_later_day(
+    open_app: Callable[..., AppTest], app_env: str
+) -> None:
+    """Issue 13: under "Simulate as of" the forecast gave other figures for the same month, with nothing saying why."""
+    at = open_tab(open_app(), "Forecast")
+    live = at.table[0].value
+    at = open_tab(_simulate(open_app(), MARCH), "Forecast")
+    assert at.table[0].value.equals(live)
+    assert list(live["Contacts"]) == [f"{m['total']:,}" for m in Cli(app_env)("forecast")["months"]]
