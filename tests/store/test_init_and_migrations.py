@@ -252,7 +252,7 @@ def test_the_contact_id_migration_keeps_every_row_index_and_list_membership(db_u
     indexes_before = sorted(i["name"] for i in inspect(engine).get_indexes("contacts"))
     before = snapshot(engine)
     assert upgrade(engine)  # as the app and every command do on start
-    assert current_revisions(engine) == head_revisions() == {"0007_acted_on"}
+    assert current_revisions(engine) == head_revisions()  # the head moves with every later migration
     if engine.dialect.name == "sqlite":  # foreign keys were off for the rebuild only: back on for the pool
         with engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
@@ -424,4 +424,24 @@ def test_after_the_acted_on_migration_no_change_acts_before_the_last_day_an_oper
     cli("--today", "2026-05-06", "set-status", "--to", "marketing", "--ids", "1", today="2026-05-08", expect=2)
     assert "2026-05-06 is before 2026-05-07, the last day a change acted on" in cli.message
     assert cli("--today", "2026-05-07", "set-status", "--to", "marketing", "--ids", "1", today="2026-05-08")
+    engine.dispose()
+
+
+def test_the_jobs_migration_adds_its_table_and_keeps_every_row(db_url: str) -> None:
+    """0011_jobs: a database at 0007 with contacts and events upgrades to the jobs table, nothing else touched."""
+    engine = _database_at_0001(db_url)
+    cfg = _config()
+    with engine.connect().execution_options(write=True) as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0007_acted_on")
+        conn.commit()
+    before = snapshot(engine)
+    assert "jobs" not in inspect(engine).get_table_names()
+    assert upgrade(engine)
+    after = snapshot(engine)
+    assert after.pop("jobs") == [] and after.pop("alembic_version") != before.pop("alembic_version")
+    assert after == before, "every existing row kept"
+    downgrade(engine, "0007_acted_on")
+    again = snapshot(engine)
+    assert "jobs" not in again and again["alembic_version"] == [("0007_acted_on",)]
     engine.dispose()
