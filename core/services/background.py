@@ -39,6 +39,7 @@ def set_status_job(
     today: date,
     actor: str,
     confirmed: Confirmed | None = None,
+    allow_tier_upgrade: bool = False,
     label: str = "",
 ) -> int:
     """Start ``set_status`` as a job (same checks, same confirmation, one transaction); its id."""
@@ -49,7 +50,14 @@ def set_status_job(
 
     def work(progress: jobs.Progress) -> dict[str, Any]:
         change = set_status(
-            engine, selection=selection, to=to, today=today, actor=actor, confirmed=confirmed, progress=progress
+            engine,
+            selection=selection,
+            to=to,
+            today=today,
+            actor=actor,
+            confirmed=confirmed,
+            allow_tier_upgrade=allow_tier_upgrade,
+            progress=progress,
         )
         return change.as_json()
 
