@@ -21,6 +21,7 @@ from core.services.updates import apply_updates
 from core.services.workflows import engine as workflow_engine
 from core.settings import background_from
 from core.store import engine as db
+from core.store.access import Action, authorize
 from core.store.counts import pending_due_count
 
 UPDATES = "apply_updates"
@@ -29,6 +30,12 @@ UPDATES = "apply_updates"
 def runs_in_background(contacts: int) -> bool:
     """A change of at least ``MARKETABLE_BACKGROUND_FROM`` contacts or rows (100,000 by default) runs as a job."""
     return contacts >= background_from()
+
+
+def _may(engine: Engine, actor: str, *needs: Action) -> None:
+    """The service checks again in its transaction; this only refuses before a job is started for nothing."""
+    with db.read(engine) as conn:
+        authorize(conn, actor, *needs)
 
 
 def set_status_job(
@@ -44,6 +51,7 @@ def set_status_job(
 ) -> int:
     """Start ``set_status`` as a job (same checks, same confirmation, one transaction); its id."""
     selection.check_for_change()
+    _may(engine, actor, Action.CHANGE_STATUS)  # refused at once, not in the job: nothing is started
     params: dict[str, Any] = {"to": to.option, "label": label, "today": today.isoformat()}
     if confirmed is not None:
         params["confirmed"] = asdict(confirmed)
@@ -67,7 +75,10 @@ def set_status_job(
 def import_job(
     engine: Engine, data: bytes, *, today: date, actor: str, as_marketing: bool = False, file_name: str | None = None
 ) -> int:
-    """Start ``import_csv`` of ``data`` as a job (the file is kept in this process's memory while it runs)."""
+    """Start ``import_csv`` of ``data`` as a job (the file is kept in this process's memory while it runs). Who may
+    not import at all is refused at once; what the file's rows need (the grant, for statuses or for contacts an
+    enabled status workflow would enroll) is checked by the import itself, which then fails the job."""
+    _may(engine, actor, Action.EDIT_CONTACTS, *((Action.CHANGE_STATUS,) if as_marketing else ()))
     params = {"file_name": file_name, "bytes": len(data), "as_marketing": as_marketing, "today": today.isoformat()}
 
     def work(progress: jobs.Progress) -> dict[str, Any]:
