@@ -23,9 +23,12 @@ def _worker(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, 
     schedule = Schedule(updates_every=args.updates_every, workflows_every=args.workflows_every, poll=args.poll)
     worker = Worker(engine, actor=args.actor, schedule=schedule)
     stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    return worker.run(stop, for_seconds=args.for_seconds).as_json()
+    before = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        return worker.run(stop, for_seconds=args.for_seconds).as_json()
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
 
 
 def _jobs(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any]:

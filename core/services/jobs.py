@@ -143,6 +143,12 @@ def recent_jobs(
     return [_view(r, now) for r in store.recent(engine, requested_by=requested_by, kind=kind, limit=limit)]
 
 
+def running_job(engine: Engine, *, kind: str) -> Job | None:
+    """The latest job of ``kind`` if it is still running (a session that did not start it may follow it)."""
+    latest = recent_jobs(engine, kind=kind, limit=1)
+    return latest[0] if latest and not latest[0].finished else None
+
+
 class _Reporter:
     """A job's progress callback: kept in memory, and on PostgreSQL written to the row (at most twice a second,
     and at least every ``HEARTBEAT_S`` while the job runs, so other replicas know it is alive)."""

@@ -87,7 +87,7 @@ class Worker:
 
     def _record(self, kind: str, slot: str, job: jobs.Job | None) -> None:
         if job is None:
-            log.info("%s %s: already run by another worker", kind, slot)
+            log.info("%s %s: already run, or running, elsewhere", kind, slot)
             return
         log.info("%s %s: %s%s", kind, slot, job.state, f" ({job.error})" if job.error else "")
         with self.lock:
@@ -113,7 +113,11 @@ class Worker:
         )
 
     def reap(self) -> None:
-        found = jobs.reap(self.engine)
+        try:
+            found = jobs.reap(self.engine)
+        except Exception:  # the database is away: try again next time
+            log.warning("cannot mark dead jobs", exc_info=True)
+            return
         with self.lock:
             self.report.reaped += found
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.services.background import due_updates, runs_in_background, updates_job
+from core.services.background import UPDATES, due_updates, runs_in_background, updates_job
+from core.services.jobs import running_job
 from core.services.updates import apply_updates
 from pages.shared import jobs
 from pages.shared.session import engine, real_today, run
@@ -18,6 +19,8 @@ def _apply_due_updates() -> None:
         return
     if runs_in_background(due := run(lambda: due_updates(engine(), today=day)) or 0):
         started = run(lambda: updates_job(engine(), today=day))  # None: another session or the worker has it
+        if started is None and (other := running_job(engine(), kind=UPDATES)) is not None:
+            started = other.id
         if started is not None:
             jobs.follow(started)
         st.session_state["updates_applied_on"] = day

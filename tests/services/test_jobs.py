@@ -22,7 +22,7 @@ from core.services.status import preview_status_change, set_status
 from core.store import jobs as job_rows
 from core.store.engine import make_engine
 from core.store.schema.jobs import DONE, FAILED
-from tests.conftest import TODAY, pin_today
+from tests.conftest import TODAY, Cli, pin_today
 from tests.factories import add_contacts, snapshot
 
 LEADS = Selection(
@@ -180,3 +180,34 @@ def test_runs_in_background_from_the_threshold(monkeypatch: pytest.MonkeyPatch) 
     assert not background.runs_in_background(99_999) and background.runs_in_background(100_000)
     monkeypatch.setenv("MARKETABLE_BACKGROUND_FROM", "10")
     assert background.runs_in_background(10) and not background.runs_in_background(9)
+
+
+def test_the_jobs_command_lists_jobs_and_refuses_an_unknown_one(engine: Engine, cli: Cli) -> None:
+    assert cli("jobs") == {"jobs": []}
+    add_contacts(engine, 5, state="marketing", prefix="lead", lifecycle_stage="lead")
+    job_id = background.set_status_job(
+        engine, selection=LEADS, to=MarketingStatus.NON_MARKETING, today=TODAY, actor="cli"
+    )
+    jobs.wait_for(engine, job_id, timeout=60)
+    listed = cli("jobs")["jobs"]
+    assert [(j["id"], j["kind"], j["state"], j["result"]["scheduled"]) for j in listed] == [
+        (job_id, "set_status", "done", 5)
+    ]
+    assert cli("jobs", "--id", str(job_id))["requested_by"] == "cli"
+    assert cli("jobs", "--id", "999", expect=2) is None and "no job 999" in cli.message
+
+
+def test_a_worker_with_a_bad_schedule_exits_2_and_writes_nothing(engine: Engine, cli: Cli) -> None:
+    before = snapshot(engine)
+    assert cli("worker", "--poll", "0", expect=2) is None and "--poll" in cli.message
+    assert cli("worker", "--updates-every", "-1", expect=2) is None
+    assert snapshot(engine) == before
+
+
+def test_a_worker_on_its_own_applies_the_update_dates_that_have_come(engine: Engine, cli: Cli) -> None:
+    """One worker (SQLite: the only process), run for a moment: it takes the lead and catches up at once."""
+    add_contacts(engine, 12, state="pending", prefix="p", effective_on=date(2026, 12, 1))
+    report = cli("worker", "--poll", "0.2", "--workflows-every", "0", "--for", "1.5", today="2026-12-03")
+    assert report["leader_changes"] == 1
+    assert [(r["kind"], r["slot"], r["state"]) for r in report["runs"]] == [("apply_updates", "day:2026-12-03", "done")]
+    assert cli("usage", today="2026-12-03")["pending"] == 0
