@@ -37,6 +37,14 @@ HEARTBEAT_S = 5.0  # a running job writes its row at least this often (PostgreSQ
 SILENT_AFTER = timedelta(seconds=60)  # a job of another host silent this long is taken as dead
 REPORT_EVERY_S = 0.5
 INTERRUPTED = "Interrupted: the process running it stopped before it finished. Nothing was changed; start it again."
+# A workflow run commits batch by batch (docs/domain.md §6.3): what it did stays, and the next run goes on from there.
+IN_BATCHES = {"workflows_run"}
+INTERRUPTED_IN_BATCHES = "Interrupted: the process running it stopped. The batches done stay; the next run goes on."
+
+
+def interrupted(kind: str) -> str:
+    return INTERRUPTED_IN_BATCHES if kind in IN_BATCHES else INTERRUPTED
+
 
 _live: dict[int, tuple[float, str]] = {}  # job id -> (progress, step), for the jobs this process runs
 _lock = threading.Lock()
@@ -114,7 +122,7 @@ def _view(row: JobRow, now: datetime) -> Job:
     if live is not None and state == RUNNING:
         progress, step = max(progress, live[0]), live[1]
     elif _dead(row, now):
-        state, error = FAILED, INTERRUPTED
+        state, error = FAILED, interrupted(row.kind)
     return Job(
         row.id,
         row.kind,
@@ -185,7 +193,7 @@ class _Reporter:
         self.stopped.set()
 
 
-def run_job(engine: Engine, job_id: int, work: Work) -> Job:
+def run_job(engine: Engine, job_id: int, work: Work, *, kind: str = "") -> Job:
     """Run a claimed job here and now: the work's result, or its error as the user should read it."""
     reporter = _Reporter(engine, job_id)
     with _lock:
@@ -198,7 +206,9 @@ def run_job(engine: Engine, job_id: int, work: Work) -> Job:
         error = str(exc)
     except Exception as exc:  # the change rolled back; say so rather than leave the job running forever
         log.error("job %s failed:\n%s", job_id, traceback.format_exc())
-        error = f"Failed, nothing was changed: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        first_line = str(exc).splitlines()[0] if str(exc) else ""
+        what = "what was done stays" if kind in IN_BATCHES else "nothing was changed"
+        error = f"Failed, {what}: {type(exc).__name__}: {first_line}"
     finally:
         reporter.stop()
         store.finish(engine, job_id, now=utc_now(), result=result, error=error)
@@ -227,7 +237,10 @@ def start_job(
         return None
     with _lock:
         _live[job_id] = (0.0, "starting")
-    threading.Thread(target=run_job, args=(engine, job_id, work), name=f"job-{job_id}", daemon=True).start()
+    runner = threading.Thread(
+        target=run_job, args=(engine, job_id, work), kwargs={"kind": kind}, name=f"job-{job_id}", daemon=True
+    )
+    runner.start()
     return job_id
 
 
@@ -245,14 +258,17 @@ def run_scheduled(engine: Engine, *, kind: str, slot: str, actor: str, work: Wor
     )
     if job_id is None:
         return None
-    return run_job(engine, job_id, work)
+    return run_job(engine, job_id, work, kind=kind)
 
 
 def reap(engine: Engine) -> int:
-    """Mark as failed the running jobs whose process is gone (their change rolled back with it)."""
+    """Mark as failed the running jobs whose process is gone (a change rolls back with its process)."""
     now = utc_now()
-    dead = [r.id for r in store.running(engine) if _dead(r, now)]
-    return store.fail_stale(engine, ids=dead, now=now, message=INTERRUPTED)
+    dead = [r for r in store.running(engine) if _dead(r, now)]
+    return sum(
+        store.fail_stale(engine, ids=[r.id for r in dead if r.kind == kind], now=now, message=interrupted(kind))
+        for kind in {r.kind for r in dead}
+    )
 
 
 def wait_for(engine: Engine, job_id: int, *, timeout: float = 600, every: float = 0.2) -> Job:

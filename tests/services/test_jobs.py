@@ -112,15 +112,21 @@ def test_a_job_refused_by_the_service_fails_with_its_message_and_writes_nothing(
 def test_a_job_whose_process_died_shows_as_interrupted_and_is_reaped(engine: Engine) -> None:
     ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     dead = f"{jobs.process_name().rpartition(':')[0]}:{int(ended.stdout)}"
-    job_id = job_rows.create(
-        engine, kind="set_status", requested_by="test", params={}, now=datetime(2026, 11, 26, 9), claimed_by=dead
-    )
-    assert job_id is not None
-    job = jobs.job_status(engine, job_id)
-    assert job is not None and (job.state, job.error) == (FAILED, jobs.INTERRUPTED)
-    assert jobs.reap(engine) == 1
-    row = job_rows.get(engine, job_id)
-    assert row is not None and (row.state, row.error) == (FAILED, jobs.INTERRUPTED)
+    made = {
+        kind: job_rows.create(
+            engine, kind=kind, requested_by="test", params={}, now=datetime(2026, 11, 26, 9), claimed_by=dead
+        )
+        for kind in ("set_status", "workflows_run")
+    }
+    said = {"set_status": jobs.INTERRUPTED, "workflows_run": jobs.INTERRUPTED_IN_BATCHES}  # batches done stay
+    for kind, job_id in made.items():
+        assert job_id is not None
+        job = jobs.job_status(engine, job_id)
+        assert job is not None and (job.state, job.error) == (FAILED, said[kind])
+    assert jobs.reap(engine) == 2
+    for kind, job_id in made.items():
+        row = job_rows.get(engine, job_id or 0)
+        assert row is not None and (row.state, row.error) == (FAILED, said[kind])
     assert jobs.reap(engine) == 0
 
 
