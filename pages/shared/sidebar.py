@@ -23,8 +23,8 @@ def _apply_due_updates() -> None:
             started = other.id
         if started is not None:
             jobs.follow(started)
+            st.toast(f"Applying the update dates that have come ({due:,} contacts) in the background.")
         st.session_state["updates_applied_on"] = day
-        st.toast(f"Applying the update dates that have come ({due:,} contacts) in the background.")
         return
     result = run(lambda: apply_updates(engine(), today=day, actor="system"))  # refused: says why (domain.md §10)
     if result is None:

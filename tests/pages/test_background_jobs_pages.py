@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -100,3 +101,19 @@ def test_an_import_over_the_threshold_runs_in_the_background(open_app: Callable[
     _finish(at, followed[0], app_env)
     assert any("Import (big.csv) done: 60 created" in t for t in _sidebar_texts(at))
     assert state_of(engine, "imp59@example.com") == "marketing"
+
+
+def test_update_dates_that_move_many_contacts_are_applied_in_the_background(
+    open_app: Callable[..., AppTest], app_env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = known_database(app_env)
+    add_contacts(engine, 60, state="pending", prefix="due", effective_on=date(2026, 12, 1))
+    monkeypatch.setenv("MARKETABLE_TODAY", "2026-12-02")
+    at = open_app()
+    followed = at.session_state["jobs_followed"]
+    assert len(followed) == 1
+    _finish(at, followed[0], app_env)
+    assert any("Update dates applied: 62 contacts became non-marketing." in t for t in _sidebar_texts(at))
+    assert state_of(engine, "due59@example.com") == "non_marketing"
+    again = open_app()  # another session the same day: the day's run is done, nothing started again
+    assert not again.session_state["jobs_followed"]
