@@ -11,6 +11,7 @@ from typing import Any, TypeAlias
 from sqlalchemy import Engine
 
 from core.errors import DomainError
+from core.rules import record_id
 from core.rules.confirmation import Confirmed
 from core.rules.filters import parse_filter
 from core.rules.selection import Selection
@@ -46,12 +47,44 @@ def parse_bool(text: str) -> bool:
     raise argparse.ArgumentTypeError(f"expected true or false, got {text!r}")
 
 
-def parse_count(text: str) -> int:
-    """A whole number, 0 or more, in ASCII digits (thousands separators allowed: 1,448)."""
+BIGGEST = 2**63 - 1  # the largest id, count or limit both engines store (SQLite and PostgreSQL BIGINT)
+
+
+def _digits(text: str, low: int, high: int, what: str) -> int:
     digits = text.strip().replace(",", "").replace("_", "")
-    if not (digits.isascii() and digits.isdigit()):
-        raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more, got {text!r}")
+    if not (digits.isascii() and digits.isdigit()) or not low <= int(digits) <= high:
+        raise argparse.ArgumentTypeError(f"expected {what}, {low:,} to {high:,} (ASCII digits), got {text!r}")
     return int(digits)
+
+
+def parse_count(text: str) -> int:
+    """A whole number, 0 or more, in ASCII digits (thousands separators allowed: 1,448), at most ``BIGGEST``."""
+    return _digits(text, 0, BIGGEST, "a whole number")
+
+
+def whole_number(low: int = 0, high: int = BIGGEST, what: str = "a whole number") -> Callable[[str], int]:
+    """An argparse type: a whole number in ASCII digits between ``low`` and ``high`` (``int`` accepts ``١٢`` and
+    numbers no engine stores)."""
+
+    def parse(text: str) -> int:
+        return _digits(text, low, high, what)
+
+    parse.__name__ = what  # argparse names the type in its message
+    return parse
+
+
+parse_id = whole_number(1, BIGGEST, "an id")
+
+
+def seconds(text: str) -> float:
+    """A number of seconds, 0 to a day (no NaN, no infinity: ``time.sleep`` refuses them)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 86_400:  # also false for NaN
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, 0 to 86,400, got {text!r}")
+    return value
 
 
 def add_expectations(parser: argparse.ArgumentParser, *, tier: bool = True) -> None:
@@ -91,7 +124,9 @@ def jsonable(value: Any) -> Any:
 
 def add_selection(parser: argparse.ArgumentParser, required: bool) -> None:
     group = parser.add_mutually_exclusive_group(required=required)
-    group.add_argument("--ids", help="comma-separated contact ids (Record ID)")
+    group.add_argument(
+        "--ids", help="comma-separated Record IDs as the export writes them: HubSpot's (digits) or ours (mk-<id>)"
+    )
     group.add_argument("--emails", help="comma-separated emails")
     group.add_argument("--filter", help='JSON list of {"property", "operator", "value"}')
     group.add_argument("--list", dest="list_name", help="a static list's name")
@@ -103,11 +138,11 @@ def add_selection(parser: argparse.ArgumentParser, required: bool) -> None:
 
 def selection_from(args: argparse.Namespace) -> Selection:
     if args.ids is not None:
-        try:
-            ids = tuple(int(x) for x in args.ids.split(",") if x.strip())
-        except ValueError:
-            raise UsageError(f"--ids must be comma-separated whole numbers, got {args.ids!r}") from None
-        return Selection(ids=ids)
+        try:  # Record IDs as the export writes them: HubSpot's digits, or mk-<id> (docs/domain.md §11)
+            record_ids = tuple(r for x in args.ids.split(",") if (r := record_id.parse(x)) is not None)
+        except record_id.RecordIdError as exc:
+            raise UsageError(f"--ids must be comma-separated Record IDs, got {args.ids!r}: {exc}") from None
+        return Selection(record_ids=record_ids)
     if args.emails is not None:
         return Selection(emails=tuple(e for e in args.emails.split(",") if e.strip()))
     if args.filter is not None:

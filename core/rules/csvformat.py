@@ -20,6 +20,7 @@ STATUS = "Marketing contact status"
 PENDING = "Marketing contact until next update"
 BOUNCE = "Email hard bounce reason"
 UNSUBSCRIBED = "Unsubscribed from all email"
+LAST_MODIFIED = "Last Modified Date"  # as HubSpot's export names it: a row older than a status change is stale
 KNOWN_HEADERS = (
     RECORD_ID,
     EMAIL,
@@ -32,15 +33,27 @@ KNOWN_HEADERS = (
     PENDING,
     BOUNCE,
     UNSUBSCRIBED,
+    LAST_MODIFIED,
 )
 # Extra columns the export adds for people; the import ignores them.
 EXPORT_EXTRA = (
     "Marketing status source",
+    "Marketing status source name",  # the source as a person reads it ("bulk action"), beside its code
     "Marketing status source ID",
     "Non-marketing effective on",
     "Original source",
+    "Original source name",
     "Original source ID",
 )
+
+
+def legacy_export(header: list[str]) -> bool:
+    """Whether a file is Marketable's export from before Record IDs (docs/domain.md §11): it has our export-only
+    "Non-marketing effective on" but no "Last Modified Date". Its Record ID column holds Marketable's own ids as
+    plain digits, which now mean HubSpot's: it is not read (rows are matched by email, as they were then)."""
+    names = {h.strip().lower() for h in header}
+    return "non-marketing effective on" in names and LAST_MODIFIED.lower() not in names
+
 
 MARKETING_TEXT = "Marketing contact"
 NON_MARKETING_TEXT = "Non-marketing contact"
@@ -88,7 +101,10 @@ def parse_datetime(text: str, column: str, timezone: str = "UTC") -> datetime | 
         except ValueError:
             pass
         else:
-            return aware.astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
+            try:
+                return aware.astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
+            except OverflowError:  # 0001-01-01T00:00+05:00 is in year 0 in UTC: no date holds it
+                raise CellError(f"date out of range in {column!r} once converted to {timezone}: {value!r}") from None
     raise CellError(f"unreadable date in {column!r}: {value!r}")
 
 
@@ -148,5 +164,5 @@ def format_datetime(value: datetime | date | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
+        return value.isoformat(sep=" ", timespec="seconds")  # strftime writes year 999 as "999", unreadable
     return value.isoformat()

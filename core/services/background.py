@@ -15,6 +15,7 @@ from core.rules.requester import SYSTEM
 from core.rules.selection import Selection
 from core.rules.status import MarketingStatus
 from core.services import jobs
+from core.services.imports.apply import NO_CONSENT, Consent
 from core.services.imports.service import import_csv
 from core.services.status import set_status
 from core.services.updates import apply_updates
@@ -73,17 +74,32 @@ def set_status_job(
 
 
 def import_job(
-    engine: Engine, data: bytes, *, today: date, actor: str, as_marketing: bool = False, file_name: str | None = None
+    engine: Engine,
+    data: bytes,
+    *,
+    today: date,
+    actor: str,
+    as_marketing: bool = False,
+    consent: Consent = NO_CONSENT,
+    file_name: str | None = None,
 ) -> int:
     """Start ``import_csv`` of ``data`` as a job (the file is kept in this process's memory while it runs). Who may
     not import at all is refused at once; what the file's rows need (the grant, for statuses or for contacts an
-    enabled status workflow would enroll) is checked by the import itself, which then fails the job."""
+    enabled status workflow would enroll; the consent to undo or to raise the tier) is checked by the import
+    itself, which then fails the job with nothing written."""
     _may(engine, actor, Action.EDIT_CONTACTS, *((Action.CHANGE_STATUS,) if as_marketing else ()))
     params = {"file_name": file_name, "bytes": len(data), "as_marketing": as_marketing, "today": today.isoformat()}
 
     def work(progress: jobs.Progress) -> dict[str, Any]:
         result = import_csv(
-            engine, data, today=today, actor=actor, as_marketing=as_marketing, file_name=file_name, progress=progress
+            engine,
+            data,
+            today=today,
+            actor=actor,
+            as_marketing=as_marketing,
+            consent=consent,
+            file_name=file_name,
+            progress=progress,
         )
         return result.as_json()
 

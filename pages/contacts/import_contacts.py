@@ -3,21 +3,24 @@
 import streamlit as st
 
 from core.services.background import import_job, runs_in_background
-from core.services.imports.service import import_csv
+from core.services.imports.service import Consent, import_csv
 from pages.contacts import _import_preview as import_preview
 from pages.contacts import _import_report as import_report
-from pages.shared import access, jobs, session, simulation
+from pages.shared import access, allowed, jobs, session
+from pages.shared.allowed import Action
 
 access.require_access()
 st.page_link("pages/contacts/contacts.py", label="Back to contacts", icon=":material/arrow_back:")
 st.title("Import contacts")
 
 
-def _in_background(data: bytes, name: str, as_marketing: bool) -> None:
+def _in_background(data: bytes, name: str, as_marketing: bool, consent: Consent) -> None:
     """A long import runs as a job (one transaction); its progress shows in the sidebar, on any page."""
     engine, today, actor = session.engine(), session.today(), session.actor()
     started = session.run(
-        lambda: import_job(engine, data, today=today, actor=actor, as_marketing=as_marketing, file_name=name)
+        lambda: import_job(
+            engine, data, today=today, actor=actor, as_marketing=as_marketing, consent=consent, file_name=name
+        )
     )
     if started is not None:
         jobs.follow(started)
@@ -27,7 +30,7 @@ def _in_background(data: bytes, name: str, as_marketing: bool) -> None:
         st.rerun()
 
 
-def _run(data: bytes, name: str, as_marketing: bool) -> None:
+def _run(data: bytes, name: str, as_marketing: bool, consent: Consent) -> None:
     bar = st.progress(0.0, text="Starting the import…")
 
     def progress(fraction: float, message: str) -> None:
@@ -40,6 +43,7 @@ def _run(data: bytes, name: str, as_marketing: bool) -> None:
             today=session.today(),
             actor=session.actor(),
             as_marketing=as_marketing,
+            consent=consent,
             file_name=name,
             progress=progress,
         )
@@ -54,24 +58,33 @@ if isinstance(done, import_report.Imported | import_report.Started):
     import_report.report(done)
     st.stop()
 
-upload = st.file_uploader("CSV file in HubSpot's export format (UTF-8)", type=["csv"], key="imp_file")
+refused = allowed.refused(Action.EDIT_CONTACTS)
+upload = st.file_uploader(
+    "CSV file in HubSpot's export format (UTF-8)", type=["csv"], key="imp_file", disabled=bool(refused), help=refused
+)
 if upload is None:
     st.caption(
         "Columns: Email (required), First Name, Last Name, Lifecycle Stage, Create Date, Last Activity Date, "
         "Marketing contact status, Marketing contact until next update, Email hard bounce reason, "
-        "Unsubscribed from all email. Contacts are matched by email."
+        "Unsubscribed from all email, Record ID, Last Modified Date. Contacts are matched by Record ID, then by "
+        "email; a row older than its contact's last status change keeps that status."
     )
     st.stop()
+no_status = allowed.blocked(Action.CHANGE_STATUS)
 as_marketing = st.checkbox(
     "Set all contacts as marketing",
     key="imp_marketing",
-    help="New contacts whose row gives no status become marketing contacts (billed).",
+    disabled=bool(no_status),
+    help=no_status or "New contacts whose row gives no status become marketing contacts (billed).",
 )
+allowed.note(no_status)
 data = upload.getvalue()
 preview = import_preview.preview_once(upload.file_id, data, as_marketing=as_marketing)
 if preview is None:
     st.stop()
-ready = import_preview.show(preview)
-refused = simulation.writes_refused("Importing")
-if st.button(f"Import {preview.valid_rows:,} rows", key="imp_run", type="primary", disabled=not ready or refused):
-    (_in_background if runs_in_background(preview.valid_rows) else _run)(data, upload.name, as_marketing)
+consent = import_preview.show(preview)
+label = f"Import {preview.valid_rows:,} rows"
+if st.button(label, key="imp_run", type="primary", disabled=not consent or bool(refused), help=refused):
+    (_in_background if runs_in_background(preview.valid_rows) else _run)(
+        data, upload.name, as_marketing, consent or Consent()
+    )

@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 
 from core.services.jobs import Job, job_status, recent_jobs
-from pages.shared import access, session
+from pages.shared import session
 
 FOLLOWED = "jobs_followed"  # ids of the jobs this session shows
 ENDED = "jobs_ended"  # how the jobs that ended since the last run went: (level, text), shown once
@@ -78,7 +78,7 @@ def _progress() -> None:
 def draw() -> None:
     """In the sidebar: running jobs with their progress (nothing, and no polling, when there are none). Only for
     someone let in: local mode, or signed in."""
-    if not (st.session_state.get("local_mode") or access.signed_in()):
+    if not (st.session_state.get("local_mode") or st.session_state.get("signed_in")):  # set by access.gate
         return
     if FOLLOWED not in st.session_state:
         _adopt_running()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from typing import Any
 
 from core.errors import DomainError
@@ -17,17 +16,14 @@ from core.rules import contact_fields, email_address
 from core.rules import csvformat as fmt
 from core.rules.contact_fields import FieldError
 from core.rules.csvformat import CellError, StatusRequest
+from core.rules.record_id import RecordIdError
+from core.rules.record_id import parse as parse_record_id
+from core.services.imports.incoming import IncomingRow
 
 Rejection = dict[str, Any]  # {"line": ..., "reason": ...}: as the command line's JSON lists it
 
 
-@dataclass(slots=True)
-class ParsedRow:
-    line: int
-    email: str
-    key: str  # the email in lower case: what rows and contacts are matched by
-    fields: dict[str, Any]  # only the cells the row fills
-    request: StatusRequest | None
+ParsedRow = IncomingRow  # a file's row is an incoming row like a sync's (``incoming``)
 
 
 def decode(data: bytes) -> str:
@@ -48,6 +44,8 @@ def header_map(header: list[str]) -> dict[str, int]:
             found[key] = index
     if fmt.EMAIL not in found:
         raise DomainError("the file has no 'Email' column (HubSpot export headers expected)")
+    if fmt.RECORD_ID in found and fmt.legacy_export(header):
+        del found[fmt.RECORD_ID]  # Marketable's own ids, written plain before Record IDs: matched by email
     return found
 
 
@@ -70,6 +68,7 @@ class RowParser:
         self.dates = [(columns[name], name, key) for name, key in _DATE_FIELDS if name in columns]
         self.bounce, self.unsubscribed = columns.get(fmt.BOUNCE), columns.get(fmt.UNSUBSCRIBED)
         self.status, self.pending = columns.get(fmt.STATUS), columns.get(fmt.PENDING)
+        self.record_id, self.modified = columns.get(fmt.RECORD_ID), columns.get(fmt.LAST_MODIFIED)
         self.requests: dict[tuple[str, str], StatusRequest | None] = {}  # the few status cell pairs a file uses
 
     def _request(self, cells: list[str]) -> StatusRequest | None:
@@ -104,24 +103,47 @@ class RowParser:
             unsubscribed = fmt.parse_bool(cells[self.unsubscribed], fmt.UNSUBSCRIBED)
             if unsubscribed is not None:
                 fields["unsubscribed_all"] = unsubscribed
-        return ParsedRow(line, email, email_address.match_key(email), fields, self._request(cells))
+        row = ParsedRow(line, email, email_address.match_key(email), fields, self._request(cells))
+        if self.record_id is not None and cells[self.record_id]:
+            try:
+                row.record_id = parse_record_id(cells[self.record_id])
+            except RecordIdError as exc:
+                raise CellError(str(exc)) from None
+        if self.modified is not None and cells[self.modified]:
+            row.modified_at = fmt.parse_datetime(cells[self.modified], fmt.LAST_MODIFIED, self.tz)
+        return row
+
+
+def quote_left_open(tail: str) -> bool:
+    """Whether the file's last record (``tail``) runs to the end of the file inside a quoted cell: a quote opened
+    there was never closed, and the lenient reader took the rest of the file for one cell."""
+    try:
+        for _ in csv.reader(io.StringIO(tail, newline=""), strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
 
 
 def parse_csv(text: str, *, timezone: str = "UTC") -> tuple[list[ParsedRow], list[Rejection]]:
     """Read every row; bad ones are returned with their line number and reason. Dates with an offset are
     converted to ``timezone`` (the account's)."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    buffer = io.StringIO(text, newline="")
+    reader = csv.reader(buffer)
     try:
         header = next(reader)
     except StopIteration:
         raise DomainError("the file is empty") from None
     except csv.Error as exc:
         raise DomainError(f"line 1: {exc}") from None
+    if reader.line_num > 1 and quote_left_open(text):  # the header swallowed the whole file
+        raise DomainError("line 1: a quote opened in the header is never closed, so the file has no rows")
     parse_row = RowParser(header_map(header), timezone)
     rows: list[ParsedRow] = []
     rejected: list[Rejection] = []
+    last = (0, 0)  # the line and offset where the last record starts
     while True:
-        line = reader.line_num + 1  # where this record starts (a quoted cell may span lines)
+        line, offset = reader.line_num + 1, buffer.tell()  # where this record starts (a quoted cell may span lines)
         try:
             cells = next(reader)
         except StopIteration:
@@ -129,6 +151,7 @@ def parse_csv(text: str, *, timezone: str = "UTC") -> tuple[list[ParsedRow], lis
         except csv.Error as exc:
             rejected.append({"line": line, "reason": f"malformed CSV: {exc}"})
             continue
+        last = (line, offset)
         joined = "".join(cells)  # one string test instead of one per cell (big files)
         if not joined.strip():
             continue
@@ -138,4 +161,18 @@ def parse_csv(text: str, *, timezone: str = "UTC") -> tuple[list[ParsedRow], lis
             rows.append(parse_row(cells, line, "'" in joined))
         except (CellError, FieldError) as exc:
             rejected.append({"line": line, "reason": str(exc)})
+    if last[0] and quote_left_open(text[last[1] :]):
+        _reject_open_quote(rows, rejected, last[0], reader.line_num)
     return rows, rejected
+
+
+def _reject_open_quote(rows: list[ParsedRow], rejected: list[Rejection], line: int, last: int) -> None:
+    """Reject the record a quote left open swallowed (docs/domain.md §9): it is not imported, and the lines it
+    took are named, so that no row disappears silently."""
+    if rows and rows[-1].line == line:
+        rows.pop()
+    elif rejected and rejected[-1]["line"] == line:
+        rejected.pop()
+    lines = f"lines {line} to {last} were" if last > line else f"line {line} was"
+    reason = f"a quote opened on line {line} is never closed: {lines} read as one row"
+    rejected.append({"line": line, "reason": reason + " and not imported; close the quote and import them again"})

@@ -18,10 +18,13 @@ from sqlalchemy import Engine
 from core.rules import csvformat as fmt
 from core.rules import tiers
 from core.rules.calendar import next_update_date
+from core.rules.money import MoneyEffect
+from core.rules.status import STATE_LABELS, State
 from core.services.imports.fold import event_counts, fold_rows
 from core.services.imports.gc_pause import paused_gc
 from core.services.imports.parse import parse_csv
 from core.services.imports.service import existing_records, read_text
+from core.services.money import money_effect_in
 from core.services.usage import tier_on
 from core.store import engine as db
 from core.store.account import load_account
@@ -30,14 +33,15 @@ from core.store.counts import counts_on
 FIRST_ROWS = 10
 _USES = {
     fmt.EMAIL: "Email (required; matches existing contacts)",
-    fmt.RECORD_ID: "not imported: contacts are matched by email",
+    fmt.RECORD_ID: "Record ID (matches contacts first, then Email: HubSpot's id, or mk-… for ours)",
+    fmt.LAST_MODIFIED: "Last modified (older than a contact's last status change: its status is kept)",
     fmt.FIRST_NAME: "First name",
     fmt.LAST_NAME: "Last name",
     fmt.LIFECYCLE: "Lifecycle stage",
     fmt.CREATED: "Create date",
     fmt.LAST_ACTIVITY: "Last activity date",
     fmt.STATUS: "Marketing status (changes follow the status rules)",
-    fmt.PENDING: "Marketing until next update",
+    fmt.PENDING: STATE_LABELS[State.PENDING],
     fmt.BOUNCE: "Hard bounced (any text)",
     fmt.UNSUBSCRIBED: "Unsubscribed from all email",
 }
@@ -62,11 +66,19 @@ class ImportPreview:
     monthly_price_after: int
     currency: str
     effective_on: date | None = None  # the update date scheduled changes wait for
+    money: MoneyEffect | None = None  # the price now, from the next update date and from renewal (§4)
     warnings: list[str] = field(default_factory=list)
+    stale: int = 0  # rows older than their contact's last status change: their status is not applied
+    stale_rows: list[dict[str, Any]] = field(default_factory=list)  # line, email, status kept, status asked
 
     @property
     def tier_goes_up(self) -> bool:
         return self.tier_limit_after > self.tier_limit_before
+
+    @property
+    def undoes(self) -> bool:
+        """Whether the import undoes scheduled non-marketing changes: it needs consent (docs/domain.md §10)."""
+        return self.undone > 0
 
 
 def column_mapping(header: list[str]) -> list[tuple[str, str]]:
@@ -75,9 +87,13 @@ def column_mapping(header: list[str]) -> list[tuple[str, str]]:
     extra = {h.lower() for h in fmt.EXPORT_EXTRA}
     seen: set[str] = set()
     mapping = []
+    legacy = fmt.legacy_export(header)
     for name in header:
         key = known.get(name.strip().lower())
-        if key and key not in seen:
+        if key == fmt.RECORD_ID and legacy and key not in seen:
+            seen.add(key)
+            mapping.append((name, "not imported: Marketable's own ids from before Record IDs (matched by email)"))
+        elif key and key not in seen:
             seen.add(key)
             mapping.append((name, _USES[key]))
         elif name.strip().lower() in extra:
@@ -112,14 +128,18 @@ def preview_import(
         folded = fold_rows(rows, existing, as_marketing=as_marketing, today=today, effective=effective)
         before = counts_on(conn, today).marketing
         tier_before = tier_on(conn, acct, today)
-    counts = event_counts(list(folded.records.values()))
+        counts = event_counts(list(folded.records.values()))
+        stays = counts["made_marketing"] + counts["undone"] - counts["scheduled"]
+        money = money_effect_in(conn, acct, today=today, now_delta=counts["made_marketing"], update_delta=stays)
     after = before + counts["made_marketing"]
     tier_after = tiers.tier_after_change(acct.pricing, tier_before, after)  # as the import itself does
     return ImportPreview(
         columns=column_mapping(header),
         first_rows=first,
-        valid_rows=len(rows),
-        rejected=rejected,
+        valid_rows=len(rows) - len(folded.rejected),
+        rejected=sorted(rejected + folded.rejected, key=lambda r: int(r["line"])),
+        stale=folded.stale,
+        stale_rows=folded.stale_rows,
         created=folded.created,
         updated=folded.updated,
         marketing_before=before,
@@ -133,6 +153,7 @@ def preview_import(
         made_marketing=counts["made_marketing"],
         scheduled=counts["scheduled"],
         undone=counts["undone"],
+        money=money,
     )
 
 
