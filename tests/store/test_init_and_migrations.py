@@ -543,3 +543,23 @@ def test_the_record_id_migration_makes_a_stage_stored_by_its_label_one_stage_wit
         )
     assert stages == {"marketingqualifiedlead": 5, "partner": 1, "salesqualifiedlead": 1}
     engine.dispose()
+
+
+def test_the_jobs_migration_adds_its_table_and_keeps_every_row(db_url: str) -> None:
+    """0011_jobs: a database at 0007 with contacts and events gets the jobs table, nothing else touched; and back."""
+    engine = _database_at_0007(db_url)
+    add_contacts(engine, 3, state="marketing")
+    before = snapshot(engine)
+    cfg = _config()
+    for step, target in ((command.upgrade, "0011_jobs"), (command.downgrade, "0007_acted_on")):
+        with engine.connect().execution_options(write=True) as conn:
+            cfg.attributes["connection"] = conn
+            step(cfg, target)
+            conn.commit()
+        now = snapshot(engine)
+        if target == "0011_jobs":
+            assert now.pop("jobs") == [] and now.pop("alembic_version") == [("0011_jobs",)]
+            assert now == {k: v for k, v in before.items() if k != "alembic_version"}, "every existing row kept"
+        else:
+            assert "jobs" not in now and now == before
+    engine.dispose()

@@ -5,6 +5,7 @@ Migrations in ``core/store/migrations`` create it; these tables are the query mo
 
 from core.store.schema.contact_settings import saved_views, source_settings
 from core.store.schema.indexes import events_by_day
+from core.store.schema.jobs import jobs
 from core.store.schema.tables import (
     account,
     contact_status,
@@ -43,6 +44,7 @@ __all__ = [
     "contact_status",
     "contacts",
     "events_by_day",
+    "jobs",
     "list_members",
     "metadata",
     "operations",
