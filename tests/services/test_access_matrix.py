@@ -22,6 +22,8 @@ from core.rules.roles import Action, Role, refusal
 from core.rules.selection import Selection
 from core.rules.status import MarketingStatus
 from core.services import account_settings, contacts, lists, setup, sources, status, users, views, wizard
+from core.services.hubspot import sync as hubspot_sync
+from core.services.hubspot.client import HubSpotApi
 from core.services.imports import service as imports
 from core.services.workflows import definitions as workflows
 from core.services.workflows import engine as workflow_engine
@@ -29,6 +31,7 @@ from core.store.engine import make_engine
 from core.store.schema import metadata
 from tests.conftest import TODAY
 from tests.helpers import csv_text
+from tests.hubspot_fake import running
 from tests.services.service_scan import (
     asking_for_the_grant,
     checking_access,
@@ -81,6 +84,18 @@ def _settings(engine: Engine, actor: str) -> Any:
 
 def _workflow_id(engine: Engine, name: str) -> int:
     return next(w.id for w in workflows.list_workflows(engine) if w.name == name)
+
+
+def _with_hubspot(call: Callable[[Engine, str, HubSpotApi], Any]) -> Call:
+    """Run ``call`` against a local HubSpot holding two contacts (tests/hubspot_fake.py)."""
+
+    def against_hubspot(engine: Engine, actor: str) -> Any:
+        with running() as (url, hubspot):
+            hubspot.add_contact(1, email="from.hubspot@example.com", hs_marketable_status=True)
+            hubspot.add_contact(2, email="kept@example.com", hs_marketable_status=True)
+            return call(engine, actor, HubSpotApi(hubspot.token, host=url))
+
+    return against_hubspot
 
 
 T = {"today": TODAY}
@@ -192,6 +207,9 @@ CASES: dict[str, Case] = {
         lambda e, a: workflows.delete_workflow(e, _workflow_id(e, "Tag leads"), actor=a, **T)
     ),
     "workflows.engine.run": case(A.MANAGE_WORKFLOWS)(lambda e, a: workflow_engine.run(e, TODAY, actor=a)),
+    "hubspot.sync.sync": case(A.EDIT_CONTACTS, A.CHANGE_STATUS)(
+        _with_hubspot(lambda e, a, api: hubspot_sync.sync(e, actor=a, api=api, **T))
+    ),
 }
 NOT_CHECKED = {  # services that write without checking who acts, and why that is right
     "signin.sign_in": "signing in is how one becomes an actor; every attempt is audited",

@@ -153,7 +153,7 @@ def _write_events(
         writer.events(rows[start : start + CHUNK * 4])
 
 
-def _write(unit: Unit, folded: Folded, *, by: Requester, operation_id: int, progress: Progress | None) -> None:
+def write_folded(unit: Unit, folded: Folded, *, by: Requester, operation_id: int, progress: Progress | None) -> None:
     """Write what the folded rows became: new contacts, changed ones, and their events."""
     writer = BulkWriter(unit.conn)
     now, effective = unit.now, unit.next_update
@@ -176,7 +176,7 @@ def import_rows(
     if progress:
         progress(0.3, f"matched {len(existing):,} existing contacts")
     folded = fold_rows(rows, existing, as_marketing=as_marketing, today=unit.today, effective=unit.next_update)
-    _write(unit, folded, by=by, operation_id=operation_id, progress=progress)
+    write_folded(unit, folded, by=by, operation_id=operation_id, progress=progress)
     require_grant_if_import_feeds(unit, folded.records.keys())  # docs/domain.md §6: feeding a status workflow
     counts = event_counts(list(folded.records.values()))
     marketing = marketing_count(unit.conn)

@@ -4,6 +4,7 @@ Migrations in ``core/store/migrations`` create it; these tables are the query mo
 """
 
 from core.store.schema.contact_settings import saved_views, source_settings
+from core.store.schema.hubspot import hubspot_syncs
 from core.store.schema.indexes import contacts_due, events_by_day
 from core.store.schema.tables import (
     account,
@@ -42,6 +43,7 @@ __all__ = [
     "contacts",
     "contacts_due",
     "events_by_day",
+    "hubspot_syncs",
     "list_members",
     "metadata",
     "operations",

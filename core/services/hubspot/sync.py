@@ -1,0 +1,200 @@
+"""Pulling contacts from HubSpot (docs/domain.md §12): the first sync reads every contact, later ones only those
+modified since the previous sync started; a sync resumes where it was interrupted.
+
+Resumable, page by page: each page HubSpot returns is fetched outside any transaction, then written in its own unit
+of work together with the sync's cursor (``core.store.hubspot``). An interrupted sync (a crash, HubSpot failing past
+its retries) keeps every page it wrote and its cursor; the next ``sync`` continues from the page after the last one
+written. A page is never half written, and a page written twice changes nothing the second time (its contacts are
+matched by Record ID), so resuming is safe even when the cursor was saved just before an interruption.
+
+The pages go into the database by the one path of imports (``core.services.imports.incoming``): the same fold
+through the transition table, the same stale rule, the same bulk writer. The sync adds one rule of its own, the
+conflict (docs/domain.md §12): a contact whose status was changed here since the last sync keeps it, its
+HubSpot fields are still applied, and it is counted and named in ``conflicts``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date
+from typing import Any
+
+from sqlalchemy import Engine
+
+from core.clock import utc_now
+from core.rules.requester import Requester
+from core.rules.roles import Action
+from core.services.hubspot.client import SEARCH_PAGE_SIZE, SEARCH_WINDOW, HubSpotApi, HubSpotError, Page, connect
+from core.services.hubspot.mapping import apply_page
+from core.services.unit import changing
+from core.settings import hubspot_token, hubspot_url
+from core.store import engine as db
+from core.store import hubspot as runs
+from core.store.access import authorize
+
+Progress = Callable[[float, str], object]
+MARGIN_MS = 5 * 60 * 1000  # the next sync re-reads 5 minutes before this one started: clocks differ, writes land late
+SYNC_KIND = "hubspot_sync"
+
+
+@dataclass
+class SyncResult:
+    """What a sync did, as ``python -m core hubspot sync`` prints it (its keys are a public interface)."""
+
+    fetched: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    stale: int = 0
+    errors: int = 0
+    conflicts: int = 0
+    mode: str = "full"
+    resumed: bool = False
+    sync_id: int = 0
+    pages: int = 0
+    requests: int = 0
+    retries: int = 0
+    total: int | None = None
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    conflicting: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _epoch_ms() -> int:
+    return int(utc_now().replace(tzinfo=UTC).timestamp() * 1000)
+
+
+def _begin(engine: Engine, api: HubSpotApi, *, by: Requester, today: date, full: bool) -> tuple[runs.SyncRun, bool]:
+    """The sync to run: the one left running (resumed), else a new one, full the first time or when asked."""
+    needs = (Action.EDIT_CONTACTS, Action.CHANGE_STATUS)
+    with db.read(engine) as conn:
+        authorize(conn, by.actor, *needs)  # before the first request to HubSpot
+        open_run = runs.unfinished(conn)
+        done = runs.last_done(conn)
+    if open_run is not None:
+        return open_run, True
+    since = None if full or done is None else done.next_since_ms
+    mode = "full" if since is None else "incremental"
+    started_ms = _epoch_ms()
+    total = api.modified_page(since or 0, None, limit=1).total  # the progress bar's 100 %
+    with changing(engine, by=by, today=today, needs=needs, catch_up_first=False) as unit:
+        op = unit.start(SYNC_KIND)
+        run = runs.start(
+            unit.conn,
+            mode=mode,
+            since_ms=since,
+            next_since_ms=started_ms - MARGIN_MS,
+            operation_id=op,
+            at=unit.now,
+            actor=by.actor,
+        )
+        run.total = total
+        runs.save(unit.conn, run, at=unit.now)
+    return run, False
+
+
+def _fetch(api: HubSpotApi, run: runs.SyncRun) -> Page:
+    if run.mode == "full":
+        return api.contacts_page(run.after)
+    return api.modified_page(run.window_ms or 0, run.after)
+
+
+def _advance(run: runs.SyncRun, page: Page, last_modified_ms: int | None) -> bool:
+    """Move the cursor past ``page``; True when the sync has read everything. HubSpot's search pages no further
+    than 10,000 results, so an incremental sync then opens a new window from the last modification it read."""
+    if page.after is None:
+        run.after = None
+        return True
+    if run.mode == "incremental" and int(page.after) + SEARCH_PAGE_SIZE > SEARCH_WINDOW:
+        if last_modified_ms is None or last_modified_ms <= (run.window_ms or 0):
+            raise HubSpotError("more than 10,000 contacts share one modification time in HubSpot: run a full sync")
+        run.window_ms, run.after = last_modified_ms, None
+        return False
+    run.after = page.after
+    return False
+
+
+def _summary(run: runs.SyncRun) -> dict[str, Any]:
+    keys = ("mode", "status", "total", *runs.COUNTS)
+    return {k: getattr(run, k) for k in keys}
+
+
+def sync(
+    engine: Engine,
+    *,
+    today: date,
+    actor: str,
+    full: bool = False,
+    api: HubSpotApi | None = None,
+    progress: Progress | None = None,
+) -> SyncResult:
+    """Pull HubSpot's contacts into Marketable (docs/domain.md §12), resuming an interrupted sync."""
+    connection = api or connect()
+    by = Requester(actor, "integration", "hubspot")
+    run, resumed = _begin(engine, connection, by=by, today=today, full=full)
+    needs = (Action.EDIT_CONTACTS, Action.CHANGE_STATUS)
+    finished = False
+    while not finished:
+        before = (connection.traffic.requests, connection.traffic.retries)
+        page = _fetch(connection, run)
+        with changing(engine, by=by, today=today, needs=needs) as unit:
+            last_modified = apply_page(unit, run, page.contacts)
+            finished = _advance(run, page, last_modified)
+            run.pages += 1
+            run.requests += connection.traffic.requests - before[0]
+            run.retries += connection.traffic.retries - before[1]
+            runs.save(unit.conn, run, at=unit.now, status=runs.DONE if finished else runs.RUNNING)
+            if run.operation_id is not None:
+                unit.finish(run.operation_id, _summary(run))
+        if progress:
+            share = min(1.0, run.fetched / run.total) if run.total else (1.0 if finished else 0.0)
+            progress(share, f"{run.fetched:,} of {run.total or run.fetched:,} contacts")
+    return SyncResult(
+        **{k: getattr(run, k) for k in ("fetched", "created", "updated", "unchanged", "stale", "errors", "conflicts")},
+        mode=run.mode,
+        resumed=resumed,
+        sync_id=run.id,
+        pages=run.pages,
+        requests=run.requests,
+        retries=run.retries,
+        total=run.total,
+        rejected=run.details.get("rejected", []),
+        conflicting=run.details.get("conflicts", []),
+    )
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """The connection as ``hubspot status`` and the Connections page show it (never the token)."""
+
+    token_configured: bool
+    api_url: str
+    last_sync: dict[str, Any] | None
+    unfinished: bool
+    next_mode: str
+
+
+def status(engine: Engine) -> SyncStatus:
+    """Whether a token is configured, the last sync and whether one is left to resume (docs/domain.md §12)."""
+    with db.read(engine) as conn:
+        latest = runs.latest(conn)
+        open_run = runs.unfinished(conn)
+        done = runs.last_done(conn)
+    last = None
+    if latest is not None:
+        last = {"sync_id": latest.id, **_summary(latest)}
+        last |= {"started_at": latest.started_at.isoformat(" "), "finished_at": _iso(latest.finished_at)}
+    return SyncStatus(
+        token_configured=hubspot_token() is not None,
+        api_url=hubspot_url() or "https://api.hubapi.com",
+        last_sync=last,
+        unfinished=open_run is not None,
+        next_mode="resume" if open_run is not None else ("incremental" if done is not None else "full"),
+    )
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat(" ") if value is not None else None
