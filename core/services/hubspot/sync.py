@@ -92,6 +92,7 @@ def _begin(engine: Engine, api: HubSpotApi, *, by: Requester, today: date, full:
             actor=by.actor,
         )
         run.total = total
+        run.requests, run.retries = api.traffic.requests, api.traffic.retries  # the count is part of the sync
         runs.save(unit.conn, run, at=unit.now)
     return run, False
 
