@@ -1,9 +1,12 @@
 """A contact's free-text fields, wherever they come from (a form, the dashboard, an import): trimmed, empty
-means none, lifecycle stages in lower case, and never longer than their columns."""
+means none, lifecycle stages by HubSpot's internal name or else in lower case (``core.rules.hubspot_labels``),
+and never longer than their columns."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+
+from core.rules.hubspot_labels import stage_value
 
 LIMITS = {"first_name": 100, "last_name": 100, "lifecycle_stage": 40}
 LABELS = {"first_name": "First name", "last_name": "Last name", "lifecycle_stage": "Lifecycle stage"}
@@ -27,13 +30,20 @@ def cleaner(key: str, *, label: str | None = None) -> Callable[[str], str | None
             raise FieldError(f"{name} is longer than {limit} characters")
         return text or None
 
-    def clean_lower(value: str) -> str | None:
-        text = value.strip().lower()  # measured after lowering: "İ".lower() is two characters
-        if len(text) > limit:
-            raise FieldError(f"{name} is longer than {limit} characters")
-        return text or None
+    stages: dict[str, str | None] = {}  # a file has few stages: each spelling is read once
 
-    return clean_lower if key in LOWER_CASE else clean_one
+    def clean_stage(value: str) -> str | None:
+        if value in stages:
+            text = stages[value]
+        else:
+            text = stage_value(value)  # HubSpot's label or name -> its name; any other stage in lower case
+            if len(stages) < 1_000:
+                stages[value] = text
+        if text is not None and len(text) > limit:  # measured as stored: "İ".lower() is two characters
+            raise FieldError(f"{name} is longer than {limit} characters")
+        return text
+
+    return clean_stage if key in LOWER_CASE else clean_one
 
 
 _CLEANERS = {key: cleaner(key) for key in LIMITS}

@@ -10,11 +10,21 @@ from sqlalchemy import ColumnElement, Connection, and_, false, func, not_, or_, 
 
 from core.rules import email_address
 from core.rules.filters import PENDING_PROPERTY, STATUS_PROPERTY, Condition, FilterError
+from core.rules.hubspot_labels import stage_value
 from core.rules.status import MarketingStatus, State
 from core.store import states
 from core.store.schema import contacts, list_members, static_lists
 
 _LOWERED = {"lifecycle_stage", "source_type", "status_source_type"}  # stored lower-case
+
+
+def _stage_key(value: str) -> str:
+    return stage_value(value) or ""
+
+
+# How a filter's value is compared with the stored one: an email by its match key; a lifecycle stage as it is
+# stored, so HubSpot's label and internal name are one stage (docs/domain.md §11); other text in lower case.
+_KEYS: dict[str, Callable[[str], str]] = {"email": email_address.match_key, "lifecycle_stage": _stage_key}
 
 
 def _list_ids(conn: Connection, names: tuple[str, ...]) -> list[int]:
@@ -41,7 +51,7 @@ def _text(cond: Condition) -> ColumnElement[bool]:
         return column.icontains(str(value), autoescape=True)
     lowered = prop == "email" or prop in _LOWERED
     target: Any = column if lowered else func.lower(column)
-    key: Callable[[str], str] = email_address.match_key if prop == "email" else str.lower
+    key: Callable[[str], str] = _KEYS.get(prop, str.lower)
     if op == "in":
         assert isinstance(value, tuple)
         return target.in_([key(str(v)) for v in value])

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from core.rules.hubspot_labels import stage_label
 from core.rules.status import State
 from core.services.contact_detail import ContactDetail
 from pages.shared import session, simulation
@@ -53,7 +54,7 @@ def status(detail: ContactDetail) -> None:
 def fields(found: dict[str, Any]) -> None:
     """Lifecycle stage, dates, original source; a warning when the contact bounced or unsubscribed."""
     cols = st.columns(4)
-    cols[0].metric("Lifecycle stage", found.get("lifecycle_stage") or "—")
+    cols[0].metric("Lifecycle stage", stage_label(found.get("lifecycle_stage")) or "—")
     cols[1].metric("Created", f"{found['created_at']:%d %b %Y}")
     activity = found.get("last_activity_at")
     cols[2].metric("Last activity", f"{activity:%d %b %Y}" if activity else "—")

@@ -6,6 +6,7 @@ from typing import Any
 
 import streamlit as st
 
+from core.rules.hubspot_labels import stage_label
 from core.rules.selection import Selection
 from core.rules.status import MarketingStatus
 from core.services.contact_detail import ContactDetail
@@ -40,7 +41,7 @@ def edit_form(contact_id: int, fields: dict[str, Any]) -> None:
         cols = st.columns(3)
         first = cols[0].text_input("First name", value=fields.get("first_name") or "", key="cd_first")
         last = cols[1].text_input("Last name", value=fields.get("last_name") or "", key="cd_last")
-        stage = cols[2].text_input("Lifecycle stage", value=fields.get("lifecycle_stage") or "", key="cd_stage")
+        stage = cols[2].text_input("Lifecycle stage", value=stage_label(fields.get("lifecycle_stage")), key="cd_stage")
         bounced = st.checkbox("Hard bounced", value=bool(fields["hard_bounced"]), key="cd_bounced")
         unsubscribed = st.checkbox(
             "Unsubscribed from all email", value=bool(fields["unsubscribed_all"]), key="cd_unsub"

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from core.rules.hubspot_labels import stage_label
 from core.services.contact_detail import describe_source
 
 STATUS_TEXT = {"marketing": "Marketing", "non_marketing": "Non-marketing"}
@@ -48,7 +49,7 @@ def frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
                 "ID": r["id"],
                 "Email": r["email"],
                 "Name": " ".join(p for p in (r["first_name"], r["last_name"]) if p),
-                "Lifecycle stage": r["lifecycle_stage"] or "",
+                "Lifecycle stage": stage_label(r["lifecycle_stage"]),
                 "Marketing status": _status(r),
                 "Status set by": describe_source(r["status_source_type"], r["status_source_id"])
                 if r["status_source_type"] and r["state"] != "non_marketing"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import plotly.graph_objects as go
 import streamlit as st
 
+from core.rules.hubspot_labels import stage_label
 from core.services.breakdown import marketing_breakdown
 from core.services.history import DEFAULT_DAYS, History, data_version, get_history
 from core.settings import database_url
@@ -79,8 +81,12 @@ def render_history(today: date) -> None:
     )
 
 
-def _bars(title: str, rows: list[tuple[str, int]], key: str) -> None:
-    labels = [name.replace("_", " ") for name, _ in rows][::-1]
+def _plain(name: str) -> str:
+    return name.replace("_", " ")
+
+
+def _bars(title: str, rows: list[tuple[str, int]], key: str, label: Callable[[str], str] | None = None) -> None:
+    labels = [(label or _plain)(name) for name, _ in rows][::-1]
     figure = go.Figure(go.Bar(x=[n for _, n in rows][::-1], y=labels, orientation="h", marker_color=MARKETING))
     figure.update_traces(texttemplate="%{x:,}", textposition="auto", hovertemplate="%{y}: %{x:,}<extra></extra>")
     figure.update_layout(
@@ -99,4 +105,4 @@ def render_breakdown(today: date) -> None:
     with cols[0]:
         _bars("By what made them marketing", breakdown.by_source, "breakdown_source")
     with cols[1]:
-        _bars("By lifecycle stage", breakdown.by_stage, "breakdown_stage")
+        _bars("By lifecycle stage", breakdown.by_stage, "breakdown_stage", stage_label)  # HubSpot's labels

@@ -46,7 +46,7 @@ def test_quick_filters_and_the_filter_builder_match_the_command_line(
     both = cli("contacts", "page", "--quick", "pending", "--filter", LEADS)
     assert metrics(at)["Matching contacts"] == f"{both['matching']['total']:,}"
     assert list(table(at)["ID"])[:5] == [c["id"] for c in both["contacts"][:5]]
-    assert set(table(at)["Lifecycle stage"]) == {"lead"}
+    assert set(table(at)["Lifecycle stage"]) == {"Lead"}  # HubSpot's label for the stored internal name
 
 
 def test_next_and_previous_walk_the_pages_by_keyset(open_app: Callable[..., AppTest]) -> None:

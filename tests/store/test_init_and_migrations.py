@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 from sqlalchemy import Engine, func, inspect, select, text
+from sqlalchemy.exc import IntegrityError
 
 from core.rules.sources import ALWAYS_NON_MARKETING
 from core.services.workflows import definitions as wf
@@ -126,6 +127,12 @@ def test_init_with_demo_data_is_the_same_for_the_same_seed(db_url: str, tmp_path
     assert usage["total"] == 250 and 0 < usage["marketing"] < 250 and usage["pending"] > 0
 
 
+def _without_hubspot_id(rows: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """Contacts as a snapshot had them before 0009_record_ids added ``hubspot_id`` (the last column, empty)."""
+    assert all(row[-1] == "None" for row in rows), "no contact gets a HubSpot Record ID by migrating"
+    return [row[:-1] for row in rows]
+
+
 def _database_at_0001(db_url: str) -> Engine:
     """A database as the first release left it: schema 0001 only, with an account and contacts in it."""
     engine = make_engine(db_url)
@@ -158,10 +165,10 @@ def test_an_older_schema_is_migrated_on_start_without_losing_data(db_url: str) -
     assert (usage["marketing"], usage["pending"], usage["total"]) == (5, 2, 5)
     assert current_revisions(engine) == head_revisions()
     after = snapshot(engine)
-    for table in ("contacts", "status_events"):
-        assert after[table] == before[table], table
+    assert after["status_events"] == before["status_events"]
     for table in ("account", "operations"):  # 0007_acted_on adds one column to each, at the end
         assert [row[:-1] for row in after[table]] == before[table], table
+    assert _without_hubspot_id(after["contacts"]) == before["contacts"]
     assert after["account"][0][-1] == "2026-01-15", "last acted on: the day update dates were applied through"
     engine.dispose()
 
@@ -252,14 +259,16 @@ def test_the_contact_id_migration_keeps_every_row_index_and_list_membership(db_u
     indexes_before = sorted(i["name"] for i in inspect(engine).get_indexes("contacts"))
     before = snapshot(engine)
     assert upgrade(engine)  # as the app and every command do on start
-    assert current_revisions(engine) == head_revisions() == {"0007_acted_on"}
+    assert current_revisions(engine) == head_revisions()
     if engine.dialect.name == "sqlite":  # foreign keys were off for the rebuild only: back on for the pool
         with engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
     after = snapshot(engine)
-    for table in ("contacts", "list_members", "static_lists", "status_events"):
+    for table in ("list_members", "static_lists", "status_events"):
         assert after[table] == before[table], table
-    assert sorted(i["name"] for i in inspect(engine).get_indexes("contacts")) == indexes_before
+    assert _without_hubspot_id(after["contacts"]) == before["contacts"]
+    indexes_after = sorted(i["name"] for i in inspect(engine).get_indexes("contacts"))
+    assert indexes_after == sorted([*indexes_before, "ux_contacts_hubspot_id"])  # 0009_record_ids adds one
     created = cli("create-contact", "--source", "manual", "--email", "new@example.com", today="2026-11-26")
     assert created["contact_id"] not in ids
     workflow = wf.create_workflow(
@@ -397,8 +406,8 @@ def test_the_acted_on_migration_dates_each_operation_by_its_request_and_keeps_ev
     before = snapshot(engine)
     assert upgrade(engine)
     after = snapshot(engine)
-    for table in ("contacts", "status_events"):
-        assert after[table] == before[table], table
+    assert after["status_events"] == before["status_events"]
+    assert _without_hubspot_id(after["contacts"]) == before["contacts"]
     for table in ("account", "operations"):  # one column more each, at the end
         assert [row[:-1] for row in after[table]] == before[table], table
     with engine.connect() as conn:
@@ -424,4 +433,73 @@ def test_after_the_acted_on_migration_no_change_acts_before_the_last_day_an_oper
     cli("--today", "2026-05-06", "set-status", "--to", "marketing", "--ids", "1", today="2026-05-08", expect=2)
     assert "2026-05-06 is before 2026-05-07, the last day a change acted on" in cli.message
     assert cli("--today", "2026-05-07", "set-status", "--to", "marketing", "--ids", "1", today="2026-05-08")
+    engine.dispose()
+
+
+def _database_at_0007(db_url: str) -> Engine:
+    """The schema as the release before Record IDs left it (0007_acted_on), with its account row."""
+    engine = _database_at_0006(db_url)
+    cfg = _config()
+    with engine.connect().execution_options(write=True) as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0007_acted_on")
+        conn.commit()
+    return engine
+
+
+def test_the_record_id_migration_keeps_every_contact_and_gives_none_a_hubspot_id(db_url: str) -> None:
+    engine = _database_at_0007(db_url)
+    ids = add_contacts(engine, 3, state="marketing")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO static_lists (name, created_at, created_by) VALUES ('L', :d, 'me')"), {"d": NOW})
+        conn.execute(
+            text("INSERT INTO list_members (list_id, contact_id, added_at) SELECT id, :c, :d FROM static_lists"),
+            {"c": ids[2], "d": NOW},
+        )
+    before = snapshot(engine)
+    assert upgrade(engine)
+    assert "0009_record_ids" in current_revisions(engine)
+    after = snapshot(engine)
+    assert _without_hubspot_id(after["contacts"]) == before["contacts"]
+    for table in ("list_members", "static_lists", "status_events", "operations", "account"):
+        assert after[table] == before[table], table
+    with engine.begin() as conn:  # one contact per HubSpot Record ID; any number without one
+        conn.execute(contacts.update().where(contacts.c.id == ids[0]).values(hubspot_id=123_456_789_012))
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(contacts.update().where(contacts.c.id == ids[1]).values(hubspot_id=123_456_789_012))
+    downgrade(engine, "0007_acted_on")  # and back: every row kept, list memberships too
+    assert "hubspot_id" not in {c["name"] for c in inspect(engine).get_columns("contacts")}
+    assert snapshot(engine)["contacts"] == before["contacts"]
+    assert snapshot(engine)["list_members"] == before["list_members"]
+    assert upgrade(engine)
+    engine.dispose()
+
+
+def test_after_stepping_the_record_id_migration_back_a_new_contact_takes_no_deleted_id(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/steps.db"
+    engine = _database_at_0007(url)
+    ids = add_contacts(engine, 2)
+    with engine.begin() as conn:
+        conn.execute(contacts.delete().where(contacts.c.id == ids[1]))
+    assert upgrade(engine)
+    downgrade(engine, "0007_acted_on")
+    assert upgrade(engine)
+    assert add_contacts(engine, 1, prefix="new")[0] > ids[1], "AUTOINCREMENT kept through the table's rebuild"
+    engine.dispose()
+
+
+def test_the_record_id_migration_makes_a_stage_stored_by_its_label_one_stage_with_its_internal_name(
+    db_url: str,
+) -> None:
+    engine = _database_at_0007(db_url)
+    add_contacts(engine, 3, prefix="label", lifecycle_stage="marketing qualified lead")
+    add_contacts(engine, 2, prefix="name", lifecycle_stage="marketingqualifiedlead")
+    add_contacts(engine, 1, prefix="custom", lifecycle_stage="partner")
+    add_contacts(engine, 1, prefix="sql", lifecycle_stage="sales qualified lead")
+    assert upgrade(engine)
+    with engine.connect() as conn:
+        stages = dict(
+            conn.execute(select(contacts.c.lifecycle_stage, func.count()).group_by(contacts.c.lifecycle_stage)).all()
+        )
+    assert stages == {"marketingqualifiedlead": 5, "partner": 1, "salesqualifiedlead": 1}
     engine.dispose()

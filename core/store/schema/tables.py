@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -60,7 +61,9 @@ contacts = Table(
     Column("status_source_id", String(100)),
     Column("status_changed_at", DateTime),
     Column("effective_on", Date),
+    Column("hubspot_id", BigInteger),  # HubSpot's Record ID, kept as the contact came with it (migration 0009)
     Index("ux_contacts_email_lower", "email_lower", unique=True),
+    Index("ux_contacts_hubspot_id", "hubspot_id", unique=True),
     Index("ix_contacts_status", "marketing_status", "pending_non_marketing"),
     Index("ix_contacts_effective_on", "effective_on"),
     Index("ix_contacts_created_at", "created_at", "id"),
