@@ -22,6 +22,7 @@ from core.rules.roles import Action, Role, refusal
 from core.rules.selection import Selection
 from core.rules.status import MarketingStatus
 from core.services import account_settings, contacts, lists, setup, sources, status, users, views, wizard
+from core.services.hubspot import push as hubspot_push
 from core.services.hubspot import sync as hubspot_sync
 from core.services.hubspot.client import HubSpotApi
 from core.services.imports import service as imports
@@ -209,6 +210,11 @@ CASES: dict[str, Case] = {
     "workflows.engine.run": case(A.MANAGE_WORKFLOWS)(lambda e, a: workflow_engine.run(e, TODAY, actor=a)),
     "hubspot.sync.sync": case(A.EDIT_CONTACTS, A.CHANGE_STATUS)(
         _with_hubspot(lambda e, a, api: hubspot_sync.sync(e, actor=a, api=api, **T))
+    ),
+    "hubspot.push.push_list": case(A.CHANGE_STATUS)(
+        _with_hubspot(
+            lambda e, a, api: hubspot_push.push_list(e, name="Plan", selection=UNENGAGED, actor=a, api=api, **T)
+        )
     ),
 }
 NOT_CHECKED = {  # services that write without checking who acts, and why that is right

@@ -24,6 +24,7 @@ from core.services.imports.parse import ParsedRow
 from core.services.imports.service import existing_records, write_folded
 from core.services.unit import Unit
 from core.store import hubspot as runs
+from core.store.record_ids import set_hubspot_ids
 from core.store.schema import contacts, operations, status_events
 
 SYNC_KIND = "hubspot_sync"
@@ -137,5 +138,11 @@ def _write(unit: Unit, run: runs.SyncRun, read: list[HubSpotContact], *, last_sy
     wanted = {row.key for row in kept}
     folded.records = {k: r for k, r in folded.records.items() if r.id is None or k in wanted}
     write_folded(unit, folded, by=unit.by, operation_id=run.operation_id or 0, progress=None)
+    pairs = {}
+    for row, contact in zip(rows, read, strict=True):
+        record = folded.records.get(row.key) or existing.get(row.key)
+        if record is not None and record.id is not None:
+            pairs[record.id] = contact.record_id
+    set_hubspot_ids(unit.conn, pairs)  # contacts keep the Record ID they came with (docs/domain.md §11)
     run.created += folded.created
     run.updated += folded.updated

@@ -3,7 +3,7 @@
 A new table only: nothing existing changes. The access token is never stored.
 
 Revision ID: 0010_hubspot
-Revises: 0007_acted_on (re-chained onto 0009_record_ids when merged)
+Revises: 0009_record_ids
 Create Date: 2026-12-04
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_hubspot"
-down_revision = "0007_acted_on"
+down_revision = "0009_record_ids"
 branch_labels = None
 depends_on = None
 
