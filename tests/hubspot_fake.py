@@ -350,3 +350,42 @@ def running(token: str = "pat-test-0123456789") -> Iterator[tuple[str, HubSpotSt
     finally:
         server.shutdown()
         server.server_close()
+
+
+def fill(state: HubSpotState, n: int, *, first: int = 1) -> None:
+    """``n`` contacts as a HubSpot account holds them: a third marketing, some pending, some bounced."""
+    stages = ("subscriber", "lead", "marketingqualifiedlead", "customer", "other")
+    for i in range(first, first + n):
+        state.add_contact(
+            i,
+            email=f"contact{i}@example.org",
+            firstname="Ada",
+            lastname=f"Name{i}",
+            lifecyclestage=stages[i % len(stages)],
+            hs_marketable_status=i % 3 == 0,
+            hs_marketable_until_renewal=i % 30 == 0,
+            hs_marketable_reason_type="FORM" if i % 3 == 0 else None,
+            hs_email_hard_bounce_reason_enum="MAILBOX_FULL" if i % 50 == 0 else None,
+            hs_email_optout=i % 40 == 0,
+            hs_object_source="FORM" if i % 2 else "IMPORT",
+        )
+
+
+def main() -> None:
+    """``python -m tests.hubspot_fake --contacts N``: serve N contacts until stdin closes; prints the URL first."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--contacts", type=int, default=1000)
+    parser.add_argument("--token", default="pat-bench")
+    args = parser.parse_args()
+    with running(args.token) as (url, state):
+        fill(state, args.contacts)
+        state.ids()
+        print(url, flush=True)
+        sys.stdin.read()
+
+
+if __name__ == "__main__":
+    main()

@@ -14,6 +14,7 @@ What a property means here:
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -106,6 +107,22 @@ def moment(value: str | None, timezone: str) -> datetime | None:
         datetime.fromtimestamp(int(text) / 1000, ZoneInfo("UTC")) if text.isdigit() else datetime.fromisoformat(text)
     )
     return aware.astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
+
+
+def epoch_ms(value: str) -> int:
+    """A HubSpot timestamp (ISO 8601 or epoch milliseconds) as epoch milliseconds, HubSpot's own clock."""
+    text = value.strip()
+    return int(text) if text.isdigit() else int(datetime.fromisoformat(text).timestamp() * 1000)
+
+
+def latest_modified(page: list[tuple[str, dict[str, str | None]]]) -> int | None:
+    """The latest ``lastmodifieddate`` on a page of contacts (epoch ms); unreadable ones are skipped."""
+    latest: int | None = None
+    for _, properties in page:
+        if value := properties.get(MODIFIED):
+            with suppress(ValueError):
+                latest = max(latest or 0, epoch_ms(value))
+    return latest
 
 
 def status_request(status: str | None, until_renewal: str | None) -> StatusRequest | None:

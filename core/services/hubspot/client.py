@@ -8,6 +8,7 @@ message (the client's own exception text, which holds response headers, is never
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -69,8 +70,6 @@ def _retry_after(exc: Exception) -> float | None:
 
 def _message(exc: Exception) -> str:
     """HubSpot's own message from an error's JSON body (never the exception text: it holds the headers)."""
-    import json
-
     try:
         body = json.loads(getattr(exc, "body", None) or "{}")
     except ValueError:
@@ -130,9 +129,11 @@ class HubSpotApi:
         """One page of every contact, in HubSpot's id order (a full sync)."""
         basic = self._client.crm.contacts.basic_api
         answer = self.call(
-            lambda: basic.get_page(limit=PAGE_SIZE, after=after, properties=list(PROPERTIES), archived=False)
+            lambda: basic.get_page(
+                limit=PAGE_SIZE, after=after, properties=list(PROPERTIES), archived=False, _preload_content=False
+            )
         )
-        return Page([(r.id, r.properties) for r in answer.results], _next(answer))
+        return _page(answer)
 
     def modified_page(self, since_ms: int, after: str | None, *, limit: int = SEARCH_PAGE_SIZE) -> Page:
         """One page of the contacts modified at or after ``since_ms`` (epoch milliseconds), oldest first."""
@@ -144,8 +145,8 @@ class HubSpotApi:
             limit=limit,
             after=after,
         )
-        answer = self.call(lambda: search.do_search(public_object_search_request=query))
-        return Page([(r.id, r.properties) for r in answer.results], _next(answer), answer.total)
+        answer = self.call(lambda: search.do_search(public_object_search_request=query, _preload_content=False))
+        return _page(answer)
 
     # --- static lists -------------------------------------------------------------------------------------
     def static_list(self, name: str) -> tuple[str, bool]:
@@ -175,9 +176,12 @@ class HubSpotApi:
         return added, missing
 
 
-def _next(answer: Any) -> str | None:
-    paging = getattr(answer, "paging", None)
-    return paging.next.after if paging is not None and paging.next is not None else None
+def _page(response: Any) -> Page:
+    """A page of contacts from HubSpot's JSON as it came. The client's own models would parse two timestamps per
+    contact with dateutil, three quarters of a sync's time, for values the sync does not read."""
+    body = json.loads(response.data)
+    after = ((body.get("paging") or {}).get("next") or {}).get("after")
+    return Page([(r["id"], r["properties"]) for r in body["results"]], after, body.get("total"))
 
 
 def connect(*, sleep: Callable[[float], None] = time.sleep) -> HubSpotApi:

@@ -9,7 +9,6 @@ and its bulk writer.
 
 from __future__ import annotations
 
-from contextlib import suppress
 from datetime import datetime
 from typing import Any
 
@@ -50,40 +49,24 @@ def changed_here_since(conn: Connection, contact_ids: list[int], *, after_operat
 
 def read_page(
     run: runs.SyncRun, page: list[tuple[str, dict[str, str | None]]], *, timezone: str
-) -> tuple[list[HubSpotContact], int | None]:
-    """The page's contacts as read by the rules, errors noted on the run; and the latest modification on it
-    (epoch milliseconds, HubSpot's clock: where a new search window starts)."""
+) -> list[HubSpotContact]:
+    """The page's contacts as read by the rules, those that cannot be stored noted on the run as errors."""
     read: list[HubSpotContact] = []
-    latest: int | None = None
     for record_id, properties in page:
-        modified = properties.get(props.MODIFIED)
-        if modified:
-            with suppress(ValueError):
-                latest = max(latest or 0, _epoch_ms(modified))
         try:
             read.append(props.read_contact(record_id, properties, timezone=timezone))
         except PropertyError as exc:
             run.errors += 1
             runs.note(run, "rejected", {"record_id": record_id, "reason": str(exc)})
     run.fetched += len(page)
-    return read, latest
+    return read
 
 
-def _epoch_ms(value: str) -> int:
-    text = value.strip()
-    return int(text) if text.isdigit() else int(datetime.fromisoformat(text).timestamp() * 1000)
-
-
-def apply_page(
-    unit: Unit,
-    run: runs.SyncRun,
-    page: list[tuple[str, dict[str, str | None]]],
-) -> int | None:
-    """Write one page of HubSpot contacts; returns the latest modification on the page (epoch ms)."""
-    read, latest = read_page(run, page, timezone=unit.account.timezone)
+def apply_page(unit: Unit, run: runs.SyncRun, page: list[tuple[str, dict[str, str | None]]]) -> None:
+    """Write one page of HubSpot contacts, its counts added to the run's."""
+    read = read_page(run, page, timezone=unit.account.timezone)
     done = runs.last_done(unit.conn)
     _write(unit, run, read, last_sync_operation=done.operation_id if done is not None else None)
-    return latest
 
 
 def _fields(contact: HubSpotContact) -> dict[str, Any]:

@@ -16,6 +16,7 @@ HubSpot fields are still applied, and it is counted and named in ``conflicts``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date
 from typing import Any
@@ -23,6 +24,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from core.clock import utc_now
+from core.rules import hubspot as props
 from core.rules.requester import Requester
 from core.rules.roles import Action
 from core.services.hubspot.client import SEARCH_PAGE_SIZE, SEARCH_WINDOW, HubSpotApi, HubSpotError, Page, connect
@@ -97,25 +99,31 @@ def _begin(engine: Engine, api: HubSpotApi, *, by: Requester, today: date, full:
     return run, False
 
 
-def _fetch(api: HubSpotApi, run: runs.SyncRun) -> Page:
-    if run.mode == "full":
-        return api.contacts_page(run.after)
-    return api.modified_page(run.window_ms or 0, run.after)
+@dataclass(frozen=True)
+class Cursor:
+    """Where the next page is: the search window's lower bound (incremental) and the page cursor in it."""
+
+    window_ms: int | None
+    after: str | None
 
 
-def _advance(run: runs.SyncRun, page: Page, last_modified_ms: int | None) -> bool:
-    """Move the cursor past ``page``; True when the sync has read everything. HubSpot's search pages no further
-    than 10,000 results, so an incremental sync then opens a new window from the last modification it read."""
+def _fetch(api: HubSpotApi, mode: str, cursor: Cursor) -> Page:
+    if mode == "full":
+        return api.contacts_page(cursor.after)
+    return api.modified_page(cursor.window_ms or 0, cursor.after)
+
+
+def _next(mode: str, cursor: Cursor, page: Page) -> Cursor | None:
+    """The cursor past ``page``; None when the sync has read everything. HubSpot's search pages no further than
+    10,000 results, so an incremental sync then opens a new window from the last modification it read."""
     if page.after is None:
-        run.after = None
-        return True
-    if run.mode == "incremental" and int(page.after) + SEARCH_PAGE_SIZE > SEARCH_WINDOW:
-        if last_modified_ms is None or last_modified_ms <= (run.window_ms or 0):
+        return None
+    if mode == "incremental" and int(page.after) + SEARCH_PAGE_SIZE > SEARCH_WINDOW:
+        latest = props.latest_modified(page.contacts)
+        if latest is None or latest <= (cursor.window_ms or 0):
             raise HubSpotError("more than 10,000 contacts share one modification time in HubSpot: run a full sync")
-        run.window_ms, run.after = last_modified_ms, None
-        return False
-    run.after = page.after
-    return False
+        return Cursor(latest, None)
+    return Cursor(cursor.window_ms, page.after)
 
 
 def _summary(run: runs.SyncRun) -> dict[str, Any]:
@@ -137,22 +145,29 @@ def sync(
     by = Requester(actor, "integration", "hubspot")
     run, resumed = _begin(engine, connection, by=by, today=today, full=full)
     needs = (Action.EDIT_CONTACTS, Action.CHANGE_STATUS)
-    finished = False
-    while not finished:
-        before = (connection.traffic.requests, connection.traffic.retries)
-        page = _fetch(connection, run)
-        with changing(engine, by=by, today=today, needs=needs) as unit:
-            last_modified = apply_page(unit, run, page.contacts)
-            finished = _advance(run, page, last_modified)
-            run.pages += 1
-            run.requests += connection.traffic.requests - before[0]
-            run.retries += connection.traffic.retries - before[1]
-            runs.save(unit.conn, run, at=unit.now, status=runs.DONE if finished else runs.RUNNING)
-            if run.operation_id is not None:
-                unit.finish(run.operation_id, _summary(run))
-        if progress:
-            share = min(1.0, run.fetched / run.total) if run.total else (1.0 if finished else 0.0)
-            progress(share, f"{run.fetched:,} of {run.total or run.fetched:,} contacts")
+    # Requests and retries so far: this process's traffic is added to what the run had when it was resumed.
+    sent, retried = run.requests - connection.traffic.requests, run.retries - connection.traffic.retries
+    # The next page is fetched while this one is written: HubSpot's answer and the database's write overlap.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hubspot") as fetcher:
+        first = Cursor(run.window_ms, run.after)
+        pending = fetcher.submit(_fetch, connection, run.mode, first)
+        cursor: Cursor | None = first
+        while cursor is not None:
+            page = pending.result()
+            cursor = _next(run.mode, cursor, page)
+            if cursor is not None:
+                pending = fetcher.submit(_fetch, connection, run.mode, cursor)
+            with changing(engine, by=by, today=today, needs=needs) as unit:
+                apply_page(unit, run, page.contacts)
+                run.window_ms, run.after = (cursor.window_ms, cursor.after) if cursor else (run.window_ms, None)
+                run.pages += 1
+                run.requests, run.retries = sent + connection.traffic.requests, retried + connection.traffic.retries
+                runs.save(unit.conn, run, at=unit.now, status=runs.RUNNING if cursor else runs.DONE)
+                if run.operation_id is not None:
+                    unit.finish(run.operation_id, _summary(run))
+            if progress:
+                share = min(1.0, run.fetched / run.total) if run.total else (0.0 if cursor else 1.0)
+                progress(share, f"{run.fetched:,} of {run.total or run.fetched:,} contacts")
     return SyncResult(
         **{k: getattr(run, k) for k in ("fetched", "created", "updated", "unchanged", "stale", "errors", "conflicts")},
         mode=run.mode,
