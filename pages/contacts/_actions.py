@@ -13,6 +13,7 @@ from core.services.exports import export_bytes
 from core.services.history import data_version
 from pages.contacts import _bulk as bulk
 from pages.contacts import _dialogs as dialogs
+from pages.contacts import _hubspot_push as hubspot_push
 from pages.contacts import _state as state
 from pages.contacts._state import ListDialog, Target
 from pages.shared import session, simulation
@@ -34,6 +35,8 @@ def _open(choice: str, target: Target) -> None:
         bulk.open_status(MarketingStatus(choice), target)
     elif choice == "delete":
         dialogs.open_delete(target)
+    elif choice == "hubspot_list":
+        hubspot_push.open_dialog(target)
     else:
         state.open_dialog(ListDialog(target, adding=choice == "add_list"))
 
@@ -43,6 +46,7 @@ MORE = {
     "marketing": "Set as marketing",
     "add_list": "Add to a static list",
     "remove_list": "Remove from a static list",
+    "hubspot_list": "Send to HubSpot list",
     "delete": "Delete contacts",
 }
 
