@@ -100,20 +100,20 @@ def _begin(engine: Engine, api: HubSpotApi, *, by: Requester, today: date, full:
 
 
 @dataclass(frozen=True)
-class Cursor:
+class PageCursor:
     """Where the next page is: the search window's lower bound (incremental) and the page cursor in it."""
 
     window_ms: int | None
     after: str | None
 
 
-def _fetch(api: HubSpotApi, mode: str, cursor: Cursor) -> Page:
+def _fetch(api: HubSpotApi, mode: str, cursor: PageCursor) -> Page:
     if mode == "full":
         return api.contacts_page(cursor.after)
     return api.modified_page(cursor.window_ms or 0, cursor.after)
 
 
-def _next(mode: str, cursor: Cursor, page: Page) -> Cursor | None:
+def _next(mode: str, cursor: PageCursor, page: Page) -> PageCursor | None:
     """The cursor past ``page``; None when the sync has read everything. HubSpot's search pages no further than
     10,000 results, so an incremental sync then opens a new window from the last modification it read."""
     if page.after is None:
@@ -122,8 +122,8 @@ def _next(mode: str, cursor: Cursor, page: Page) -> Cursor | None:
         latest = props.latest_modified(page.contacts)
         if latest is None or latest <= (cursor.window_ms or 0):
             raise HubSpotError("more than 10,000 contacts share one modification time in HubSpot: run a full sync")
-        return Cursor(latest, None)
-    return Cursor(cursor.window_ms, page.after)
+        return PageCursor(latest, None)
+    return PageCursor(cursor.window_ms, page.after)
 
 
 def _summary(run: runs.SyncRun) -> dict[str, Any]:
@@ -149,9 +149,9 @@ def sync(
     sent, retried = run.requests - connection.traffic.requests, run.retries - connection.traffic.retries
     # The next page is fetched while this one is written: HubSpot's answer and the database's write overlap.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hubspot") as fetcher:
-        first = Cursor(run.window_ms, run.after)
+        first = PageCursor(run.window_ms, run.after)
         pending = fetcher.submit(_fetch, connection, run.mode, first)
-        cursor: Cursor | None = first
+        cursor: PageCursor | None = first
         while cursor is not None:
             page = pending.result()
             cursor = _next(run.mode, cursor, page)
