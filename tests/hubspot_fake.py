@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -56,6 +57,7 @@ class HubSpotState:
     next_list_id: int = 100
     lock: threading.Lock = field(default_factory=threading.Lock)
     ordered: list[int] | None = None  # record ids sorted, rebuilt after a change
+    delay: float = 0.0  # seconds each answer takes (a browser test watches a sync's progress bar)
 
     def add_contact(self, record_id: int, **properties: Any) -> None:
         """A contact as HubSpot holds it: every property a string (or null); dates default to BASE_TIME + id s."""
@@ -169,6 +171,8 @@ class _Handler(BaseHTTPRequestHandler):
                     if fault.times <= 0:
                         state.faults.remove(fault)
                     state.failed += 1
+        if state.delay:
+            time.sleep(state.delay)
         if unauthorised:
             self._body() if self.command in ("POST", "PUT") else None
             self._send(
