@@ -164,3 +164,26 @@ def test_a_sync_records_one_operation_its_events_point_at(cli: Cli, engine: Engi
     audit = cli("audit", "--kind", "hubspot_sync")
     assert audit["total"] == 1 and event["operation_id"] == audit["entries"][0]["id"]
     assert event["source_type"] == "integration" and event["source_id"] == "hubspot"
+
+
+def test_a_contact_created_here_takes_the_record_id_of_the_hubspot_contact_with_its_email(
+    cli: Cli, engine: Engine, hubspot: HubSpotState
+) -> None:
+    made = cli("create-contact", "--source", "manual", "--email", "Here@Example.com")
+    hubspot.add_contact(9001, email="here@example.com", firstname="Here")
+    result = cli("hubspot", "sync")
+    assert (result["created"], result["updated"]) == (0, 1)
+    found = contact(engine, "Here@Example.com")
+    assert found["id"] == made["contact_id"] and found["hubspot_id"] == 9001 and found["first_name"] == "Here"
+
+
+def test_a_hubspot_contact_last_modified_before_our_status_change_keeps_our_status_as_stale(
+    cli: Cli, engine: Engine, hubspot: HubSpotState
+) -> None:
+    cli("create-contact", "--source", "manual", "--email", "kept@example.com", "--marketing")
+    cli("set-status", "--to", "non-marketing", "--emails", "kept@example.com")  # pending here, changed today
+    hubspot.add_contact(5, email="kept@example.com", hs_marketable_status=True, firstname="Kept")  # modified in January
+    result = cli("hubspot", "sync")
+    assert result["stale"] == 1 and result["updated"] == 1
+    assert state_of(engine, "kept@example.com") == "pending"
+    assert contact(engine, "kept@example.com")["first_name"] == "Kept"
