@@ -36,6 +36,20 @@ class TierUpgradeRequired(DomainError):
         self.payload = payload
 
 
+class UndoRequired(DomainError):
+    """An import would undo scheduled non-marketing changes and nobody consented to it (docs/domain.md §10)."""
+
+    exit_code = 3
+
+    def __init__(self, payload: dict[str, Any]) -> None:
+        super().__init__(
+            f"this import would undo {payload['undone']:,} scheduled non-marketing change(s); nothing was imported. "
+            "Check the file is current (stale rows are kept out by their Last Modified Date) or consent to undo "
+            "them (--allow-undo)"
+        )
+        self.payload = payload
+
+
 class PermissionDenied(DomainError):
     """The acting user may not do this."""
 

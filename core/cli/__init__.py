@@ -20,7 +20,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from core.cli import contacts, files, hubspot, setup, status, users, workflows
 from core.cli.common import Handler, Parser, parse_date
-from core.errors import ConfirmationOutdated, DomainError, NotInitialised, TierUpgradeRequired
+from core.errors import ConfirmationOutdated, DomainError, NotInitialised, TierUpgradeRequired, UndoRequired
 from core.rules.filters import FilterError
 from core.services.setup import today_of
 from core.settings import database_url
@@ -83,7 +83,7 @@ def run(argv: Sequence[str]) -> tuple[int, dict[str, Any] | None, str | None]:
         args.actor = acting_user(engine, args.actor)  # once users exist, --actor must be an enabled user
         handler: Handler = args.handler
         return 0, handler(args, engine, args.today or today_of(engine)), None  # the deployment's day by default
-    except (TierUpgradeRequired, ConfirmationOutdated) as exc:  # exit 3, the figures still printed
+    except (TierUpgradeRequired, ConfirmationOutdated, UndoRequired) as exc:  # exit 3, the figures still printed
         return exc.exit_code, exc.payload, str(exc)
     except (DomainError, FilterError, ValueError) as exc:
         return getattr(exc, "exit_code", 2), None, str(exc)

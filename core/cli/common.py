@@ -11,6 +11,7 @@ from typing import Any, TypeAlias
 from sqlalchemy import Engine
 
 from core.errors import DomainError
+from core.rules import record_id
 from core.rules.confirmation import Confirmed
 from core.rules.filters import parse_filter
 from core.rules.selection import Selection
@@ -91,7 +92,9 @@ def jsonable(value: Any) -> Any:
 
 def add_selection(parser: argparse.ArgumentParser, required: bool) -> None:
     group = parser.add_mutually_exclusive_group(required=required)
-    group.add_argument("--ids", help="comma-separated contact ids (Record ID)")
+    group.add_argument(
+        "--ids", help="comma-separated Record IDs as the export writes them: HubSpot's (digits) or ours (mk-<id>)"
+    )
     group.add_argument("--emails", help="comma-separated emails")
     group.add_argument("--filter", help='JSON list of {"property", "operator", "value"}')
     group.add_argument("--list", dest="list_name", help="a static list's name")
@@ -103,11 +106,11 @@ def add_selection(parser: argparse.ArgumentParser, required: bool) -> None:
 
 def selection_from(args: argparse.Namespace) -> Selection:
     if args.ids is not None:
-        try:
-            ids = tuple(int(x) for x in args.ids.split(",") if x.strip())
-        except ValueError:
-            raise UsageError(f"--ids must be comma-separated whole numbers, got {args.ids!r}") from None
-        return Selection(ids=ids)
+        try:  # Record IDs as the export writes them: HubSpot's digits, or mk-<id> (docs/domain.md §11)
+            record_ids = tuple(r for x in args.ids.split(",") if (r := record_id.parse(x)) is not None)
+        except record_id.RecordIdError as exc:
+            raise UsageError(f"--ids must be comma-separated Record IDs, got {args.ids!r}: {exc}") from None
+        return Selection(record_ids=record_ids)
     if args.emails is not None:
         return Selection(emails=tuple(e for e in args.emails.split(",") if e.strip()))
     if args.filter is not None:

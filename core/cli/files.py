@@ -15,8 +15,9 @@ from core.services.imports import service as imports
 
 
 def _import(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any]:
+    consent = imports.Consent(undo=args.allow_undo, tier_upgrade=args.allow_tier_upgrade)
     return imports.import_csv(
-        engine, Path(args.file), today=today, actor=args.actor, as_marketing=args.as_marketing
+        engine, Path(args.file), today=today, actor=args.actor, as_marketing=args.as_marketing, consent=consent
     ).as_json()
 
 
@@ -31,6 +32,16 @@ def register(sub: Subcommands) -> None:
     p = sub.add_parser("import", help="import a HubSpot-format CSV")
     p.add_argument("file")
     p.add_argument("--as-marketing", action="store_true", help="new contacts without a status become marketing")
+    p.add_argument(
+        "--allow-undo",
+        action="store_true",
+        help="consent to undoing scheduled non-marketing changes (without it such an import exits 3, writing nothing)",
+    )
+    p.add_argument(
+        "--allow-tier-upgrade",
+        action="store_true",
+        help="consent to raising the billed tier (without it such an import exits 3, writing nothing)",
+    )
     p.set_defaults(handler=_import)
     p = sub.add_parser("export", help="export contacts as CSV")
     p.add_argument("file")

@@ -20,6 +20,7 @@ STATUS = "Marketing contact status"
 PENDING = "Marketing contact until next update"
 BOUNCE = "Email hard bounce reason"
 UNSUBSCRIBED = "Unsubscribed from all email"
+LAST_MODIFIED = "Last Modified Date"  # as HubSpot's export names it: a row older than a status change is stale
 KNOWN_HEADERS = (
     RECORD_ID,
     EMAIL,
@@ -32,15 +33,27 @@ KNOWN_HEADERS = (
     PENDING,
     BOUNCE,
     UNSUBSCRIBED,
+    LAST_MODIFIED,
 )
 # Extra columns the export adds for people; the import ignores them.
 EXPORT_EXTRA = (
     "Marketing status source",
+    "Marketing status source name",  # the source as a person reads it ("bulk action"), beside its code
     "Marketing status source ID",
     "Non-marketing effective on",
     "Original source",
+    "Original source name",
     "Original source ID",
 )
+
+
+def legacy_export(header: list[str]) -> bool:
+    """Whether a file is Marketable's export from before Record IDs (docs/domain.md §11): it has our export-only
+    "Non-marketing effective on" but no "Last Modified Date". Its Record ID column holds Marketable's own ids as
+    plain digits, which now mean HubSpot's: it is not read (rows are matched by email, as they were then)."""
+    names = {h.strip().lower() for h in header}
+    return "non-marketing effective on" in names and LAST_MODIFIED.lower() not in names
+
 
 MARKETING_TEXT = "Marketing contact"
 NON_MARKETING_TEXT = "Non-marketing contact"

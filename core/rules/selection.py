@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from core.errors import DomainError
 from core.rules.filters import Condition
+from core.rules.record_id import RecordId
 
 
 @dataclass(frozen=True)
@@ -14,6 +15,7 @@ class Selection:
     change or a deletion needs ``everyone=True`` said explicitly (docs/domain.md §10: nothing by accident)."""
 
     ids: tuple[int, ...] | None = None
+    record_ids: tuple[RecordId, ...] | None = None  # Record IDs as the export writes them (docs/domain.md §11)
     emails: tuple[str, ...] | None = None
     conditions: tuple[Condition, ...] | None = None
     list_name: str | None = None
@@ -27,7 +29,7 @@ class Selection:
         """Whether something narrows the selection; if not, it matches every contact."""
         if self.any_of is not None:
             return all(s.narrows for s in self.any_of)
-        chosen = (self.ids, self.emails, self.list_name)
+        chosen = (self.ids, self.record_ids, self.emails, self.list_name)
         return any(v is not None for v in chosen) or self.unengaged or bool(self.conditions) or bool(self.extra)
 
     def check_for_change(self, what: str = "change") -> None:
@@ -43,6 +45,8 @@ class Selection:
             return " or ".join(s.describe() for s in self.any_of) or "no contacts"
         if self.ids is not None:
             return f"{len(self.ids):,} contact(s) by id"
+        if self.record_ids is not None:
+            return f"{len(self.record_ids):,} contact(s) by Record ID"
         if self.emails is not None:
             return f"{len(self.emails):,} contact(s) by email"
         if self.list_name is not None:

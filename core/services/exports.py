@@ -1,4 +1,5 @@
-"""CSV export in the import's format, streamed from the database page by page."""
+"""CSV export in the import's format, streamed from the database page by page: UTF-8 with a byte-order mark,
+each contact's Record ID (docs/domain.md §11) and Last Modified Date, sources by code and by name."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from typing import IO
 from sqlalchemy import Engine, select
 
 from core.rules import csvformat as fmt
+from core.rules.record_id import text_of
 from core.rules.selection import Selection
+from core.services.contact_detail import describe_source
 from core.services.files import replacing
 from core.store import engine as db
 from core.store.account import load_account
@@ -19,13 +22,24 @@ from core.store.schema import contacts
 from core.store.selection import where
 
 HEADER = [*fmt.KNOWN_HEADERS, *fmt.EXPORT_EXTRA]
+BOM = "\ufeff"  # UTF-8's byte-order mark, first in every export: the import ignores it
 PAGE = 10_000
+
+
+def _name(code: object) -> str:
+    return describe_source(str(code), None) if code else ""
+
+
+def _last_modified(c: dict[str, object]) -> object:
+    """The export's ``Last Modified Date``: the contact's last status change, else its creation (what a later
+    import compares a row's date with: docs/domain.md §10, stale rows)."""
+    return c["status_changed_at"] or c["created_at"]
 
 
 def _row(c: dict[str, object]) -> list[str]:
     marketing = c["marketing_status"] == "marketing"
     cells: list[object] = [
-        c["id"],
+        text_of(int(str(c["id"])), c["hubspot_id"]),  # type: ignore[arg-type]
         c["email"],
         c["first_name"],
         c["last_name"],
@@ -36,10 +50,13 @@ def _row(c: dict[str, object]) -> list[str]:
         "true" if c["pending_non_marketing"] else "false",
         "Hard bounced" if c["hard_bounced"] else "",
         "true" if c["unsubscribed_all"] else "false",
+        fmt.format_datetime(_last_modified(c)),  # type: ignore[arg-type]
         c["status_source_type"],
+        _name(c["status_source_type"]),
         c["status_source_id"],
         fmt.format_datetime(c["effective_on"]),  # type: ignore[arg-type]
         c["source_type"],
+        _name(c["source_type"]),
         c["source_id"],
     ]
     return [fmt.escape_cell(v) for v in cells]
@@ -77,6 +94,8 @@ def write_export(engine: Engine, target: str | Path | IO[str], *, selection: Sel
             return write_export(engine, handle, selection=selection)
     writer = csv.writer(target)
     for row in iter_export_rows(engine, selection=selection):
+        if count < 0:  # the header: the file starts with the mark, so spreadsheets read it as UTF-8 (accents)
+            row = [BOM + row[0], *row[1:]]
         writer.writerow(row)
         count += 1
     return count

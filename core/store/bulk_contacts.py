@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ARRAY, Connection, String, any_, bindparam, select, text, update
+from sqlalchemy import ARRAY, Connection, String, any_, bindparam, or_, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from core.rules.requester import Requester
@@ -23,6 +23,7 @@ from core.rules.status import State
 from core.store import states
 from core.store.contact_writes import reserve_contact_ids
 from core.store.events import EVENT_COLUMNS
+from core.store.record_ids import among
 from core.store.schema import contacts
 
 FIELD_COLUMNS = (  # what a contact's own row says about it (imports read and write these)
@@ -99,9 +100,9 @@ class BulkWriter:
         """The first of ``n`` consecutive ids for new contacts (``reserve_contact_ids``)."""
         return reserve_contact_ids(self.conn, n)
 
-    def contacts(self, rows: Sequence[tuple[Any, ...]]) -> None:
-        """Insert contacts given as tuples in ``CONTACT_COLUMNS`` order."""
-        self._insert("contacts", CONTACT_COLUMNS, rows)
+    def contacts(self, rows: Sequence[tuple[Any, ...]], *, columns: Sequence[str] = CONTACT_COLUMNS) -> None:
+        """Insert contacts given as tuples in ``columns`` order (``CONTACT_COLUMNS``, then any more)."""
+        self._insert("contacts", columns, rows)
 
     def events(self, rows: Sequence[tuple[Any, ...]]) -> None:
         """Insert status events given as tuples in ``EVENT_COLUMNS`` order."""
@@ -162,3 +163,26 @@ def contacts_by_email(conn: Connection, emails: list[str]) -> dict[str, tuple[in
         row["email_lower"]: (row["id"], State(row["stored_state"]), {c: row[c] for c in FIELD_COLUMNS})
         for row in conn.execute(query).mappings()
     }
+
+
+def contacts_named(
+    conn: Connection, *, emails: list[str], hubspot_ids: list[int], ids: list[int]
+) -> list[dict[str, Any]]:
+    """The contacts that incoming rows name, by email (in lower case), HubSpot Record ID or own id (docs/domain.md
+    §11): each one's ``id``, ``email_lower``, ``hubspot_id``, ``status_changed_at``, ``stored_state`` (a
+    ``State``) and ``FIELD_COLUMNS``, in one read through the unique indexes."""
+    named = [
+        among(conn, column, values)
+        for column, values in (
+            (contacts.c.email_lower, emails),
+            (contacts.c.hubspot_id, hubspot_ids),
+            (contacts.c.id, ids),
+        )
+        if values
+    ]
+    if not named:
+        return []
+    state = states.stored_state().label("stored_state")
+    cols = [contacts.c.id, contacts.c.email_lower, contacts.c.hubspot_id, contacts.c.status_changed_at, state]
+    query = select(*cols, *(contacts.c[c] for c in FIELD_COLUMNS)).where(or_(*named))
+    return [dict(row) | {"stored_state": State(row["stored_state"])} for row in conn.execute(query).mappings()]

@@ -41,7 +41,7 @@ class SyncRun:
     errors: int = 0
     requests: int = 0
     retries: int = 0
-    details: dict[str, list[Any]] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)  # rejected, conflicts (lists), status_moves (counts)
 
 
 COUNTS = ("pages", "fetched", "created", "updated", "unchanged", "stale", "conflicts", "errors", "requests", "retries")

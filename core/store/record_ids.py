@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from sqlalchemy import (
     ARRAY,
@@ -25,17 +26,20 @@ from sqlalchemy import (
     update,
 )
 
-from core.rules.record_id import OWN_PREFIX, Known, RecordId
+from core.errors import DomainError, UnknownContacts
+from core.rules.record_id import OWN_MAX, OWN_PREFIX, Known, RecordId
 from core.store.schema import contacts
 
 
-def _among(conn: Connection, column: Column[int], values: list[int]) -> ColumnElement[bool]:
-    """``column IN values`` with the values as one parameter (a JSON array on SQLite, an array on PostgreSQL):
-    any number of them, and no temporary table, so it works in a read-only transaction too."""
+def among(conn: Connection, column: Column[Any], values: list[int] | list[str]) -> ColumnElement[bool]:
+    """``contacts.column IN values`` with the values as one parameter (a JSON array on SQLite, an array on
+    PostgreSQL): any number of them, and no temporary table, so it works in a read-only transaction too."""
+    name = f"{column.name}_values"
     if conn.dialect.name == "sqlite":
-        named = text(f"contacts.{column.name} IN (SELECT value FROM json_each(:{column.name}_values))")
-        return named.bindparams(**{f"{column.name}_values": json.dumps(values)})  # type: ignore[return-value]
-    return column == any_(bindparam(f"{column.name}_values", values, ARRAY(BigInteger)))
+        named = text(f"contacts.{column.name} IN (SELECT value FROM json_each(:{name}))")
+        return named.bindparams(**{name: json.dumps(values, ensure_ascii=False)})  # type: ignore[return-value]
+    kind = String if values and isinstance(values[0], str) else BigInteger
+    return column == any_(bindparam(name, values, ARRAY(kind)))
 
 
 def contacts_by_record_id(conn: Connection, record_ids: Iterable[RecordId]) -> dict[RecordId, Known[int]]:
@@ -47,10 +51,10 @@ def contacts_by_record_id(conn: Connection, record_ids: Iterable[RecordId]) -> d
     found: dict[RecordId, Known[int]] = {}
     cols = (contacts.c.id, contacts.c.hubspot_id)
     if hubspot:
-        for contact_id, hubspot_id in conn.execute(select(*cols).where(_among(conn, contacts.c.hubspot_id, hubspot))):
+        for contact_id, hubspot_id in conn.execute(select(*cols).where(among(conn, contacts.c.hubspot_id, hubspot))):
             found[RecordId(hubspot=hubspot_id)] = Known(contact_id, hubspot_id)
     if own:
-        for contact_id, hubspot_id in conn.execute(select(*cols).where(_among(conn, contacts.c.id, own))):
+        for contact_id, hubspot_id in conn.execute(select(*cols).where(among(conn, contacts.c.id, own))):
             found[RecordId(own=contact_id)] = Known(contact_id, hubspot_id)
     return found
 
@@ -65,7 +69,7 @@ def hubspot_ids_of(conn: Connection, contact_ids: Iterable[int]) -> dict[int, in
     ids = sorted(set(contact_ids))
     if not ids:
         return {}
-    rows = conn.execute(select(contacts.c.id, contacts.c.hubspot_id).where(_among(conn, contacts.c.id, ids)))
+    rows = conn.execute(select(contacts.c.id, contacts.c.hubspot_id).where(among(conn, contacts.c.id, ids)))
     return {contact_id: hubspot_id for contact_id, hubspot_id in rows}
 
 
@@ -85,3 +89,32 @@ def record_id_text() -> ColumnElement[str]:
     its own id."""
     own = literal(OWN_PREFIX, String) + cast(contacts.c.id, String)
     return case((contacts.c.hubspot_id.is_(None), own), else_=cast(contacts.c.hubspot_id, String))
+
+
+def resolve_record_ids(conn: Connection, record_ids: Iterable[RecordId]) -> tuple[int, ...]:
+    """The contact ids that Record IDs given by a person name (``--ids``); unknown ones raise, naming them.
+
+    Plain digits are HubSpot's Record ID; a command written before Record IDs passed Marketable's own id as
+    plain digits (the ``contact_id`` its JSON prints), so when no contact has that HubSpot id, the contact with
+    that own id is meant. If both exist and are two contacts, the request is ambiguous and refused: ``mk-<id>``
+    names ours (docs/domain.md §11)."""
+    wanted = list(dict.fromkeys(record_ids))
+    legacy = [RecordId(own=r.hubspot) for r in wanted if r.hubspot is not None and r.hubspot <= OWN_MAX]
+    found = contacts_by_record_id(conn, [*wanted, *legacy])
+    ids: list[int] = []
+    missing: list[str] = []
+    for rid in wanted:
+        hit = found.get(rid)
+        old = found.get(RecordId(own=rid.hubspot)) if rid.hubspot is not None and rid.hubspot <= OWN_MAX else None
+        if hit is not None and old is not None and hit.key != old.key:
+            raise DomainError(
+                f"Record ID {rid} is HubSpot's id of one contact and Marketable's id of another: "
+                f"write {OWN_PREFIX}{rid.hubspot} for ours"
+            )
+        if (chosen := hit or old) is None:
+            missing.append(str(rid))
+        else:
+            ids.append(chosen.key)
+    if missing:
+        raise UnknownContacts("Record ID", missing)
+    return tuple(ids)

@@ -25,6 +25,7 @@ from core.rules import email_address
 from core.rules.filters import FilterError
 from core.rules.selection import Selection
 from core.store.filters import UNENGAGED, filter_clause, in_lists
+from core.store.record_ids import resolve_record_ids
 from core.store.schema import contacts, static_lists
 
 _tmp = MetaData()
@@ -102,6 +103,10 @@ def where(conn: Connection, selection: Selection, *, as_of: date | None = None) 
         if not selection.ids:
             raise DomainError("no id given")
         base = _ids_clause(conn, selection.ids)
+    elif selection.record_ids is not None:
+        if not selection.record_ids:
+            raise DomainError("no id given")
+        base = _ids_clause(conn, resolve_record_ids(conn, selection.record_ids))
     elif selection.emails is not None:
         base = _emails_clause(conn, selection.emails)
     elif selection.list_name is not None:

@@ -25,7 +25,12 @@ def outcome(result: dict[str, Any]) -> str:
         if result["conflicts"]
         else ""
     )
-    return f"HubSpot sync {'resumed and ' if result['resumed'] else ''}finished: {figures}.{kept}"
+    undone = (
+        f" {result['undone']:,} changes scheduled here were undone: HubSpot says those contacts are marketing."
+        if result["undone"]
+        else ""
+    )
+    return f"HubSpot sync {'resumed and ' if result['resumed'] else ''}finished: {figures}.{kept}{undone}"
 
 
 def last_sync(last: dict[str, Any] | None) -> None:

@@ -9,6 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from core.services.imports.preview import ImportPreview, preview_import
+from core.services.imports.service import Consent
+from pages.contacts import _import_consent as import_consent
 from pages.shared import session
 
 PREVIEW_REJECTED = 200  # rejected rows listed before the import (the report after it offers them all)
@@ -57,17 +59,18 @@ def _figures(p: ImportPreview) -> None:
     cols[1].metric("New contacts", n(p.created))
     cols[2].metric("Existing contacts updated", n(p.updated))
     cols[3].metric("Rejected rows", n(len(p.rejected)))
-    cols = st.columns(4)
-    cols[0].metric("Become marketing", n(p.made_marketing))
-    cols[1].metric(
+    marks = st.columns(5)
+    marks[0].metric("Become marketing", n(p.made_marketing))
+    marks[1].metric(
         "Scheduled non-marketing", n(p.scheduled), help=f"On {p.effective_on:%d %b %Y}" if p.effective_on else None
     )
-    cols[2].metric("Pending changes undone", n(p.undone))
-    cols[3].metric(
+    marks[2].metric("Pending changes undone", n(p.undone))
+    marks[3].metric(
         "Marketing contacts after",
         n(p.marketing_after),
         delta=n(p.marketing_after - p.marketing_before) if p.made_marketing else None,
     )
+    marks[4].metric("Stale rows: status kept", n(p.stale), help="Older than the contact's last status change")
 
 
 def _rejected(p: ImportPreview) -> None:
@@ -84,20 +87,11 @@ def _rejected(p: ImportPreview) -> None:
             st.caption(f"The first {PREVIEW_REJECTED:,}; all of them can be downloaded after the import.")
 
 
-def show(p: ImportPreview) -> bool:
-    """Show what the import would do; True when it may run (a tier upgrade needs consent)."""
+def show(p: ImportPreview) -> Consent | None:
+    """Show what the import would do; the consent to run it, or None while it may not run (docs/domain.md §10:
+    undoing scheduled changes and raising the tier need consent)."""
     _tables(p)
     _figures(p)
     _rejected(p)
-    if not p.tier_goes_up:
-        st.caption(f"The billed tier stays {p.tier_limit_before:,} contacts.")
-        return p.valid_rows > 0
-    st.warning(
-        f"This import makes {p.made_marketing:,} contacts marketing and raises the billed tier from "
-        f"**{p.tier_limit_before:,}** to **{p.tier_limit_after:,}** contacts: "
-        f"**{p.monthly_price_after:,} {p.currency}** a month instead of {p.monthly_price_before:,} {p.currency}. "
-        "The tier is not lowered before renewal.",
-        icon=":material/trending_up:",
-    )
-    consent = st.checkbox(f"I agree to the {p.tier_limit_after:,}-contact tier", key="imp_consent")
-    return consent and p.valid_rows > 0
+    import_consent.stale(p)
+    return import_consent.consent(p)

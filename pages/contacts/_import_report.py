@@ -12,7 +12,7 @@ from core.services.imports.service import ImportResult
 from pages.shared import session
 
 KEY = "imp_result"
-FORGET_ON_AGAIN = (KEY, "imp_file", "imp_marketing", "imp_consent", "imp_preview")
+FORGET_ON_AGAIN = (KEY, "imp_file", "imp_marketing", "imp_consent", "imp_undo", "imp_preview")
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,7 @@ def report(done: Imported) -> None:
     cols[0].metric("Became marketing", n(result.made_marketing))
     cols[1].metric("Scheduled non-marketing", n(result.scheduled))
     cols[2].metric("Pending changes undone", n(result.undone))
+    st.metric("Stale rows: their contacts kept their newer status", n(result.stale))
     if result.tier_limit_after > result.tier_limit_before:
         st.warning(
             f"The billed tier went up from {result.tier_limit_before:,} to {result.tier_limit_after:,} contacts."

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core.services.imports.service import import_csv
+from core.services.imports.service import Consent, import_csv
 from pages.contacts import _import_preview as import_preview
 from pages.contacts import _import_report as import_report
 from pages.shared import access, session, simulation
@@ -12,7 +12,7 @@ st.page_link("pages/contacts/contacts.py", label="Back to contacts", icon=":mate
 st.title("Import contacts")
 
 
-def _run(data: bytes, name: str, as_marketing: bool) -> None:
+def _run(data: bytes, name: str, as_marketing: bool, consent: Consent) -> None:
     bar = st.progress(0.0, text="Starting the import…")
 
     def progress(fraction: float, message: str) -> None:
@@ -25,6 +25,7 @@ def _run(data: bytes, name: str, as_marketing: bool) -> None:
             today=session.today(),
             actor=session.actor(),
             as_marketing=as_marketing,
+            consent=consent,
             file_name=name,
             progress=progress,
         )
@@ -44,7 +45,8 @@ if upload is None:
     st.caption(
         "Columns: Email (required), First Name, Last Name, Lifecycle Stage, Create Date, Last Activity Date, "
         "Marketing contact status, Marketing contact until next update, Email hard bounce reason, "
-        "Unsubscribed from all email. Contacts are matched by email."
+        "Unsubscribed from all email, Record ID, Last Modified Date. Contacts are matched by Record ID, then by "
+        "email; a row older than its contact's last status change keeps that status."
     )
     st.stop()
 as_marketing = st.checkbox(
@@ -56,7 +58,7 @@ data = upload.getvalue()
 preview = import_preview.preview_once(upload.file_id, data, as_marketing=as_marketing)
 if preview is None:
     st.stop()
-ready = import_preview.show(preview)
+consent = import_preview.show(preview)
 refused = simulation.writes_refused("Importing")
-if st.button(f"Import {preview.valid_rows:,} rows", key="imp_run", type="primary", disabled=not ready or refused):
-    _run(data, upload.name, as_marketing)
+if st.button(f"Import {preview.valid_rows:,} rows", key="imp_run", type="primary", disabled=not consent or refused):
+    _run(data, upload.name, as_marketing, consent or Consent())

@@ -155,6 +155,21 @@ def test_a_status_changed_here_since_the_last_sync_is_kept_and_counted_as_a_conf
     assert state_of(engine, "both@example.com") == "pending", "our scheduled change is kept"
     assert contact(engine, "both@example.com")["first_name"] == "Both", "HubSpot's fields still apply"
     assert state_of(engine, "theirs@example.com") == "pending", "changed in HubSpot only: HubSpot's status applies"
+    assert (result["scheduled"], result["undone"]) == (1, 0)
+
+
+def test_a_change_scheduled_here_before_the_last_sync_is_undone_by_hubspot_and_said(
+    cli: Cli, engine: Engine, hubspot: HubSpotState
+) -> None:
+    hubspot.add_contact(1, email="plan@example.com", hs_marketable_status=True)
+    cli("hubspot", "sync")
+    cli("set-status", "--to", "non-marketing", "--emails", "plan@example.com")
+    cli("hubspot", "sync")  # nothing modified in HubSpot: our plan stands
+    assert state_of(engine, "plan@example.com") == "pending"
+    hubspot.modify(1, datetime.now(UTC) + timedelta(seconds=2), hs_marketable_status=True, lastname="Later")
+    result = cli("hubspot", "sync")
+    assert (result["conflicts"], result["undone"]) == (0, 1)
+    assert state_of(engine, "plan@example.com") == "marketing"
 
 
 def test_a_sync_records_one_operation_its_events_point_at(cli: Cli, engine: Engine, hubspot: HubSpotState) -> None:
@@ -187,3 +202,17 @@ def test_a_hubspot_contact_last_modified_before_our_status_change_keeps_our_stat
     assert result["stale"] == 1 and result["updated"] == 1
     assert state_of(engine, "kept@example.com") == "pending"
     assert contact(engine, "kept@example.com")["first_name"] == "Kept"
+
+
+def test_an_email_changed_in_hubspot_updates_the_contact_with_that_record_id(
+    cli: Cli, engine: Engine, hubspot: HubSpotState
+) -> None:
+    hubspot.add_contact(42, email="old@example.com", hs_marketable_status=True)
+    cli("hubspot", "sync")
+    before = contact(engine, "old@example.com")
+    hubspot.modify(42, datetime.now(UTC), email="new@example.com")
+    result = cli("hubspot", "sync")
+    assert (result["updated"], result["created"], result["errors"]) == (1, 0, 0)
+    after = contact(engine, "new@example.com")
+    assert after["id"] == before["id"] and after["hubspot_id"] == 42
+    assert count(engine, "contacts") == 1

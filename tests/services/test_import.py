@@ -172,7 +172,8 @@ def test_a_status_in_an_import_follows_section_2_with_import_as_the_source(
     engine: Engine, cli: Cli, tmp_path: Path, before: str, status: str, pending: str, after: str
 ) -> None:
     (contact_id,) = add_contacts(engine, 1, state=before)
-    result = _import(cli, tmp_path, csv_text([("c0@example.com", status, pending)], header=H))
+    rows = csv_text([("c0@example.com", status, pending)], header=H)
+    result = _import(cli, tmp_path, rows, "--allow-undo")  # undoing a pending change needs consent (§10)
     assert (result["created"], result["updated"], result["rejected"]) == (0, 1, [])
     assert state_of(engine, "c0@example.com") == after
     row = contact(engine, "c0@example.com")
@@ -311,7 +312,7 @@ def second_url(db_url: str, tmp_path: Path) -> Iterator[str]:
 
 
 def _export_rows(path: Path) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
 
 
 def test_export_then_import_into_an_empty_database_gives_the_same_contacts_and_usage(
@@ -323,12 +324,13 @@ def test_export_then_import_into_an_empty_database_gives_the_same_contacts_and_u
     add_contacts(
         engine, 1, state="pending", prefix="=odd", first_name="+Formula", last_name="-minus", lifecycle_stage="@x"
     )
+    add_contacts(engine, 1, state="marketing", prefix="from-hubspot", hubspot_id=123_456_789_012)
     exported = source("export", str(tmp_path / "all.csv"))
-    assert exported["exported"] == 401
+    assert exported["exported"] == 402
     target = Cli(second_url)
     target("init", today="2026-11-26")
     result = target("import", str(tmp_path / "all.csv"))
-    assert (result["created"], result["updated"], result["rejected"]) == (401, 0, [])
+    assert (result["created"], result["updated"], result["rejected"]) == (402, 0, [])
     keys = ("marketing", "pending", "non_marketing", "total", "tier_limit", "next_update_date")
     assert {k: target("usage")[k] for k in keys} == {k: source("usage")[k] for k in keys}
     columns = [
@@ -345,6 +347,7 @@ def test_export_then_import_into_an_empty_database_gives_the_same_contacts_and_u
             "marketing_status",
             "pending_non_marketing",
             "effective_on",
+            "hubspot_id",  # HubSpot's Record ID travels; our own ids are this database's (docs/domain.md §11)
         )
     ]
     target_engine = make_engine(second_url)
@@ -352,7 +355,7 @@ def test_export_then_import_into_an_empty_database_gives_the_same_contacts_and_u
     with engine.connect() as a, target_engine.connect() as b:
         original = [tuple(r) for r in a.execute(query)]
         copied = [tuple(r) for r in b.execute(query)]
-    assert len(original) == 401
+    assert len(original) == 402
     assert copied == [tuple(_no_microseconds(v) for v in row) for row in original]
     engine.dispose()
     target_engine.dispose()
@@ -376,7 +379,7 @@ def test_the_export_neutralises_formulas_and_names_each_contacts_status(
         "true",
     )
     assert rows["n0@example.com"]["Marketing contact status"] == "Non-marketing contact"
-    assert pending["Record ID"] == str(contact(engine, "p0@example.com")["id"])
+    assert pending["Record ID"] == f"mk-{contact(engine, 'p0@example.com')['id']}"  # ours, never plain digits
 
 
 def test_export_takes_a_selection_and_refuses_unknown_ids(engine: Engine, cli: Cli, tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine
 
 from core.services.imports.preview import column_mapping, preview_import, rejected_lines_csv
-from core.services.imports.service import import_csv
+from core.services.imports.service import Consent, import_csv
 from tests.conftest import TODAY
 from tests.factories import add_contacts, snapshot
 from tests.helpers import csv_text
@@ -35,7 +35,7 @@ def test_the_preview_predicts_the_import_exactly_and_writes_nothing(engine: Engi
     before = snapshot(engine)
     preview = preview_import(engine, data, today=TODAY, as_marketing=as_marketing)
     assert snapshot(engine) == before, "a preview writes nothing"
-    result = import_csv(engine, data, today=TODAY, actor="t", as_marketing=as_marketing)
+    result = import_csv(engine, data, today=TODAY, actor="t", as_marketing=as_marketing, consent=Consent(undo=True))
     predicted = (preview.created, preview.updated, preview.made_marketing, preview.scheduled, preview.undone)
     assert predicted == (result.created, result.updated, result.made_marketing, result.scheduled, result.undone)
     assert preview.rejected == result.rejected
@@ -60,7 +60,7 @@ def test_the_preview_shows_when_an_import_would_raise_the_tier(engine: Engine) -
 def test_the_column_mapping_says_what_each_column_fills() -> None:
     mapping = dict(column_mapping(["Record ID", "email", "Shoe size", "Original source", "Email"]))
     assert mapping["email"].startswith("Email (required")
-    assert mapping["Record ID"].startswith("not imported")
+    assert mapping["Record ID"].startswith("Record ID (matches contacts first")
     assert mapping["Shoe size"] == "ignored: unknown column"
     assert mapping["Original source"] == "not imported: export-only column"
 

@@ -9,7 +9,6 @@ and its bulk writer.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -18,15 +17,16 @@ from core.rules import email_address
 from core.rules import hubspot as props
 from core.rules.csvformat import StatusRequest
 from core.rules.hubspot import HubSpotContact, PropertyError
-from core.services.imports.fold import Record, fold_rows, request_status
-from core.services.imports.parse import ParsedRow
-from core.services.imports.service import existing_records, write_folded
+from core.rules.record_id import RecordId
+from core.services.imports.apply import Consent, apply_rows, existing_records
+from core.services.imports.fold import Record, request_status
+from core.services.imports.incoming import IncomingRow
 from core.services.unit import Unit
 from core.store import hubspot as runs
-from core.store.record_ids import set_hubspot_ids
-from core.store.schema import contacts, operations, status_events
+from core.store.schema import operations, status_events
 
 SYNC_KIND = "hubspot_sync"
+SYNC_CONSENT = Consent(undo=True, tier_upgrade=True)
 
 
 def changed_here_since(conn: Connection, contact_ids: list[int], *, after_operation: int) -> set[int]:
@@ -77,31 +77,48 @@ def _fields(contact: HubSpotContact) -> dict[str, Any]:
     return fields
 
 
-def _status_changed_at(conn: Connection, contact_ids: list[int]) -> dict[int, datetime | None]:
-    if not contact_ids:
-        return {}
-    query = select(contacts.c.id, contacts.c.status_changed_at).where(contacts.c.id.in_(contact_ids))
-    return {row[0]: row[1] for row in conn.execute(query)}
-
-
 def _would_move(record: Record, request: StatusRequest, unit: Unit) -> bool:
     trial = Record(record.id, {}, record.state, [])
     request_status(trial, request, today=unit.today, effective=unit.next_update)
     return bool(trial.events)
 
 
+def _unchanged(record: Record, row: IncomingRow, contact: HubSpotContact) -> bool:
+    """Nothing the row says differs from what the contact has: no status move, same fields, same email and id."""
+    same_fields = all(record.fields.get(k) == v for k, v in row.fields.items())
+    return same_fields and record.fields.get("email") == contact.email and record.hubspot_id == contact.record_id
+
+
+def _rows(read: list[HubSpotContact]) -> list[IncomingRow]:
+    """The page's contacts as incoming rows; a row's line is its HubSpot Record ID (what a rejection names)."""
+    return [
+        IncomingRow(
+            c.record_id,
+            c.email,
+            email_address.match_key(c.email),
+            _fields(c),
+            c.request,
+            record_id=RecordId(hubspot=c.record_id),
+            modified_at=c.modified_at,
+        )
+        for c in read
+    ]
+
+
 def _write(unit: Unit, run: runs.SyncRun, read: list[HubSpotContact], *, last_sync_operation: int | None) -> None:
-    """Fold the page's contacts into the contacts they name and write them by the import's bulk writer."""
-    rows = [ParsedRow(0, c.email, email_address.match_key(c.email), _fields(c), c.request) for c in read]
+    """Apply the conflict rule, leave out what is unchanged, and hand the rest to the one path of incoming rows."""
+    rows = _rows(read)
     existing = existing_records(unit.conn, rows)
+    by_record = {r.hubspot_id: r for r in existing.values() if r.hubspot_id is not None}
     ids = [r.id for r in existing.values() if r.id is not None]
-    changed_at = _status_changed_at(unit.conn, ids)
-    protected = changed_here_since(unit.conn, ids, after_operation=last_sync_operation or 0)
-    if last_sync_operation is None:
-        protected = set()  # no sync before: nothing was changed "since the last sync"
-    kept: list[ParsedRow] = []
+    protected = (
+        set()
+        if last_sync_operation is None
+        else changed_here_since(unit.conn, ids, after_operation=last_sync_operation)
+    )
+    kept: list[IncomingRow] = []
     for row, contact in zip(rows, read, strict=True):
-        record = existing.get(row.key)
+        record = by_record.get(contact.record_id) or existing.get(row.key)
         if record is None or record.id is None:
             kept.append(row)
             continue
@@ -109,23 +126,20 @@ def _write(unit: Unit, run: runs.SyncRun, read: list[HubSpotContact], *, last_sy
         if moves and record.id in protected:
             row.request, run.conflicts = None, run.conflicts + 1
             runs.note(run, "conflicts", {"record_id": contact.record_id, "contact_id": record.id, "kept": "ours"})
-        elif moves and (at := changed_at.get(record.id)) is not None and contact.modified_at < at:
-            row.request, run.stale = None, run.stale + 1
-        elif not moves:
-            row.request = None
-        if row.request is None and all(record.fields.get(k) == v for k, v in row.fields.items()):
+        if not moves and _unchanged(record, row, contact):
             run.unchanged += 1
             continue
         kept.append(row)
-    folded = fold_rows(kept, existing, as_marketing=False, today=unit.today, effective=unit.next_update)
-    wanted = {row.key for row in kept}
-    folded.records = {k: r for k, r in folded.records.items() if r.id is None or k in wanted}
-    write_folded(unit, folded, by=unit.by, operation_id=run.operation_id or 0, progress=None)
-    pairs = {}
-    for row, contact in zip(rows, read, strict=True):
-        record = folded.records.get(row.key) or existing.get(row.key)
-        if record is not None and record.id is not None:
-            pairs[record.id] = contact.record_id
-    set_hubspot_ids(unit.conn, pairs)  # contacts keep the Record ID they came with (docs/domain.md §11)
-    run.created += folded.created
-    run.updated += folded.updated
+    if not kept:
+        return
+    # A sync brings in what HubSpot has already done and bills: it asks no consent, and says what it did.
+    result = apply_rows(unit, kept, consent=SYNC_CONSENT, operation_id=run.operation_id)
+    run.created += result.created
+    run.updated += result.updated
+    run.stale += result.stale
+    moves_so_far = run.details.setdefault("status_moves", {"made_marketing": 0, "scheduled": 0, "undone": 0})
+    for key in moves_so_far:
+        moves_so_far[key] += getattr(result, key)
+    for rejected in result.rejected:
+        run.errors += 1
+        runs.note(run, "rejected", {"record_id": str(rejected["line"]), "reason": rejected["reason"]})

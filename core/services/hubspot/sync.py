@@ -58,6 +58,9 @@ class SyncResult:
     requests: int = 0
     retries: int = 0
     total: int | None = None
+    made_marketing: int = 0  # status moves the sync made (docs/domain.md §2): marketing at once,
+    scheduled: int = 0  # pending (leaving at the next update date),
+    undone: int = 0  # a change scheduled here undone because HubSpot says marketing
     rejected: list[dict[str, Any]] = field(default_factory=list)
     conflicting: list[dict[str, Any]] = field(default_factory=list)
 
@@ -177,6 +180,7 @@ def sync(
         requests=run.requests,
         retries=run.retries,
         total=run.total,
+        **run.details.get("status_moves", {}),
         rejected=run.details.get("rejected", []),
         conflicting=run.details.get("conflicts", []),
     )

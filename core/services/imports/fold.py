@@ -1,18 +1,23 @@
-"""Folding an import's rows in file order (DOMAIN.md §9): a later row updates the contact an earlier row
-created, and every status request goes through the transition table (``core.rules.status``), for new and
-existing contacts alike, with ``import`` as the source. PURE: ``today`` and the update date are parameters.
+"""Folding incoming rows in order (DOMAIN.md §9, §11): each row is matched to a contact by its Record ID, then
+its email (``core.rules.record_id.decide``); a later row updates the contact an earlier row created; a row
+older than the contact's last status change keeps that status (stale, ``core.rules.stale``); and every status
+request goes through the transition table (``core.rules.status``), for new and existing contacts alike.
+The same fold serves CSV imports and HubSpot syncs. PURE: ``today`` and the update date are parameters.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from core.rules.csvformat import StatusRequest
+from core.rules.email_address import match_key as email_key
+from core.rules.record_id import Known, RecordId, Verdict, decide
 from core.rules.sources import SourceType, default_for_new_contact
+from core.rules.stale import is_stale
 from core.rules.status import MarketingStatus, State, transition
-from core.services.imports.parse import ParsedRow
+from core.services.imports.incoming import IncomingRow
 
 Event = tuple[State | None, State, date]  # old state (None: created), new state, the day it counts from
 
@@ -33,23 +38,34 @@ NAMED_STATUS: dict[StatusRequest | None, bool | None] = {
 }
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # a record is one contact: compared by identity
 class Record:
-    """One contact's state while the file's rows are folded in order."""
+    """One contact's state while the rows are folded in order."""
 
-    id: int | None  # None: created by this file
+    id: int | None  # None: created by these rows
     fields: dict[str, Any]  # a new contact's: only what its rows filled (defaults are applied on insert)
     state: State
     events: list[Event]
+    hubspot_id: int | None = None  # its HubSpot Record ID (stored, taken from a row, or a new contact's)
+    changed_at: datetime | None = None  # its last status change as stored (stale rows are older)
+    adopted: bool = False  # an existing contact takes ``hubspot_id`` from a row (it had none)
+    email_changed: bool = False  # a row matched by Record ID gave it another email
 
 
 @dataclass
 class Folded:
-    """The file's rows folded: every contact they name, and how many rows created or updated one."""
+    """The rows folded: every contact they name, how many rows created or updated one, the rows rejected
+    because their Record ID and Email name two contacts, and the rows whose status was kept as stale."""
 
-    records: dict[str, Record]  # by email in lower case
+    records: dict[str, Record]  # by (current) email in lower case
     created: int
     updated: int
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    stale_rows: list[dict[str, Any]] = field(default_factory=list)  # line, email, the status kept, the one asked
+
+    @property
+    def stale(self) -> int:
+        return len(self.stale_rows)
 
 
 def request_status(record: Record, request: StatusRequest, *, today: date, effective: date) -> None:
@@ -84,34 +100,105 @@ def new_record(request: StatusRequest | None, *, as_marketing: bool, today: date
     return record
 
 
-def fold_rows(
-    rows: list[ParsedRow], existing: dict[str, Record], *, as_marketing: bool, today: date, effective: date
-) -> Folded:
-    """Apply rows in file order: a later row updates the contact an earlier row created.
+class _Index:
+    """The contacts known while folding: by email (in lower case) and by Record ID."""
 
-    Consumes ``rows``: a new contact's fields are its first row's own dict (no copy per row), so parse the
-    file again before folding it a second time."""
-    records = dict(existing)
-    created = updated = 0
+    def __init__(self, existing: dict[str, Record]) -> None:
+        self.by_email = dict(existing)
+        self.by_record: dict[RecordId, Record] = {}
+        for record in existing.values():
+            self.name(record)
+
+    def name(self, record: Record) -> None:
+        if record.id is not None:
+            self.by_record[RecordId(own=record.id)] = record
+        if record.hubspot_id is not None:
+            self.by_record[RecordId(hubspot=record.hubspot_id)] = record
+
+    @staticmethod
+    def known(record: Record | None) -> Known[Record] | None:
+        return None if record is None else Known(record, record.hubspot_id)
+
+    def move(self, record: Record, old_key: str, row: IncomingRow) -> None:
+        """A row matched by Record ID gives the contact another email."""
+        del self.by_email[old_key]
+        self.by_email[row.key] = record
+        record.fields["email"] = row.email
+        record.email_changed = True
+
+
+def _update(record: Record, row: IncomingRow, *, today: date, effective: date) -> bool:
+    """Apply a row to a contact it names; True when its status request was kept out as stale."""
+    stale = False
+    if row.request is not None:
+        if is_stale(row.modified_at, record.changed_at):
+            before = (record.state, len(record.events))
+            request_status(record, row.request, today=today, effective=effective)
+            stale = (record.state, len(record.events)) != before
+            if stale:  # undo: the contact keeps its newer status
+                record.state, record.events[:] = before[0], record.events[: before[1]]
+        else:
+            request_status(record, row.request, today=today, effective=effective)
+    record.fields.update(row.fields)  # a row's fields never hold its email: matching decides it (``_Index.move``)
+    return stale
+
+
+def fold_rows(
+    rows: list[IncomingRow], existing: dict[str, Record], *, as_marketing: bool, today: date, effective: date
+) -> Folded:
+    """Apply rows in order: each to the contact its Record ID or email names (``decide``), or to a new one; a
+    later row updates the contact an earlier row created.
+
+    ``existing``: the stored contacts the rows may name, by email in lower case. Consumes ``rows``: a new
+    contact's fields are its first row's own dict (no copy per row), so parse again before folding twice."""
+    index = _Index(existing)
+    folded = Folded(index.by_email, 0, 0)
     outcomes = {  # a new contact's state and events depend on its row's request only: five at most
         request: new_record(request, as_marketing=as_marketing, today=today, effective=effective)
         for request in (None, *StatusRequest)
     }
     for row in rows:
-        key = row.key
-        record = records.get(key)
-        if record is None:
+        by_email = index.by_email.get(row.key)
+        record: Record | None
+        adopt: int | None
+        if row.record_id is None:  # the common case of a file without Record IDs: by email alone
+            verdict, record, adopt = (Verdict.UPDATE, by_email, None) if by_email else (Verdict.CREATE, None, None)
+        else:
+            by_record = index.by_record.get(row.record_id)
+            decision = decide(
+                row.record_id, row.email, by_record=index.known(by_record), by_email=index.known(by_email)
+            )
+            if decision.verdict == Verdict.REJECT:
+                folded.rejected.append({"line": row.line, "reason": decision.reason})
+                continue
+            verdict, record, adopt = decision.verdict, decision.contact, decision.adopt
+        if verdict == Verdict.CREATE or record is None:
             outcome = outcomes[row.request]
             fields = row.fields  # the row is folded once: its cells become the new contact's
             fields["email"] = row.email
-            records[key] = Record(None, fields, outcome.state, list(outcome.events))
-            created += 1
-        else:
-            updated += 1
-            if row.request is not None:
-                request_status(record, row.request, today=today, effective=effective)
-            record.fields.update(row.fields)
-    return Folded(records, created, updated)
+            record = Record(None, fields, outcome.state, list(outcome.events), hubspot_id=adopt)
+            index.by_email[row.key] = record
+            index.name(record)
+            folded.created += 1
+            continue
+        folded.updated += 1
+        if record is not by_email:  # matched by Record ID under another email
+            index.move(record, _key_of(record), row)
+        if adopt is not None:
+            record.hubspot_id, record.adopted = adopt, record.id is not None
+            index.name(record)
+        kept = record.state
+        if _update(record, row, today=today, effective=effective):
+            asked = row.request.value if row.request is not None else ""
+            folded.stale_rows.append({"line": row.line, "email": row.email, "kept": kept.value, "asked": asked})
+    return folded
+
+
+def _key_of(record: Record) -> str:
+    """An existing contact's current email in lower case."""
+    email = record.fields.get("email")
+    assert isinstance(email, str)
+    return email_key(email)
 
 
 def event_counts(records: list[Record]) -> dict[str, int]:

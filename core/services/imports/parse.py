@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from typing import Any
 
 from core.errors import DomainError
@@ -17,17 +16,14 @@ from core.rules import contact_fields, email_address
 from core.rules import csvformat as fmt
 from core.rules.contact_fields import FieldError
 from core.rules.csvformat import CellError, StatusRequest
+from core.rules.record_id import RecordIdError
+from core.rules.record_id import parse as parse_record_id
+from core.services.imports.incoming import IncomingRow
 
 Rejection = dict[str, Any]  # {"line": ..., "reason": ...}: as the command line's JSON lists it
 
 
-@dataclass(slots=True)
-class ParsedRow:
-    line: int
-    email: str
-    key: str  # the email in lower case: what rows and contacts are matched by
-    fields: dict[str, Any]  # only the cells the row fills
-    request: StatusRequest | None
+ParsedRow = IncomingRow  # a file's row is an incoming row like a sync's (``incoming``)
 
 
 def decode(data: bytes) -> str:
@@ -48,6 +44,8 @@ def header_map(header: list[str]) -> dict[str, int]:
             found[key] = index
     if fmt.EMAIL not in found:
         raise DomainError("the file has no 'Email' column (HubSpot export headers expected)")
+    if fmt.RECORD_ID in found and fmt.legacy_export(header):
+        del found[fmt.RECORD_ID]  # Marketable's own ids, written plain before Record IDs: matched by email
     return found
 
 
@@ -70,6 +68,7 @@ class RowParser:
         self.dates = [(columns[name], name, key) for name, key in _DATE_FIELDS if name in columns]
         self.bounce, self.unsubscribed = columns.get(fmt.BOUNCE), columns.get(fmt.UNSUBSCRIBED)
         self.status, self.pending = columns.get(fmt.STATUS), columns.get(fmt.PENDING)
+        self.record_id, self.modified = columns.get(fmt.RECORD_ID), columns.get(fmt.LAST_MODIFIED)
         self.requests: dict[tuple[str, str], StatusRequest | None] = {}  # the few status cell pairs a file uses
 
     def _request(self, cells: list[str]) -> StatusRequest | None:
@@ -104,7 +103,15 @@ class RowParser:
             unsubscribed = fmt.parse_bool(cells[self.unsubscribed], fmt.UNSUBSCRIBED)
             if unsubscribed is not None:
                 fields["unsubscribed_all"] = unsubscribed
-        return ParsedRow(line, email, email_address.match_key(email), fields, self._request(cells))
+        row = ParsedRow(line, email, email_address.match_key(email), fields, self._request(cells))
+        if self.record_id is not None and cells[self.record_id]:
+            try:
+                row.record_id = parse_record_id(cells[self.record_id])
+            except RecordIdError as exc:
+                raise CellError(str(exc)) from None
+        if self.modified is not None and cells[self.modified]:
+            row.modified_at = fmt.parse_datetime(cells[self.modified], fmt.LAST_MODIFIED, self.tz)
+        return row
 
 
 def parse_csv(text: str, *, timezone: str = "UTC") -> tuple[list[ParsedRow], list[Rejection]]:

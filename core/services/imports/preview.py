@@ -30,7 +30,8 @@ from core.store.counts import counts_on
 FIRST_ROWS = 10
 _USES = {
     fmt.EMAIL: "Email (required; matches existing contacts)",
-    fmt.RECORD_ID: "not imported: contacts are matched by email",
+    fmt.RECORD_ID: "Record ID (matches contacts first, then Email: HubSpot's id, or mk-… for ours)",
+    fmt.LAST_MODIFIED: "Last modified (older than a contact's last status change: its status is kept)",
     fmt.FIRST_NAME: "First name",
     fmt.LAST_NAME: "Last name",
     fmt.LIFECYCLE: "Lifecycle stage",
@@ -63,10 +64,17 @@ class ImportPreview:
     currency: str
     effective_on: date | None = None  # the update date scheduled changes wait for
     warnings: list[str] = field(default_factory=list)
+    stale: int = 0  # rows older than their contact's last status change: their status is not applied
+    stale_rows: list[dict[str, Any]] = field(default_factory=list)  # line, email, status kept, status asked
 
     @property
     def tier_goes_up(self) -> bool:
         return self.tier_limit_after > self.tier_limit_before
+
+    @property
+    def undoes(self) -> bool:
+        """Whether the import undoes scheduled non-marketing changes: it needs consent (docs/domain.md §10)."""
+        return self.undone > 0
 
 
 def column_mapping(header: list[str]) -> list[tuple[str, str]]:
@@ -75,9 +83,13 @@ def column_mapping(header: list[str]) -> list[tuple[str, str]]:
     extra = {h.lower() for h in fmt.EXPORT_EXTRA}
     seen: set[str] = set()
     mapping = []
+    legacy = fmt.legacy_export(header)
     for name in header:
         key = known.get(name.strip().lower())
-        if key and key not in seen:
+        if key == fmt.RECORD_ID and legacy and key not in seen:
+            seen.add(key)
+            mapping.append((name, "not imported: Marketable's own ids from before Record IDs (matched by email)"))
+        elif key and key not in seen:
             seen.add(key)
             mapping.append((name, _USES[key]))
         elif name.strip().lower() in extra:
@@ -118,8 +130,10 @@ def preview_import(
     return ImportPreview(
         columns=column_mapping(header),
         first_rows=first,
-        valid_rows=len(rows),
-        rejected=rejected,
+        valid_rows=len(rows) - len(folded.rejected),
+        rejected=sorted(rejected + folded.rejected, key=lambda r: int(r["line"])),
+        stale=folded.stale,
+        stale_rows=folded.stale_rows,
         created=folded.created,
         updated=folded.updated,
         marketing_before=before,

@@ -1,0 +1,248 @@
+"""The one path of incoming contacts into the database (docs/architecture.md, "Contacts coming in"): CSV
+imports and HubSpot syncs hand their rows (``incoming.IncomingRow``) to ``apply_rows``, inside the caller's unit
+of work. It reads the contacts the rows name (by Record ID and email), folds the rows in order (``fold``), asks
+for consent before undoing scheduled changes or raising the tier (docs/domain.md §10), and writes the result
+with the bulk writer (``core.store.bulk_contacts``): it all lands, or none of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+from core.errors import TierUpgradeRequired, UndoRequired
+from core.rules import tiers
+from core.rules.requester import Requester
+from core.rules.status import State
+from core.services.imports.fold import Folded, Record, event_counts, fold_rows
+from core.services.imports.incoming import IncomingRow
+from core.services.unit import Unit
+from core.services.workflows.feeds import require_grant_if_import_feeds
+from core.store import states
+from core.store.access import Action
+from core.store.account import marketing_count, raise_tier_to_fit
+from core.store.bulk_contacts import (
+    CONTACT_COLUMNS,
+    FIELD_COLUMNS,
+    NO_SOURCE,
+    BulkWriter,
+    Cells,
+    contacts_named,
+    update_contacts,
+)
+
+CHUNK = 5_000
+NEW_COLUMNS = (*CONTACT_COLUMNS, "hubspot_id")  # a new contact's row, with the Record ID it came with
+Progress = Callable[[float, str], None]
+Rejection = dict[str, Any]  # {"line": ..., "reason": ...}: as the command line's JSON lists it
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    import_id: int | None = None
+    made_marketing: int = 0
+    scheduled: int = 0
+    undone: int = 0
+    tier_limit_before: int = 0
+    tier_limit_after: int = 0
+    stale: int = 0  # rows older than their contact's last status change: the contact kept its status
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class Consent:
+    """What the person importing agreed to beforehand (docs/domain.md §10): undoing scheduled non-marketing
+    changes, raising the billed tier. Without it, an import that would do either writes nothing."""
+
+    undo: bool = False
+    tier_upgrade: bool = False
+
+
+NO_CONSENT = Consent()
+
+
+def existing_records(conn: Connection, rows: list[IncomingRow]) -> dict[str, Record]:
+    """The stored contacts the rows name, by email or Record ID, as records to fold the rows into (by email)."""
+    emails, hubspot, own = set(), set(), set()
+    for row in rows:
+        emails.add(row.key)
+        if (rid := row.record_id) is not None:
+            (hubspot.add(rid.hubspot) if rid.hubspot is not None else own.add(rid.own))
+    found = contacts_named(conn, emails=sorted(emails), hubspot_ids=sorted(hubspot), ids=sorted(own))  # type: ignore[arg-type]
+    return {
+        c["email_lower"]: Record(
+            c["id"],
+            {k: c[k] for k in FIELD_COLUMNS},
+            c["stored_state"],
+            [],
+            hubspot_id=c["hubspot_id"],
+            changed_at=c["status_changed_at"],
+        )
+        for c in found
+    }
+
+
+def _new_rows(
+    cells: Cells, new: list[tuple[str, Record]], *, by: Requester, now: datetime, effective: date
+) -> list[tuple[Any, ...]]:
+    """New contacts as rows in ``bulk_contacts.CONTACT_COLUMNS`` order: what their rows filled, the defaults of
+    a new contact, their state, and the import as their source (and as what made them marketing, if it did)."""
+    stamp, created_default, made = cells.stamp, cells.stamp(now), cells.source(by, now)
+    # The state and source columns: one tuple per state, and whether the import made the contact marketing.
+    tails = {(s, bool(m)): cells.state(s, effective) + (made if m else NO_SOURCE) for s in State for m in (0, 1)}
+    source_type, source_id = by.source_type, by.source_id
+    rows = []
+    for key, record in new:
+        f = record.fields
+        created_at, last_activity = f.get("created_at"), f.get("last_activity_at")
+        head = (
+            record.id,
+            f["email"],
+            f.get("first_name"),
+            f.get("last_name"),
+            f.get("lifecycle_stage"),
+            created_default if created_at is None else stamp(created_at),
+            None if last_activity is None else stamp(last_activity),
+            f.get("hard_bounced", False),
+            f.get("unsubscribed_all", False),
+            key,
+            source_type,
+            source_id,
+        )
+        rows.append(head + tails[record.state, bool(record.events)] + (record.hubspot_id,))
+    return rows
+
+
+def _write_new(
+    writer: BulkWriter,
+    new: list[tuple[str, Record]],
+    *,
+    by: Requester,
+    now: datetime,
+    effective: date,
+    progress: Progress | None,
+) -> None:
+    """Insert the new contacts, ids reserved up front (their events need no read-back)."""
+    first = writer.reserve_ids(len(new)) if new else 0
+    for offset, (_, record) in enumerate(new):
+        record.id = first + offset
+    for start in range(0, len(new), CHUNK):
+        chunk = _new_rows(writer.cells, new[start : start + CHUNK], by=by, now=now, effective=effective)
+        writer.contacts(chunk, columns=NEW_COLUMNS)
+        if progress:
+            progress(0.3 + 0.4 * min(1.0, (start + CHUNK) / len(new)), f"created {min(start + CHUNK, len(new)):,}")
+
+
+def _write_updates(
+    conn: Connection, changed: list[tuple[str, Record]], *, by: Requester, now: datetime, effective: date
+) -> None:
+    """Update the existing contacts the file names: their fields, and their state when a row moved it."""
+    moved = {s: states.columns_for(s, effective_on=effective) | states.source_for(by, now) for s in State}
+    rows = []
+    for key, record in changed:
+        values = {"id": record.id, **{c: record.fields.get(c) for c in FIELD_COLUMNS}, "email_lower": key}
+        if record.adopted:
+            values["hubspot_id"] = record.hubspot_id
+        rows.append(values | moved[record.state] if record.events else values)
+    # Emails that move between contacts (matched by Record ID) go through a placeholder first, so that the
+    # unique email index never sees two contacts with one email half-way through (no email has no "@").
+    moving = [{"id": r.id, "email_lower": f"moving-{r.id}"} for _, r in changed if r.email_changed]
+    update_contacts(conn, moving, chunk=CHUNK)
+    update_contacts(conn, rows, chunk=CHUNK)
+
+
+def _write_events(
+    writer: BulkWriter, records: list[Record], *, operation_id: int, by: Requester, now: datetime
+) -> None:
+    """One status event per move the rows made (a new contact made marketing counts as one)."""
+    stamp, source = writer.cells.stamp(now), (by.source_type, by.source_id, by.actor)
+    days: dict[date, Any] = {}  # an import's events fall on two days at most: today and the next update date
+    rows = []
+    for record in records:
+        for old, new, effective_on in record.events:  # in bulk_contacts.EVENT_COLUMNS order
+            if (day := days.get(effective_on)) is None:
+                day = days[effective_on] = writer.cells.day(effective_on)
+            old_text = old._value_ if old is not None else None
+            rows.append((record.id, operation_id, old_text, new._value_, stamp, day, *source))
+    for start in range(0, len(rows), CHUNK * 4):
+        writer.events(rows[start : start + CHUNK * 4])
+
+
+def _write(unit: Unit, folded: Folded, *, by: Requester, operation_id: int, progress: Progress | None) -> None:
+    """Write what the folded rows became: new contacts, changed ones, and their events."""
+    writer = BulkWriter(unit.conn)
+    now, effective = unit.now, unit.next_update
+    new = [(k, r) for k, r in folded.records.items() if r.id is None]
+    changed = [(k, r) for k, r in folded.records.items() if r.id is not None]
+    _write_new(writer, new, by=by, now=now, effective=effective, progress=progress)
+    _write_updates(unit.conn, changed, by=by, now=now, effective=effective)
+    _write_events(writer, list(folded.records.values()), operation_id=operation_id, by=by, now=now)
+
+
+def _check_consent(unit: Unit, result: ImportResult, consent: Consent) -> None:
+    """Undoing scheduled changes and raising the tier need consent (docs/domain.md §10): exit 3, nothing written."""
+    payload = result.as_json() | {"written": False}
+    if result.undone and not consent.undo:
+        raise UndoRequired(payload)
+    if result.tier_limit_after > result.tier_limit_before and not consent.tier_upgrade:
+        raise TierUpgradeRequired(payload)
+
+
+def apply_rows(
+    unit: Unit,
+    rows: list[IncomingRow],
+    *,
+    as_marketing: bool = False,
+    consent: Consent = NO_CONSENT,
+    progress: Progress | None = None,
+    operation_id: int | None = None,
+) -> ImportResult:
+    """Inside a unit of work: create and update contacts from incoming rows, with their events. Rows that name
+    two contacts are returned as ``rejected``; a refused consent raises before anything is written.
+
+    ``operation_id``: an operation the caller started, to record the rows under, with the caller's requester as
+    their source (a HubSpot sync: one operation for all its pages); by default an ``import`` operation of its own."""
+    if as_marketing or any(r.request is not None for r in rows):  # any status in the rows changes status
+        unit.require(Action.CHANGE_STATUS)
+    existing = existing_records(unit.conn, rows)
+    if progress:
+        progress(0.3, f"matched {len(existing):,} existing contacts")
+    folded = fold_rows(rows, existing, as_marketing=as_marketing, today=unit.today, effective=unit.next_update)
+    counts = event_counts(list(folded.records.values()))
+    acct = unit.account
+    marketing = marketing_count(unit.conn) + counts["made_marketing"]
+    result = ImportResult(
+        created=folded.created,
+        updated=folded.updated,
+        rejected=folded.rejected,
+        tier_limit_before=acct.billed_tier,
+        tier_limit_after=tiers.tier_after_change(acct.pricing, acct.billed_tier, marketing),
+        made_marketing=counts["made_marketing"],
+        scheduled=counts["scheduled"],
+        undone=counts["undone"],
+        stale=folded.stale,
+    )
+    _check_consent(unit, result, consent)
+    own_operation = operation_id is None
+    if operation_id is None:
+        operation_id = unit.start("import")
+    # What the contacts and events name as their source: the import, or the caller's own (a sync's integration).
+    by = unit.by.via("import", str(operation_id)) if own_operation else unit.by
+    _write(unit, folded, by=by, operation_id=operation_id, progress=progress)
+    require_grant_if_import_feeds(unit, folded.records.keys())  # docs/domain.md §6: feeding a status workflow
+    result.import_id = operation_id
+    result.tier_limit_after = raise_tier_to_fit(
+        unit.conn, acct, marketing=marketing_count(unit.conn), today=unit.today, now=unit.now, actor=by.actor
+    )
+    if own_operation:
+        unit.finish(operation_id, {k: v for k, v in result.as_json().items() if k != "rejected"})
+    return result
