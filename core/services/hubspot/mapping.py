@@ -62,11 +62,13 @@ def read_page(
     return read
 
 
-def apply_page(unit: Unit, run: runs.SyncRun, page: list[tuple[str, dict[str, str | None]]]) -> None:
-    """Write one page of HubSpot contacts, its counts added to the run's."""
+def apply_page(
+    unit: Unit, run: runs.SyncRun, page: list[tuple[str, dict[str, str | None]]], *, last_sync_operation: int | None
+) -> None:
+    """Write HubSpot contacts, their counts added to the run's; ``last_sync_operation``: the operation of the last
+    completed sync (None: there was none), after which a status changed here is protected (the conflict rule)."""
     read = read_page(run, page, timezone=unit.account.timezone)
-    done = runs.last_done(unit.conn)
-    _write(unit, run, read, last_sync_operation=done.operation_id if done is not None else None)
+    _write(unit, run, read, last_sync_operation=last_sync_operation)
 
 
 def _fields(contact: HubSpotContact) -> dict[str, Any]:

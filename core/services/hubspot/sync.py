@@ -38,6 +38,8 @@ from core.store.access import authorize
 Progress = Callable[[float, str], object]
 MARGIN_MS = 5 * 60 * 1000  # the next sync re-reads 5 minutes before this one started: clocks differ, writes land late
 SYNC_KIND = "hubspot_sync"
+NEEDS = (Action.EDIT_CONTACTS, Action.CHANGE_STATUS)
+BATCH_CONTACTS = 1_000  # contacts written per unit of work (ten of HubSpot's pages)
 
 
 @dataclass
@@ -129,6 +131,53 @@ def _next(mode: str, cursor: PageCursor, page: Page) -> PageCursor | None:
     return PageCursor(cursor.window_ms, page.after)
 
 
+class _BatchWriter:
+    """Writes the pages read so far in one unit of work with the cursor of the next page (``BATCH_CONTACTS`` at a
+    time: a unit of work per 100-contact page would spend more on counting and locking than on the contacts)."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        api: HubSpotApi,
+        run: runs.SyncRun,
+        *,
+        by: Requester,
+        today: date,
+        progress: Progress | None,
+    ) -> None:
+        self.engine, self.api, self.run, self.by, self.today, self.progress = engine, api, run, by, today, progress
+        self.pages: list[Page] = []
+        # Requests and retries so far: this process's traffic is added to what the run had when it was resumed.
+        self.sent = run.requests - api.traffic.requests
+        self.retried = run.retries - api.traffic.retries
+        with db.read(engine) as conn:
+            done = runs.last_done(conn)
+        self.last_sync_operation = done.operation_id if done is not None else None
+
+    @property
+    def full(self) -> bool:
+        return sum(len(p.contacts) for p in self.pages) >= BATCH_CONTACTS
+
+    def write(self, cursor: PageCursor | None) -> None:
+        """Write the pages read, and ``cursor`` (None: the sync is done) as where the next page is."""
+        run, contacts = self.run, [c for p in self.pages for c in p.contacts]
+        if not self.pages and cursor is not None:
+            return
+        with changing(self.engine, by=self.by, today=self.today, needs=NEEDS) as unit:
+            apply_page(unit, run, contacts, last_sync_operation=self.last_sync_operation)
+            run.window_ms, run.after = (cursor.window_ms, cursor.after) if cursor else (run.window_ms, None)
+            run.pages += len(self.pages)
+            run.requests = self.sent + self.api.traffic.requests
+            run.retries = self.retried + self.api.traffic.retries
+            runs.save(unit.conn, run, at=unit.now, status=runs.RUNNING if cursor else runs.DONE)
+            if run.operation_id is not None:
+                unit.finish(run.operation_id, _summary(run))
+        self.pages = []
+        if self.progress:
+            share = min(1.0, run.fetched / run.total) if run.total else (0.0 if cursor else 1.0)
+            self.progress(share, f"{run.fetched:,} of {run.total or run.fetched:,} contacts")
+
+
 def _summary(run: runs.SyncRun) -> dict[str, Any]:
     keys = ("mode", "status", "total", *runs.COUNTS)
     return {k: getattr(run, k) for k in keys}
@@ -147,30 +196,24 @@ def sync(
     connection = api or connect()
     by = Requester(actor, "integration", "hubspot")
     run, resumed = _begin(engine, connection, by=by, today=today, full=full)
-    needs = (Action.EDIT_CONTACTS, Action.CHANGE_STATUS)
-    # Requests and retries so far: this process's traffic is added to what the run had when it was resumed.
-    sent, retried = run.requests - connection.traffic.requests, run.retries - connection.traffic.retries
-    # The next page is fetched while this one is written: HubSpot's answer and the database's write overlap.
+    writer = _BatchWriter(engine, connection, run, by=by, today=today, progress=progress)
+    # The next page is fetched while the pages read are written: HubSpot's answers and the writes overlap.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hubspot") as fetcher:
         first = PageCursor(run.window_ms, run.after)
         pending = fetcher.submit(_fetch, connection, run.mode, first)
         cursor: PageCursor | None = first
         while cursor is not None:
-            page = pending.result()
+            try:
+                page = pending.result()
+            except HubSpotError:
+                writer.write(cursor)  # what was read is kept; the next sync resumes at the page that failed
+                raise
+            writer.pages.append(page)
             cursor = _next(run.mode, cursor, page)
             if cursor is not None:
                 pending = fetcher.submit(_fetch, connection, run.mode, cursor)
-            with changing(engine, by=by, today=today, needs=needs) as unit:
-                apply_page(unit, run, page.contacts)
-                run.window_ms, run.after = (cursor.window_ms, cursor.after) if cursor else (run.window_ms, None)
-                run.pages += 1
-                run.requests, run.retries = sent + connection.traffic.requests, retried + connection.traffic.retries
-                runs.save(unit.conn, run, at=unit.now, status=runs.RUNNING if cursor else runs.DONE)
-                if run.operation_id is not None:
-                    unit.finish(run.operation_id, _summary(run))
-            if progress:
-                share = min(1.0, run.fetched / run.total) if run.total else (0.0 if cursor else 1.0)
-                progress(share, f"{run.fetched:,} of {run.total or run.fetched:,} contacts")
+            if cursor is None or writer.full:
+                writer.write(cursor)
     return SyncResult(
         **{k: getattr(run, k) for k in ("fetched", "created", "updated", "unchanged", "stale", "errors", "conflicts")},
         mode=run.mode,
