@@ -216,3 +216,20 @@ def test_an_email_changed_in_hubspot_updates_the_contact_with_that_record_id(
     after = contact(engine, "new@example.com")
     assert after["id"] == before["id"] and after["hubspot_id"] == 42
     assert count(engine, "contacts") == 1
+
+
+def test_an_incremental_sync_past_the_search_limit_opens_new_windows_and_reads_everyone(
+    cli: Cli, engine: Engine, hubspot: HubSpotState, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tests.hubspot_fake.SEARCH_LIMIT", 500)  # HubSpot's is 10,000: the same rule, smaller
+    monkeypatch.setattr("core.services.hubspot.sync.SEARCH_WINDOW", 500)
+    _fill(hubspot, 1_200)
+    cli("hubspot", "sync")
+    start = datetime.now(UTC)
+    for n, record_id in enumerate(range(1001, 2201)):
+        hubspot.modify(record_id, start + timedelta(milliseconds=n), lastname=f"Changed{record_id}")
+    result = cli("hubspot", "sync")
+    assert result["mode"] == "incremental" and result["updated"] == 1_200
+    assert result["fetched"] >= 1_200, "windows overlap by their first modification: a few are read twice"
+    assert contact(engine, "h2200@example.com")["last_name"] == "Changed2200"
+    assert contact(engine, "h1001@example.com")["last_name"] == "Changed1001"

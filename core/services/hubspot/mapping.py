@@ -68,7 +68,9 @@ def apply_page(
     """Write HubSpot contacts, their counts added to the run's; ``last_sync_operation``: the operation of the last
     completed sync (None: there was none), after which a status changed here is protected (the conflict rule)."""
     read = read_page(run, page, timezone=unit.account.timezone)
-    _write(unit, run, read, last_sync_operation=last_sync_operation)
+    # A contact read twice (search windows overlap by one modification time) is written once, as last read.
+    once = list({c.record_id: c for c in read}.values())
+    _write(unit, run, once, last_sync_operation=last_sync_operation)
 
 
 def _fields(contact: HubSpotContact) -> dict[str, Any]:
