@@ -3,6 +3,7 @@ at it, on both engines: what Marketable stores, not which calls it made (docs/do
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -233,3 +234,20 @@ def test_an_incremental_sync_past_the_search_limit_opens_new_windows_and_reads_e
     assert result["fetched"] >= 1_200, "windows overlap by their first modification: a few are read twice"
     assert contact(engine, "h2200@example.com")["last_name"] == "Changed2200"
     assert contact(engine, "h1001@example.com")["last_name"] == "Changed1001"
+
+
+def test_hubspot_out_of_reach_is_retried_then_reported_in_one_line_and_nothing_is_written(
+    cli: Cli, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("core.services.hubspot.client.BACKOFF_SECONDS", 0.001)
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv(HUBSPOT_TOKEN_ENV, TOKEN)
+    monkeypatch.setenv(HUBSPOT_URL_ENV, f"http://127.0.0.1:{port}")
+    assert cli("hubspot", "sync", expect=2) is None
+    assert (
+        cli.message
+        == f"cannot reach HubSpot at http://127.0.0.1:{port} (after 6 retries); run the sync again to resume"
+    )
+    assert count(engine, "hubspot_syncs") == 0 and count(engine, "contacts") == 0

@@ -34,6 +34,10 @@ SEARCH_WINDOW = 10_000  # its search pages no further than this for one query
 MAX_RETRIES = 6
 BACKOFF_SECONDS = 0.25  # doubled on each retry of a 5xx or a dropped connection
 MAX_WAIT_SECONDS = 60.0
+TIMEOUT = (
+    10,
+    60,
+)  # seconds to connect, and to wait for an answer: a stalled request is retried, never waited on forever
 CONTACT_OBJECT = "0-1"  # HubSpot's object type id for contacts (Lists API)
 
 
@@ -130,7 +134,12 @@ class HubSpotApi:
         basic = self._client.crm.contacts.basic_api
         answer = self.call(
             lambda: basic.get_page(
-                limit=PAGE_SIZE, after=after, properties=list(PROPERTIES), archived=False, _preload_content=False
+                limit=PAGE_SIZE,
+                after=after,
+                properties=list(PROPERTIES),
+                archived=False,
+                _preload_content=False,
+                _request_timeout=TIMEOUT,
             )
         )
         return _page(answer)
@@ -145,7 +154,11 @@ class HubSpotApi:
             limit=limit,
             after=after,
         )
-        answer = self.call(lambda: search.do_search(public_object_search_request=query, _preload_content=False))
+        answer = self.call(
+            lambda: search.do_search(
+                public_object_search_request=query, _preload_content=False, _request_timeout=TIMEOUT
+            )
+        )
         return _page(answer)
 
     # --- static lists -------------------------------------------------------------------------------------
@@ -153,7 +166,9 @@ class HubSpotApi:
         """The id of the static contact list named ``name``, created if HubSpot has none; and whether it was."""
         lists = self._client.crm.lists.lists_api
         try:
-            found = self.call(lambda: lists.get_by_name(list_name=name, object_type_id=CONTACT_OBJECT))
+            found = self.call(
+                lambda: lists.get_by_name(list_name=name, object_type_id=CONTACT_OBJECT, _request_timeout=TIMEOUT)
+            )
             if found.list.processing_type != "MANUAL":
                 raise HubSpotError(f"HubSpot's list {name!r} is an active list: choose another name for a static list")
             return str(found.list.list_id), False
@@ -161,7 +176,7 @@ class HubSpotApi:
             if "(404)" not in str(exc):
                 raise
         request = ListCreateRequest(name=name, object_type_id=CONTACT_OBJECT, processing_type="MANUAL")
-        created = self.call(lambda: lists.create(list_create_request=request))
+        created = self.call(lambda: lists.create(list_create_request=request, _request_timeout=TIMEOUT))
         return str(created.list.list_id), True
 
     def add_members(self, list_id: str, record_ids: list[int]) -> tuple[int, list[int]]:
@@ -170,7 +185,7 @@ class HubSpotApi:
         added, missing = 0, []
         for start in range(0, len(record_ids), 250):  # HubSpot takes memberships in batches
             chunk = [str(i) for i in record_ids[start : start + 250]]
-            answer = self.call(partial(memberships.add, list_id=list_id, request_body=chunk))
+            answer = self.call(partial(memberships.add, list_id=list_id, request_body=chunk, _request_timeout=TIMEOUT))
             added += len(answer.records_ids_added or [])
             missing += [int(i) for i in answer.record_ids_missing or []]
         return added, missing
