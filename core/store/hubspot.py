@@ -12,7 +12,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from core.store.schema import hubspot_syncs
 
-RUNNING, DONE, FAILED = "running", "done", "failed"
+RUNNING, DONE = "running", "done"
 DETAILS_KEPT = 50  # rejected records and conflicts kept by id and reason; the counts are always whole
 
 
@@ -70,7 +70,7 @@ def last_done(conn: Connection) -> SyncRun | None:
 
 
 def latest(conn: Connection) -> SyncRun | None:
-    return _latest(conn, RUNNING, DONE, FAILED)
+    return _latest(conn, RUNNING, DONE)
 
 
 def start(

@@ -38,7 +38,7 @@ def last_sync(last: dict[str, Any] | None) -> None:
     if last is None:
         st.write("No sync yet.")
         return
-    state = {"done": "finished", "running": "interrupted (or still running)", "failed": "failed"}[last["status"]]
+    state = {"done": "finished", "running": "interrupted (or still running)"}[last["status"]]
     st.write(
         f"Last sync ({last['mode']}) started {last['started_at']}: {state}, "
         f"{last['fetched']:,} of {last['total'] or 0:,} contacts read in {last['pages']:,} pages, "

@@ -11,13 +11,13 @@ from core.store.schema.tables import metadata
 
 # One row per sync: how it pulls (``full`` or ``incremental`` from ``since_ms``), where it is (``after``, the cursor
 # of the next page; ``window_ms``, the lower bound of the current search window), what it has done so far, and
-# ``status``: running (or interrupted: a later sync resumes it), done, or failed (given up; never resumed).
+# ``status``: running (or interrupted: the next sync resumes it) or done.
 hubspot_syncs = Table(
     "hubspot_syncs",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("mode", String(12), nullable=False),  # full / incremental
-    Column("status", String(12), nullable=False),  # running / done / failed
+    Column("status", String(12), nullable=False),  # running / done
     Column("since_ms", BigInteger),  # incremental: contacts modified at or after this (epoch ms, HubSpot's clock)
     Column("window_ms", BigInteger),  # the current search window's lower bound (search pages at most 10,000)
     Column("after", String(200)),  # the cursor of the next page to fetch; NULL: from the start
