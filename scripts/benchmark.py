@@ -313,7 +313,7 @@ def bench_import(work: Path, rows: int = 100_000) -> list[Figure]:
     """
     import csv
 
-    from core.services.imports.service import import_csv
+    from core.services.imports.service import Consent, import_csv
 
     path = work / "import.csv"
     created = "2026-01-02 03:04:05"
@@ -345,7 +345,8 @@ def bench_import(work: Path, rows: int = 100_000) -> list[Figure]:
     def ours_once() -> float:
         fresh(ours_db)
         engine = make_engine(url(ours_db))
-        took = timed(lambda: import_csv(engine, path, today=TODAY, actor="bench"))
+        consent = Consent(tier_upgrade=True)  # half the rows are marketing: the tier rises, consented to
+        took = timed(lambda: import_csv(engine, path, today=TODAY, actor="bench", consent=consent))
         engine.dispose()
         return took
 
