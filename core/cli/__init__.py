@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
@@ -76,6 +77,7 @@ def _open(url: str) -> Engine:
 def run(argv: Sequence[str]) -> tuple[int, dict[str, Any] | None, str | None]:
     """Run one command: (exit code, JSON for stdout or None, message for stderr or None)."""
     url = "?"
+    engine: Engine | None = None
     try:
         args = build_parser().parse_args(list(argv))
         url = database_url(args.db)
@@ -95,12 +97,24 @@ def run(argv: Sequence[str]) -> tuple[int, dict[str, Any] | None, str | None]:
         return 2, None, f"bad database URL {safe_url(url)!r}: {str(exc).splitlines()[0]}"
     except OSError as exc:  # a file that cannot be written or a folder that cannot be created
         return 2, None, f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc)
+    finally:
+        if engine is not None:
+            engine.dispose()  # its connections closed now, not when collected (many runs in one process)
+
+
+def _say(text: str, stream: TextIO) -> None:
+    """Print one line; a reader that left early (``| head -c 1``) is not an error: what was done is done."""
+    try:
+        print(text, file=stream, flush=True)
+    except BrokenPipeError:
+        # Point the stream at /dev/null so that Python's own flush at exit does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     code, payload, message = run(sys.argv[1:] if argv is None else argv)
     if payload is not None:
-        print(json.dumps(payload, default=str))
+        _say(json.dumps(payload, default=str), sys.stdout)
     if message:
-        print(f"error: {message}", file=sys.stderr)
+        _say("error: " + " ".join(message.splitlines()), sys.stderr)  # always one line
     return code

@@ -47,12 +47,44 @@ def parse_bool(text: str) -> bool:
     raise argparse.ArgumentTypeError(f"expected true or false, got {text!r}")
 
 
-def parse_count(text: str) -> int:
-    """A whole number, 0 or more, in ASCII digits (thousands separators allowed: 1,448)."""
+BIGGEST = 2**63 - 1  # the largest id, count or limit both engines store (SQLite and PostgreSQL BIGINT)
+
+
+def _digits(text: str, low: int, high: int, what: str) -> int:
     digits = text.strip().replace(",", "").replace("_", "")
-    if not (digits.isascii() and digits.isdigit()):
-        raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more, got {text!r}")
+    if not (digits.isascii() and digits.isdigit()) or not low <= int(digits) <= high:
+        raise argparse.ArgumentTypeError(f"expected {what}, {low:,} to {high:,} (ASCII digits), got {text!r}")
     return int(digits)
+
+
+def parse_count(text: str) -> int:
+    """A whole number, 0 or more, in ASCII digits (thousands separators allowed: 1,448), at most ``BIGGEST``."""
+    return _digits(text, 0, BIGGEST, "a whole number")
+
+
+def whole_number(low: int = 0, high: int = BIGGEST, what: str = "a whole number") -> Callable[[str], int]:
+    """An argparse type: a whole number in ASCII digits between ``low`` and ``high`` (``int`` accepts ``١٢`` and
+    numbers no engine stores)."""
+
+    def parse(text: str) -> int:
+        return _digits(text, low, high, what)
+
+    parse.__name__ = what  # argparse names the type in its message
+    return parse
+
+
+parse_id = whole_number(1, BIGGEST, "an id")
+
+
+def seconds(text: str) -> float:
+    """A number of seconds, 0 to a day (no NaN, no infinity: ``time.sleep`` refuses them)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 86_400:  # also false for NaN
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, 0 to 86,400, got {text!r}")
+    return value
 
 
 def add_expectations(parser: argparse.ArgumentParser, *, tier: bool = True) -> None:

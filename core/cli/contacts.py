@@ -18,7 +18,9 @@ from core.cli.common import (
     confirmed_from,
     jsonable,
     parse_bool,
+    parse_id,
     selection_from,
+    whole_number,
 )
 from core.rules.filters import parse_filter
 from core.services import contact_detail, contacts, lists, sources, views
@@ -98,10 +100,10 @@ def _add_contacts(sub: Subcommands) -> None:
     actions = p.add_subparsers(dest="action", required=True, parser_class=Parser)
     q = actions.add_parser("page")
     _query_args(q)
-    q.add_argument("--limit", type=int, default=contacts.PAGE_SIZE)
+    q.add_argument("--limit", type=whole_number(1, 1000, "a page size"), default=contacts.PAGE_SIZE)
     q.set_defaults(handler=_page)
     q = actions.add_parser("show")
-    q.add_argument("--id", type=int, required=True)
+    q.add_argument("--id", type=parse_id, required=True)
     q.set_defaults(handler=_show)
 
 

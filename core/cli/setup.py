@@ -9,15 +9,14 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from core.cli.common import Subcommands, UsageError, parse_date
+from core.cli.common import BIGGEST, Subcommands, parse_date, whole_number
 from core.rules.calendar import Commitment
 from core.rules.tiers import Edition
 from core.services import setup
+from core.services.setup import MAX_DEMO_CONTACTS
 
 
 def _init(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any]:
-    if args.demo < 0:
-        raise UsageError("--demo must be 0 or more")
     return setup.init(
         engine,
         today=today,
@@ -35,6 +34,12 @@ def register(sub: Subcommands) -> None:
     p.add_argument("--edition", choices=[e.value for e in Edition])
     p.add_argument("--commitment", choices=[c.value for c in Commitment])
     p.add_argument("--start-date", type=parse_date)
-    p.add_argument("--demo", type=int, default=0, metavar="N", help="add N generated contacts")
-    p.add_argument("--seed", type=int, default=1)
+    p.add_argument(
+        "--demo",
+        type=whole_number(0, MAX_DEMO_CONTACTS, "a number of demo contacts"),
+        default=0,
+        metavar="N",
+        help=f"add N generated contacts (at most {MAX_DEMO_CONTACTS:,})",
+    )
+    p.add_argument("--seed", type=whole_number(0, BIGGEST, "a seed"), default=1)
     p.set_defaults(handler=_init, creates_account=True)

@@ -8,10 +8,18 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from core.cli.common import Subcommands, add_expectations, add_selection, confirmed_from, parse_date, selection_from
+from core.cli.common import (
+    Subcommands,
+    UsageError,
+    add_expectations,
+    add_selection,
+    confirmed_from,
+    parse_date,
+    selection_from,
+)
 from core.rules.confirmation import differences
 from core.rules.status import MarketingStatus
-from core.services import status, updates, usage
+from core.services import forecast, status, updates, usage
 
 
 def _usage(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any]:
@@ -47,6 +55,12 @@ def _simulate(args: argparse.Namespace, engine: Engine, today: date) -> dict[str
     return data
 
 
+def _forecast(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any]:
+    if not 1 <= args.months <= 60:
+        raise UsageError("--months must be between 1 and 60")
+    return forecast.get_forecast(engine, today=today, months=args.months).as_json()
+
+
 def register(sub: Subcommands) -> None:
     sub.add_parser("usage", help="counts, tier and dates as of today").set_defaults(handler=_usage)
     p = sub.add_parser("set-status", help="set contacts marketing or non-marketing")
@@ -61,3 +75,6 @@ def register(sub: Subcommands) -> None:
     p = sub.add_parser("simulate", help="usage on a future date if nothing else changes")
     p.add_argument("--on", type=parse_date)
     p.set_defaults(handler=_simulate)
+    p = sub.add_parser("forecast", help="contacts, marketing contacts, tier and price on the coming update dates")
+    p.add_argument("--months", type=int, default=forecast.MONTHS, metavar="N")
+    p.set_defaults(handler=_forecast)

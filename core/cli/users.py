@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from core.cli.common import Parser, Subcommands, UsageError, parse_date
+from core.cli.common import Parser, Subcommands, UsageError, parse_date, whole_number
 from core.rules.roles import Role
 from core.services import audit, users
 
@@ -126,8 +126,10 @@ def _add_audit(sub: Subcommands) -> None:
     p.add_argument("--source", help="source type, e.g. bulk_action, import, workflow, list, view, user, sign_in")
     p.add_argument("--since", type=parse_date, help="first day acted on, YYYY-MM-DD")
     p.add_argument("--until", type=parse_date, help="last day acted on, YYYY-MM-DD")
-    p.add_argument("--page", type=int, default=1)
-    p.add_argument("--limit", type=int, default=100, help="entries per page (at most 1000)")
+    p.add_argument("--page", type=whole_number(1, 10**15, "a page number"), default=1)
+    p.add_argument(
+        "--limit", type=whole_number(1, 1000, "a page size"), default=100, help="entries per page (at most 1000)"
+    )
     p.add_argument("--csv", metavar="FILE", help="write every matching entry to FILE as CSV")
     p.set_defaults(handler=_audit)
 

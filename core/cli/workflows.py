@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import json
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
 
-from core.cli.common import Parser, Subcommands, UsageError, add_expectations, confirmed_from
+from core.cli.common import (
+    Parser,
+    Subcommands,
+    UsageError,
+    add_expectations,
+    confirmed_from,
+    parse_id,
+    seconds,
+    whole_number,
+)
+from core.rules.filters import MAX_JSON_CHARS, FilterError, load_json
 from core.rules.workflows import parse_definition
 from core.services.workflows import definitions as service
 from core.services.workflows import engine as workflow_engine
@@ -21,26 +29,40 @@ from core.services.workflows.engine import DEFAULT_BATCH_SIZE, DEFAULT_BUSY_TIME
 def _action(text: str) -> dict[str, Any]:
     """``set_marketing_status:non-marketing``, ``add_to_list:NAME``, ``remove_from_list:NAME`` or a JSON object."""
     if text.strip().startswith("{"):
-        return dict(json.loads(text))
+        return _object(load_json(text, "--action"), "--action")
     kind, _, value = text.partition(":")
     key = "to" if kind.strip() == "set_marketing_status" else "list"
     return {"type": kind.strip(), key: value.strip()}
 
 
+def _object(value: Any, what: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise UsageError(f"{what} must be a JSON object, got {type(value).__name__ if value is not None else 'null'}")
+    return value
+
+
+def _file(name: str) -> dict[str, Any]:
+    what = f"the workflow file {name}"
+    try:
+        with open(name, "rb") as f:
+            data = f.read(MAX_JSON_CHARS * 4 + 1)  # at most 4 bytes a character: never a whole huge file
+        text = data.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read {what}: {exc}") from None
+    try:
+        return _object(load_json(text, what), what)
+    except FilterError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def _definition(args: argparse.Namespace, base: dict[str, Any] | None = None) -> dict[str, Any]:
     raw: dict[str, Any] = dict(base or {})
     if args.file:
-        try:
-            raw.update(json.loads(Path(args.file).read_text(encoding="utf-8")))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise UsageError(f"cannot read the workflow file {args.file}: {exc}") from None
+        raw.update(_file(args.file))
     if args.name is not None:
         raw["name"] = args.name
     if args.filter is not None:
-        try:
-            raw["criteria"] = json.loads(args.filter)
-        except json.JSONDecodeError as exc:
-            raise UsageError(f"--filter is not valid JSON: {exc.msg}") from None
+        raw["criteria"] = load_json(args.filter, "--filter")
     if args.actions:
         raw["actions"] = [_action(a) for a in args.actions]
     if args.reenroll is not None:
@@ -77,12 +99,22 @@ def _run(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any
 
 def _add_run(wsub: Subcommands) -> None:
     r = wsub.add_parser("run", help="enroll matching contacts and apply waiting actions (for cron)")
-    r.add_argument("--workflow", type=int, action="append", dest="workflow_ids", help="only this workflow id")
-    r.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
-    r.add_argument("--pause", type=float, default=0.0, help="seconds between batches, to leave room to other writers")
-    r.add_argument("--deadline", type=float, help="stop retrying after this many seconds (the next run goes on)")
-    r.add_argument("--busy-timeout-ms", type=int, default=DEFAULT_BUSY_TIMEOUT_MS, help="SQLite: wait for the lock")
-    r.add_argument("--lock-timeout-ms", type=int, default=DEFAULT_LOCK_TIMEOUT_MS, help="PostgreSQL: row lock wait")
+    r.add_argument("--workflow", type=parse_id, action="append", dest="workflow_ids", help="only this workflow id")
+    r.add_argument("--batch-size", type=whole_number(1, 100_000, "a batch size"), default=DEFAULT_BATCH_SIZE)
+    r.add_argument("--pause", type=seconds, default=0.0, help="seconds between batches, to leave room to other writers")
+    r.add_argument("--deadline", type=seconds, help="stop retrying after this many seconds (the next run goes on)")
+    r.add_argument(
+        "--busy-timeout-ms",
+        type=whole_number(0, 3_600_000, "milliseconds"),
+        default=DEFAULT_BUSY_TIMEOUT_MS,
+        help="SQLite: wait for the lock",
+    )
+    r.add_argument(
+        "--lock-timeout-ms",
+        type=whole_number(0, 3_600_000, "milliseconds"),
+        default=DEFAULT_LOCK_TIMEOUT_MS,
+        help="PostgreSQL: row lock wait",
+    )
     r.set_defaults(handler=_run)
 
 
@@ -110,7 +142,7 @@ def _add_by_id(wsub: Subcommands) -> None:
         ("delete", "delete it, its enrollments and log", _delete),
     ):
         q = wsub.add_parser(name, help=text)
-        q.add_argument("id", type=int)
+        q.add_argument("id", type=parse_id)
         q.set_defaults(handler=handler)
 
 
@@ -148,13 +180,13 @@ def _add_changes(wsub: Subcommands) -> None:
     _definition_args(c)
     c.set_defaults(handler=_create)
     e = wsub.add_parser("edit", help="change a workflow (given fields only)")
-    e.add_argument("id", type=int)
+    e.add_argument("id", type=parse_id)
     _definition_args(e)
     e.add_argument("--allow-tier-upgrade", action="store_true")
     add_expectations(e)  # against the dry run of the edited workflow: would_enroll and tier_limit_after
     e.set_defaults(handler=_edit)
     en = wsub.add_parser("enable", help="enable after a dry run (exit 3 if the tier would rise without consent)")
-    en.add_argument("id", type=int)
+    en.add_argument("id", type=parse_id)
     en.add_argument("--allow-tier-upgrade", action="store_true")
     add_expectations(en)  # against its dry run: would_enroll and tier_limit_after
     en.set_defaults(handler=_enable)
@@ -177,12 +209,12 @@ def _log(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any
 
 def _add_dry_run_and_log(wsub: Subcommands) -> None:
     d = wsub.add_parser("dry-run", help="who would enroll now and what it does to counts and tier")
-    d.add_argument("id", type=int, nargs="?")
+    d.add_argument("id", type=parse_id, nargs="?")
     _definition_args(d)
     d.set_defaults(handler=_dry_run)
     lg = wsub.add_parser("log", help="the newest attempts, with errors")
-    lg.add_argument("--workflow", type=int)
-    lg.add_argument("--limit", type=int, default=50)
+    lg.add_argument("--workflow", type=parse_id)
+    lg.add_argument("--limit", type=whole_number(1, 1000, "a number of attempts"), default=50)
     lg.set_defaults(handler=_log)
 
 

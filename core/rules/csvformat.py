@@ -101,7 +101,10 @@ def parse_datetime(text: str, column: str, timezone: str = "UTC") -> datetime | 
         except ValueError:
             pass
         else:
-            return aware.astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
+            try:
+                return aware.astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
+            except OverflowError:  # 0001-01-01T00:00+05:00 is in year 0 in UTC: no date holds it
+                raise CellError(f"date out of range in {column!r} once converted to {timezone}: {value!r}") from None
     raise CellError(f"unreadable date in {column!r}: {value!r}")
 
 
@@ -161,5 +164,5 @@ def format_datetime(value: datetime | date | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
+        return value.isoformat(sep=" ", timespec="seconds")  # strftime writes year 999 as "999", unreadable
     return value.isoformat()

@@ -65,6 +65,26 @@ OPERATOR_WORDS = {  # how an operator reads in a sentence (filter builder, descr
 
 Value = str | bool | date | tuple[str, ...] | tuple[date, ...] | None
 
+# Bounded work (docs/domain.md §11): the same limits on both engines, checked before any SQL is built. SQLite
+# refuses expressions deeper than 1,000 and PostgreSQL plans thousands of conditions slowly; no one writes more.
+MAX_CONDITIONS = 100
+MAX_VALUES = 1_000  # values of one "is any of" condition
+MAX_JSON_CHARS = 1_000_000
+MAX_TEXT = 1_000  # characters of one text value
+
+
+def load_json(text: str, what: str = "filter") -> Any:
+    """JSON a user typed or a file holds, or FilterError naming ``what``: never a RecursionError (20,000 nested
+    brackets) nor a file of any size."""
+    if len(text) > MAX_JSON_CHARS:
+        raise FilterError(f"{what} is longer than {MAX_JSON_CHARS:,} characters")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FilterError(f"{what} is not valid JSON: {exc.msg} at position {exc.pos}") from None
+    except RecursionError:
+        raise FilterError(f"{what} is nested too deeply to be read") from None
+
 
 @dataclass(frozen=True)
 class Condition:
@@ -88,13 +108,19 @@ class Condition:
         return f"{self.property.replace('_', ' ')} {words[self.operator]}{shown}"
 
 
+def _shown(value: Any) -> str:
+    """A value as an error message quotes it: never more than 60 characters of it."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _date(value: Any, where: str) -> date:
     if not isinstance(value, str):
-        raise FilterError(f"{where}: expected a date YYYY-MM-DD, got {value!r}")
+        raise FilterError(f"{where}: expected a date YYYY-MM-DD, got {_shown(value)}")
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise FilterError(f"{where}: expected a date YYYY-MM-DD, got {value!r}") from None
+        raise FilterError(f"{where}: expected a date YYYY-MM-DD, got {_shown(value)}") from None
 
 
 def _scalar(kind: Kind, value: Any, where: str) -> str | bool | date:
@@ -105,7 +131,9 @@ def _scalar(kind: Kind, value: Any, where: str) -> str | bool | date:
     if kind == Kind.DATE:
         return _date(value, where)
     if not isinstance(value, str) or not value.strip():
-        raise FilterError(f"{where}: expected a non-empty text, got {value!r}")
+        raise FilterError(f"{where}: expected a non-empty text, got {_shown(value)}")
+    if len(value) > MAX_TEXT:
+        raise FilterError(f"{where}: a text value is longer than {MAX_TEXT:,} characters")
     if "\x00" in value:  # no database stores it (PostgreSQL refuses it in text)
         raise FilterError(f"{where}: a text value cannot contain a NUL character")
     if kind == Kind.STATUS:
@@ -125,11 +153,11 @@ def parse_condition(raw: Any, index: int = 0) -> Condition:
     if unknown_keys:
         raise FilterError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown_keys)))}")
     prop, op = raw.get("property"), raw.get("operator")
-    if prop not in PROPERTIES:
-        raise FilterError(f"{where}: unknown property {prop!r}; use one of {', '.join(PROPERTIES)}")
+    if not isinstance(prop, str) or prop not in PROPERTIES:  # a list or an object is no property (nor hashable)
+        raise FilterError(f"{where}: unknown property {_shown(prop)}; use one of {', '.join(PROPERTIES)}")
     kind = PROPERTIES[prop]
-    if op not in ALL_OPERATORS:
-        raise FilterError(f"{where}: unknown operator {op!r}; use one of {', '.join(ALL_OPERATORS)}")
+    if not isinstance(op, str) or op not in ALL_OPERATORS:
+        raise FilterError(f"{where}: unknown operator {_shown(op)}; use one of {', '.join(ALL_OPERATORS)}")
     if op not in OPERATORS[kind]:
         raise FilterError(f"{where}: operator {op!r} does not apply to {prop}; use {', '.join(OPERATORS[kind])}")
     where = f"{where} ({prop} {op})"
@@ -141,6 +169,8 @@ def parse_condition(raw: Any, index: int = 0) -> Condition:
     if op == "in":
         if not isinstance(value, list) or not value:
             raise FilterError(f"{where}: expected a non-empty list of values")
+        if len(value) > MAX_VALUES:
+            raise FilterError(f"{where}: at most {MAX_VALUES:,} values, got {len(value):,}")
         items = tuple(_scalar(kind, v, where) for v in value)
         return Condition(prop, op, items)  # type: ignore[arg-type]
     return Condition(prop, op, _scalar(kind, value, where))
@@ -149,14 +179,13 @@ def parse_condition(raw: Any, index: int = 0) -> Condition:
 def parse_filter(raw: Any) -> tuple[Condition, ...]:
     """Validate a whole filter (a list of conditions, or its JSON text)."""
     if isinstance(raw, str):
-        try:
-            raw = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise FilterError(f"filter is not valid JSON: {exc.msg} at position {exc.pos}") from None
+        raw = load_json(raw)
     if isinstance(raw, dict):
         raw = [raw]
     if not isinstance(raw, list):
         raise FilterError("filter must be a JSON list of conditions")
+    if len(raw) > MAX_CONDITIONS:
+        raise FilterError(f"a filter has at most {MAX_CONDITIONS} conditions, got {len(raw):,}")
     return tuple(parse_condition(c, i) for i, c in enumerate(raw))
 
 

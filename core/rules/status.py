@@ -85,6 +85,20 @@ class State(StrEnum):
         return MarketingStatus.NON_MARKETING if self == State.NON_MARKETING else MarketingStatus.MARKETING
 
 
+# One name per state, HubSpot's wording (its property "Marketing contact until next update"), everywhere a state
+# is shown: the Contacts table, its quick filters and counts, a contact's page, the Usage page (docs/domain.md §1).
+STATE_LABELS: dict[State, str] = {
+    State.MARKETING: "Marketing contact",
+    State.PENDING: "Marketing contact until next update",
+    State.NON_MARKETING: "Non-marketing contact",
+}
+STATE_PLURALS: dict[State, str] = {
+    State.MARKETING: "Marketing contacts",
+    State.PENDING: "Marketing contacts until next update",
+    State.NON_MARKETING: "Non-marketing contacts",
+}
+
+
 @dataclass(frozen=True)
 class Transition:
     old: State

@@ -1,4 +1,8 @@
-"""Why is my count this number: marketing contacts by what made them marketing and by lifecycle stage."""
+"""Why is my count this number: marketing contacts by what made them marketing and by lifecycle stage.
+
+What made a contact marketing is the source of its last event that made it billed (created marketing, or moved
+from non-marketing to marketing): never the tool that later scheduled it to leave, nor one that undid that. The
+contact's own page (``contact_detail.made_marketing``) reads the same rule from the same events."""
 
 from __future__ import annotations
 
@@ -6,11 +10,19 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import ColumnElement, Engine, FromClause, func, or_, select
 
 from core.store import engine as db
 from core.store import states
-from core.store.schema import contacts
+from core.store.schema import contacts, status_events
+
+# The events that make a contact marketing: billed after, not billed before (created, or from non-marketing).
+MADE_TO = ("marketing", "pending")
+
+
+def made_from(events: FromClause) -> list[ColumnElement[bool]]:
+    return [events.c.old_state.is_(None), events.c.old_state == "non_marketing"]
+
 
 UNKNOWN = "unknown"
 
@@ -28,10 +40,20 @@ def _ranked(counts: dict[str, int]) -> list[tuple[str, int]]:
 
 
 def marketing_breakdown(engine: Engine, *, today: date) -> Breakdown:
-    """Marketing contacts on ``today`` by status source type and by lifecycle stage (one GROUP BY, one pass)."""
-    source = func.coalesce(contacts.c.status_source_type, UNKNOWN)
+    """Marketing contacts on ``today`` by what made them marketing and by lifecycle stage (one GROUP BY)."""
+    made = status_events.alias("made")
+    last_made = (
+        select(func.max(made.c.id))
+        .where(made.c.contact_id == contacts.c.id, made.c.new_state.in_(MADE_TO), or_(*made_from(made)))
+        .scalar_subquery()
+    )
+    # A contact without such an event (older data) was made marketing by the tool that created it.
+    source = func.coalesce(status_events.c.source_type, contacts.c.source_type, UNKNOWN)
     stage = func.coalesce(contacts.c.lifecycle_stage, UNKNOWN)
-    query = select(source, stage, func.count()).where(states.billed_on(today)).group_by(source, stage)
+    joined = contacts.outerjoin(status_events, status_events.c.id == last_made)
+    query = (
+        select(source, stage, func.count()).select_from(joined).where(states.billed_on(today)).group_by(source, stage)
+    )
     by_source: dict[str, int] = defaultdict(int)
     by_stage: dict[str, int] = defaultdict(int)
     with db.read(engine) as conn:

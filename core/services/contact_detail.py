@@ -50,6 +50,12 @@ class HistoryEvent:
     def source(self) -> str:
         return describe_source(self.source_type, self.source_id)
 
+    @property
+    def makes_marketing(self) -> bool:
+        """Created marketing or moved from non-marketing to marketing: what made it marketing, the rule the
+        Usage page's breakdown counts by (``core.services.breakdown``); a scheduled change or its undoing is not."""
+        return self.new_state in ("marketing", "pending") and self.old_state in (None, "non_marketing")
+
 
 @dataclass(frozen=True)
 class ContactDetail:
@@ -70,7 +76,7 @@ def _at(event: HistoryEvent) -> str:
 
 
 def _reason(state: str | None, row: Any, history: list[HistoryEvent]) -> tuple[str, HistoryEvent | None]:
-    made = next((e for e in reversed(history) if e.new_state == "marketing" and e.old_state != "pending"), None)
+    made = next((e for e in reversed(history) if e.makes_marketing), None)
     last = history[-1] if history else None
     if state is None:
         return (f"Deleted on {_at(last)}." if last else "Deleted."), made
@@ -82,7 +88,7 @@ def _reason(state: str | None, row: Any, history: list[HistoryEvent]) -> tuple[s
     why = (
         f"Made marketing by {made.source} on {_at(made)}."
         if made
-        else f"Marketing ({describe_source(row['status_source_type'], row['status_source_id'])})."
+        else f"Marketing since it was created by {describe_source(row['source_type'], row['source_id'])}."
     )
     if state == "pending":
         scheduled = next((e for e in reversed(history) if e.new_state == "pending"), None)

@@ -13,10 +13,11 @@ from core.errors import DomainError
 from core.rules import contact_fields, email_address
 from core.rules.confirmation import Confirmed, Figures, hold_to
 from core.rules.filters import STATE_CONDITIONS, Condition, FilterError
+from core.rules.hubspot_labels import stage_options
 from core.rules.requester import Requester
 from core.rules.selection import Selection
 from core.rules.sources import SourceType
-from core.rules.status import State
+from core.rules.status import STATE_PLURALS, State
 from core.rules.workflows import Touch
 from core.services.sources import CreateResult, create_contact
 from core.services.unit import Unit, changing
@@ -33,9 +34,9 @@ from core.store.selection import where
 
 PAGE_SIZE = 50
 QUICK_FILTERS: dict[str, str] = {
-    "marketing": "Marketing (billed)",
-    "pending": "Pending non-marketing",
-    "non_marketing": "Non-marketing",
+    "marketing": STATE_PLURALS[State.MARKETING],
+    "pending": STATE_PLURALS[State.PENDING],
+    "non_marketing": STATE_PLURALS[State.NON_MARKETING],
     "unengaged": "Unengaged",
 }
 SORT_LABELS: dict[str, str] = {
@@ -278,3 +279,12 @@ def create_contact_by_hand(
         allow_tier_upgrade=allow_tier_upgrade,
         confirmed=confirmed,
     )
+
+
+def lifecycle_stages(engine: Engine) -> list[tuple[str, str]]:
+    """The lifecycle stages to choose from, as (stored value, label): HubSpot's default stages in their order,
+    then the custom stages the account's contacts have (one DISTINCT on the indexed column)."""
+    query = select(contacts.c.lifecycle_stage).distinct().where(contacts.c.lifecycle_stage.is_not(None))
+    with db.read(engine) as conn:
+        stored = [str(value) for (value,) in conn.execute(query)]
+    return stage_options(stored)

@@ -8,10 +8,11 @@ from datetime import date, timedelta
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from core.clock import deployment_today, moment
-from core.rules.calendar import Commitment, update_dates_between
+from core.errors import DomainError
+from core.rules.calendar import Commitment
 from core.rules.requester import Requester
 from core.rules.tiers import Edition, Pricing
-from core.services.demo import insert_demo
+from core.services.demo import HISTORY_DAYS, account_history, history_start, insert_demo
 from core.services.unit import check_day, open_unit
 from core.store import engine as db
 from core.store.access import Action
@@ -20,7 +21,6 @@ from core.store.account import (
     is_initialised,
     load_account,
     marketing_count,
-    raise_tier_to_fit,
     set_billed_tier,
     timezone_of,
 )
@@ -29,6 +29,7 @@ from core.store.migrate import upgrade
 from core.store.schema import account, contacts, update_runs
 
 DEMO_CONTACTS = 3_000
+MAX_DEMO_CONTACTS = 10_000_000  # bounded work: checked before the write lock is taken (docs/domain.md §11)
 
 
 @dataclass(frozen=True)
@@ -88,28 +89,42 @@ def _change_settings(
 def _add_demo(conn: Connection, *, n: int, seed: int, today: date, actor: str) -> None:
     needs = (Action.EDIT_CONTACTS, Action.CHANGE_STATUS)  # demo contacts include marketing ones
     unit = open_unit(conn, by=Requester(actor, "demo", str(seed)), today=today, needs=needs, catch_up_first=False)
-    acct, now = unit.account, unit.now
+    acct = unit.account
+    before = marketing_count(conn)
     op = unit.start("demo")
-    left = insert_demo(
+    days = insert_demo(
         conn, n=n, seed=seed, today=today, commitment=acct.commitment, start_date=acct.start_date, operation_id=op
     )
+    # The update runs and tier changes the generated history implies (docs/domain.md §3, §4): the history starts
+    # no earlier than the subscription, so none of them comes before it either.
+    past = account_history(
+        days,
+        first=history_start(today=today, start_date=acct.start_date),
+        today=today,
+        commitment=acct.commitment,
+        start_date=acct.start_date,
+        pricing=acct.pricing,
+        tier=acct.billed_tier,
+        marketing=before,
+    )
     known = set(conn.execute(select(update_runs.c.update_date)).scalars())
-    past = update_dates_between(acct.commitment, acct.start_date, today - timedelta(days=366), today)
     runs = [
         {
             "update_date": d,
             "ran_at": moment(d),
-            "became_non_marketing": left.get(d, 0),
-            "marketing_after": 0,
+            "became_non_marketing": left,
+            "marketing_after": after,
             "actor": "system",
         }
-        for d in past
+        for d, left, after in past.runs
         if d not in known
     ]
     if runs:
         conn.execute(insert(update_runs), runs)
-    marketing = marketing_count(conn)
-    raise_tier_to_fit(conn, acct, marketing=marketing, today=today, now=now, actor=actor)
+    for on, old, new, reason, marketing in past.tier_changes:
+        set_billed_tier(
+            conn, old=old, new=new, reason=reason, effective_on=on, now=moment(on), marketing=marketing, actor=actor
+        )
     finish_operation(conn, op, {"contacts": n, "seed": seed})
 
 
@@ -126,15 +141,19 @@ def init(
     demo_only_if_new: bool = False,
 ) -> InitResult:
     """Create or migrate the database, set the given account settings (never deletes data), add demo contacts."""
+    if not 0 <= demo <= MAX_DEMO_CONTACTS:  # before the write lock: a huge demo never holds it
+        raise DomainError(f"the demo size must be 0 to {MAX_DEMO_CONTACTS:,} contacts, got {demo:,}")
     migrated = upgrade(engine)
     with db.write(engine) as conn:
         created = not is_initialised(conn)
         if created:
+            # Demo history is up to a year long: a new account without a start date starts when it does.
+            backdated = today - timedelta(days=HISTORY_DAYS) if demo > 0 else today
             create_account(
                 conn,
                 edition=edition or Edition.PROFESSIONAL,
                 commitment=commitment or Commitment.ANNUAL,
-                start_date=start_date or today,
+                start_date=start_date or backdated,
                 today=today,
                 now=moment(today),
             )

@@ -29,7 +29,12 @@ IDLE = timedelta(minutes=30)  # a session ends after this long without activity
 MAX_FAILED = 5  # failed attempts in a row before the account is locked
 LOCK = timedelta(minutes=15)
 TOUCH_EVERY = timedelta(seconds=60)  # how often activity is written back (not on every rerun)
-REFUSED = "wrong username or password"
+# Every refusal reads the same, whether the username exists, the password is wrong, or the account is locked or
+# disabled: the message tells nobody which usernames exist (the README's Security section quotes it).
+REFUSED = (
+    f"wrong username or password ({MAX_FAILED} failed attempts in a row lock an account for "
+    f"{int(LOCK.total_seconds() // 60)} minutes)"
+)
 _DUMMY_HASH = hasher.hash("not a real password, only here to spend the same time")
 
 
@@ -84,15 +89,14 @@ def _failure(conn: Connection, row: Any, password_ok: bool, now: datetime) -> tu
     if row.disabled:
         return "disabled", REFUSED
     if row.locked_until is not None and row.locked_until > now:
-        minutes = max(1, int((row.locked_until - now).total_seconds() // 60) + 1)
-        return "locked", f"too many failed attempts: this account is locked, try again in {minutes} minutes"
+        return "locked", REFUSED
     attempts = (row.failed_attempts if row.locked_until is None else 0) + 1
     values: dict[str, Any] = {"failed_attempts": attempts, "locked_until": None}
     if attempts >= MAX_FAILED:
         values = {"failed_attempts": 0, "locked_until": now + LOCK}
     conn.execute(update(users).where(users.c.id == row.id).values(**values))
     if attempts >= MAX_FAILED:
-        return "locked after failed attempts", f"{REFUSED}; after {MAX_FAILED} failed attempts the account is locked"
+        return "locked after failed attempts", REFUSED
     return ("wrong password" if not password_ok else "refused"), REFUSED
 
 

@@ -13,10 +13,12 @@ from core.errors import TierUpgradeRequired
 from core.rules import tiers
 from core.rules.calendar import next_update_date
 from core.rules.confirmation import Confirmed, Figures, hold_to
+from core.rules.money import MoneyEffect
 from core.rules.requester import Requester
 from core.rules.roles import Action
 from core.rules.selection import Selection
 from core.rules.status import MarketingStatus, Outcome, transition
+from core.services.money import money_effect_in
 from core.services.unit import Unit, changing
 from core.services.usage import tier_on
 from core.store import engine as db
@@ -44,6 +46,7 @@ class StatusChange:
     monthly_price_before: int
     monthly_price_after: int
     dry_run: bool
+    money: MoneyEffect | None = None  # the price now, from the next update date and from renewal (§4)
 
     @property
     def tier_goes_up(self) -> bool:
@@ -61,6 +64,7 @@ class StatusChange:
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
+        data["money"] = self.money.as_json() if self.money else None
         data["effective_on"] = self.effective_on.isoformat() if self.effective_on else None
         data["will_change"] = self.will_change  # what --expect-changes compares
         data["tier_goes_up"] = self.tier_goes_up
@@ -82,6 +86,8 @@ def _preview(
     tier_before = acct.billed_tier
     tier_after = tiers.tier_after_change(acct.pricing, tier_before, after)
     scheduled = outcomes[Outcome.SCHEDULED]
+    stays = outcomes[Outcome.CHANGED] + outcomes[Outcome.UNDONE] - scheduled  # from the next update date on
+    money = money_effect_in(conn, acct, today=today, now_delta=newly_billed, update_delta=stays)
     return StatusChange(
         to=to.option,
         selected=sum(outcomes.values()),
@@ -97,6 +103,7 @@ def _preview(
         monthly_price_before=acct.pricing.monthly_price(tier_before),
         monthly_price_after=acct.pricing.monthly_price(tier_after),
         dry_run=dry_run,
+        money=money,
     )
 
 

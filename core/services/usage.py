@@ -11,6 +11,8 @@ from sqlalchemy import Connection, Engine
 from core.errors import DomainError
 from core.rules import tiers
 from core.rules.calendar import next_renewal_date, next_update_date, renewal_dates_between
+from core.rules.money import MoneyEffect
+from core.services.money import money_effect_in
 from core.store import engine as db
 from core.store.account import Account, load_account
 from core.store.counts import StatusCounts, counts_on, pending_due_count, stored_counts
@@ -34,12 +36,25 @@ class Usage:
     currency: str
     renewal_tier: int  # the tier one could renew at with today's count after the next update
     became_non_marketing: int = 0
+    money: MoneyEffect | None = None  # the price on this day, on the next update date and at renewal
+    pending_saves: MoneyEffect | None = None  # as if every pending change were undone: its price change is the saving
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("extra")
         data.update(self.extra)
+        data.pop("money")
+        data.pop("pending_saves")
+        if self.money is not None and self.pending_saves is not None:
+            data["money"] = self.money.as_json()
+            data["tier_at_next_update"] = self.money.next_update.tier_before
+            data["monthly_price_at_next_update"] = self.money.next_update.price_before
+            data["tier_at_renewal"] = self.money.renewal.tier_before
+            data["monthly_price_at_renewal"] = self.money.renewal.price_before
+            # what the pending changes save a month: the price if they were undone, minus the price as it is
+            data["pending_saves_at_next_update"] = self.pending_saves.next_update.price_change
+            data["pending_saves_at_renewal"] = self.pending_saves.renewal.price_change
         for key in ("today", "next_update_date", "renewal_date"):
             data[key] = data[key].isoformat()
         return data
@@ -75,6 +90,9 @@ def usage_on(conn: Connection, acct: Account, *, on: date, today: date) -> Usage
     tier = tier_on(conn, acct, on, stored=stored)
     next_update = next_update_date(acct.commitment, acct.start_date, on)
     renewal_count = counts_on(conn, next_update, stored=stored).marketing
+    money = money_effect_in(conn, acct, today=on, stored=stored)
+    # if every pending contact stayed: the count from the next update date on is higher by the pending ones
+    undone = money_effect_in(conn, acct, today=on, stored=stored, update_delta=counts.pending)
     return Usage(
         today=on,
         edition=acct.edition.value,
@@ -92,6 +110,8 @@ def usage_on(conn: Connection, acct: Account, *, on: date, today: date) -> Usage
         currency=acct.currency,
         renewal_tier=tiers.tier_at_renewal(acct.pricing, renewal_count),
         became_non_marketing=pending_due_count(conn, on) - pending_due_count(conn, today) if on > today else 0,
+        money=money,
+        pending_saves=undone,
     )
 
 

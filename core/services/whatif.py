@@ -11,14 +11,13 @@ from datetime import date
 
 from sqlalchemy import Connection, Engine
 
-from core.rules import tiers
-from core.rules.calendar import next_renewal_date, next_update_date
+from core.rules.money import MoneyEffect
 from core.rules.selection import Selection
+from core.services.money import money_effect_in
 from core.services.selection_errors import user_errors
-from core.services.usage import tier_on
 from core.store import engine as db
 from core.store.account import Account, load_account
-from core.store.counts import counts_on, state_breakdown, stored_counts
+from core.store.counts import state_breakdown
 from core.store.selection import where
 
 
@@ -41,41 +40,35 @@ class WhatIf:
     renewal_price_before: int
     renewal_price_after: int
     currency: str
+    money: MoneyEffect
 
 
 def what_if_in(conn: Connection, acct: Account, selection: Selection, *, today: date) -> WhatIf:
-    """Inside a read unit of work: before and after figures if ``selection`` were set non-marketing today."""
+    """Inside a read unit of work: before and after figures if ``selection`` were set non-marketing today (the
+    prices from ``core.services.money``, the one computation of a money effect)."""
     states = state_breakdown(conn, where(conn, selection), today)
     leaving = states["marketing"]
-    update_on = next_update_date(acct.commitment, acct.start_date, today)
-    renewal_on = next_renewal_date(acct.commitment, acct.start_date, today)
-    stored = stored_counts(conn)  # one GROUP BY; each day then only counts its due pending contacts
-    at_update = counts_on(conn, update_on, stored=stored).marketing
-    at_renewal = counts_on(conn, renewal_on, stored=stored).marketing
-    renewal_leaving = leaving if renewal_on >= update_on else 0
-    tier_before = tier_on(conn, acct, update_on, stored=stored)
-    tier_after = tier_on(conn, acct, update_on, stored=stored, leaving=leaving, leave_on=update_on)
-    renew_before = tiers.tier_at_renewal(acct.pricing, at_renewal)
-    renew_after = tiers.tier_at_renewal(acct.pricing, at_renewal - renewal_leaving)
-    price = acct.pricing.monthly_price
+    money = money_effect_in(conn, acct, today=today, update_delta=-leaving)
+    at_update, at_renewal = money.next_update, money.renewal
     return WhatIf(
         today=today,
         selected=sum(states.values()),
         would_leave=leaving,
         not_included=states["pending"] + states["non_marketing"],
-        next_update_date=update_on,
-        marketing_before=at_update,
-        marketing_after=at_update - leaving,
-        tier_before=tier_before,
-        tier_after=tier_after,
-        monthly_price_before=price(tier_before),
-        monthly_price_after=price(tier_after),
-        renewal_date=renewal_on,
-        renewal_tier_before=renew_before,
-        renewal_tier_after=renew_after,
-        renewal_price_before=price(renew_before),
-        renewal_price_after=price(renew_after),
+        next_update_date=at_update.on,
+        marketing_before=at_update.marketing_before,
+        marketing_after=at_update.marketing_after,
+        tier_before=at_update.tier_before,
+        tier_after=at_update.tier_after,
+        monthly_price_before=at_update.price_before,
+        monthly_price_after=at_update.price_after,
+        renewal_date=at_renewal.on,
+        renewal_tier_before=at_renewal.tier_before,
+        renewal_tier_after=at_renewal.tier_after,
+        renewal_price_before=at_renewal.price_before,
+        renewal_price_after=at_renewal.price_after,
         currency=acct.currency,
+        money=money,
     )
 
 

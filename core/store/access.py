@@ -18,7 +18,16 @@ from core.rules.roles import Action, Role, is_internal, refusal
 from core.store import engine as db
 from core.store.schema import users
 
-__all__ = ["Action", "Person", "acting_user", "authorize", "find_person", "require_person", "users_exist"]
+__all__ = [
+    "Action",
+    "Person",
+    "acting_user",
+    "authorize",
+    "find_person",
+    "refused",
+    "require_person",
+    "users_exist",
+]
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,16 @@ def require_person(conn: Connection, actor: str) -> Person | None:
             "(sign in; on the command line pass --actor USERNAME)"
         )
     return person
+
+
+def refused(conn: Connection, actor: str, action: Action) -> str | None:
+    """Why ``actor`` may not perform ``action``, or None when they may: the one rule ``authorize`` enforces and
+    the pages show beside a disabled control (docs/domain.md §6)."""
+    try:
+        authorize(conn, actor, action)
+    except PermissionDenied as exc:
+        return str(exc)
+    return None
 
 
 def authorize(conn: Connection, actor: str, *actions: Action) -> Person | None:

@@ -116,3 +116,21 @@ def update_runs_between(conn: Connection, start: date, end: date) -> dict[date, 
         update_runs.c.update_date >= start, update_runs.c.update_date <= end
     )
     return {_day(d): int(n) for d, n in conn.execute(query)}
+
+
+def arrivals_by_source(conn: Connection, *, start: date, end: date) -> list[tuple[str, str | None, date, bool, int]]:
+    """Contacts (still stored) created on days start <= d < end, by the tool that created them, the day, and
+    whether they were marketing when created (their creation event says so): a few rows per tool and day."""
+    created = status_events.alias("created")
+    made_marketing = (
+        select(created.c.id)
+        .where(created.c.contact_id == contacts.c.id, created.c.old_state.is_(None), created.c.new_state.in_(BILLED))
+        .exists()
+    )
+    day = func.date(contacts.c.created_at)
+    query = (
+        select(contacts.c.source_type, contacts.c.source_id, day, made_marketing, func.count())
+        .where(contacts.c.created_at >= literal(start, Date), contacts.c.created_at < literal(end, Date))
+        .group_by(contacts.c.source_type, contacts.c.source_id, day, made_marketing)
+    )
+    return [(str(t), i, _day(d), bool(m), int(n)) for t, i, d, m, n in conn.execute(query)]

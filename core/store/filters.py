@@ -74,9 +74,12 @@ def _date(cond: Condition) -> ColumnElement[bool]:
     start = _day_start(cond.value)
     if op == "before":
         return column < start
+    if cond.value == date.max:  # 9999-12-31 has no next day: nothing is after it, and "on" it runs to the end
+        return false() if op == "after" else column >= start
+    next_day = start + timedelta(days=1)
     if op == "after":
-        return column >= start + timedelta(days=1)
-    return and_(column >= start, column < start + timedelta(days=1))
+        return column >= next_day
+    return and_(column >= start, column < next_day)
 
 
 def condition_clause(conn: Connection, cond: Condition, as_of: date | None = None) -> ColumnElement[bool]:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, func, insert, select
 
 from core.rules.contact_creation import ToolSetting
 from core.rules.sources import ADJUSTABLE_DEFAULTS, SourceType
-from core.store.schema import source_settings
+from core.store.schema import contacts, source_settings
+
+PER_TOOL = (SourceType.FORM, SourceType.CHATFLOW, SourceType.INTEGRATION)
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,7 @@ class SourceSetting:
     marketing: bool  # what new contacts from this tool get (the setting, else the default)
     is_default: bool  # never set: the source type's default applies
     switched_on_at: datetime | None
+    contacts: int = 0  # contacts this tool created (counted from the contacts, not from the setting)
 
     def as_rule(self) -> ToolSetting:
         return ToolSetting(None if self.is_default else self.marketing, self.switched_on_at)
@@ -46,9 +49,26 @@ def as_setting(row: Any) -> SourceSetting:
     )
 
 
+def _created_by_tool(conn: Connection) -> dict[tuple[str, str], int]:
+    """How many contacts each form, chatflow and connected app created (one GROUP BY on the indexed source)."""
+    query = (
+        select(contacts.c.source_type, contacts.c.source_id, func.count())
+        .where(contacts.c.source_type.in_([k.value for k in PER_TOOL]), contacts.c.source_id.is_not(None))
+        .group_by(contacts.c.source_type, contacts.c.source_id)
+    )
+    return {(kind, tool): n for kind, tool, n in conn.execute(query)}
+
+
 def all_settings(conn: Connection) -> list[SourceSetting]:
+    """Every tool configured or that contacts came from (a tool never registered gets its type's default),
+    with how many contacts it created; by type, then ID."""
     query = select(source_settings).order_by(source_settings.c.source_type, source_settings.c.source_id)
-    return [as_setting(r) for r in conn.execute(query).mappings()]
+    created = _created_by_tool(conn)
+    found = {(s.source_type, s.source_id): s for s in map(as_setting, conn.execute(query).mappings())}
+    for kind, tool in created.keys() - found.keys():
+        default = ADJUSTABLE_DEFAULTS[SourceType(kind)]
+        found[kind, tool] = SourceSetting(kind, tool, None, default, True, None)
+    return [replace(found[key], contacts=created.get(key, 0)) for key in sorted(found)]
 
 
 def register(

@@ -5,7 +5,8 @@ import streamlit as st
 
 from core.services.hubspot.sync import status, sync
 from pages.admin import _connections
-from pages.shared import access, messages, session, simulation
+from pages.shared import access, allowed, messages, session
+from pages.shared.allowed import Action
 
 access.require_access()
 st.title("Connections")
@@ -27,9 +28,14 @@ _connections.last_sync(state.last_sync)
 st.caption(_connections.NEXT[state.next_mode])
 st.info(_connections.PUSH_NOTE, icon=":material/info:")
 
-blocked = simulation.writes_refused("Syncing") or not state.token_configured
+reason = allowed.blocked(Action.EDIT_CONTACTS) or allowed.blocked(Action.CHANGE_STATUS)
+blocked = bool(reason) or not state.token_configured
 full = st.checkbox("Read every contact again (full sync)", key="hubspot_full", disabled=blocked)
-if st.button("Sync now", key="hubspot_sync", type="primary", disabled=blocked, icon=":material/sync:"):
+clicked = st.button(
+    "Sync now", key="hubspot_sync", type="primary", disabled=blocked, icon=":material/sync:", help=reason
+)
+allowed.note(reason)
+if clicked:
     bar = st.progress(0.0, text="Asking HubSpot how many contacts there are…")
     result = session.run(
         lambda: sync(

@@ -12,7 +12,8 @@ from core.services.account_settings import (
     defaults_for,
     update_settings,
 )
-from pages.shared import access, session, simulation
+from pages.shared import access, allowed, session
+from pages.shared.allowed import Action
 
 access.require_access()  # also when Streamlit runs this file straight from its URL
 st.title("Account settings")
@@ -68,8 +69,8 @@ with st.form(f"settings_form_{edition}"):
         step=10,
         value=settings.increment_price if same else pricing.increment_price,
     )
-    refused = simulation.writes_refused("Saving settings")
-    submitted = st.form_submit_button("Save settings", type="primary", disabled=refused)
+    refused = allowed.refused(Action.MANAGE_SETTINGS)
+    submitted = st.form_submit_button("Save settings", type="primary", disabled=bool(refused), help=refused)
 
 if submitted:
     wanted = SettingsInput(

@@ -30,6 +30,6 @@ if submitted:
         lambda: sign_in(session.engine(), username=username, password=password, today=session.real_today())
     )
     if user is not None:
-        access.remember(user)
+        access.signed_in_now(user)  # the rerun opens the page this address names (a deep link survives)
         st.rerun()
 st.caption("Sessions end when you sign out or after 30 minutes without activity.")

@@ -8,17 +8,18 @@ import streamlit as st
 from core.rules.roles import Role
 from core.services import users
 from core.services.users import UserInfo
-from pages.shared import access, session, simulation
+from pages.shared import access, allowed, session
+from pages.shared.allowed import Action
 from pages.shared.messages import Level, flash, show_flash
 
 ROLES = [r.value for r in Role]
 
 access.require_access()
 st.title("Users")
-if not access.is_admin():
-    st.error("Only admins manage users.")
+if denied := allowed.denied(Action.MANAGE_USERS):
+    st.error(denied)
     st.stop()
-frozen = simulation.writes_refused("Managing users")  # while simulating a future day, nothing is written
+frozen = bool(allowed.refused(Action.MANAGE_USERS))  # while simulating a future day, nothing is written
 if st.session_state.get("local_mode"):
     st.info("Local mode: no user exists yet. The first user you add must be an admin; from then on everyone signs in.")
 

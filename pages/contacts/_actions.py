@@ -16,7 +16,8 @@ from pages.contacts import _dialogs as dialogs
 from pages.contacts import _hubspot_push as hubspot_push
 from pages.contacts import _state as state
 from pages.contacts._state import ListDialog, Target
-from pages.shared import session, simulation
+from pages.shared import allowed, session
+from pages.shared.allowed import Action
 
 DETAIL_PAGE = "pages/contacts/contact.py"
 
@@ -49,20 +50,30 @@ MORE = {
     "hubspot_list": "Send to HubSpot list",
     "delete": "Delete contacts",
 }
+NEEDS = {  # the rest: EDIT_CONTACTS
+    "non_marketing": Action.CHANGE_STATUS,
+    "marketing": Action.CHANGE_STATUS,
+    "hubspot_list": Action.CHANGE_STATUS,  # a plan for HubSpot's statuses (docs/domain.md §12)
+}
 
 
-def _more(target: Target | None) -> None:
+def _more(target: Target | None) -> str | None:
+    """The More menu with the actions this session may use; returns why the others are not offered."""
+    why = {choice: allowed.blocked(NEEDS.get(choice, Action.EDIT_CONTACTS)) for choice in MORE}
+    offered = [choice for choice in MORE if why[choice] is None]
+    reason = next((r for r in why.values() if r), None)
     choice = st.menu_button(
         "More",
-        list(MORE),
+        offered or list(MORE),
         key="ct_more",
         format_func=MORE.__getitem__,
         icon=":material/more_horiz:",
-        disabled=target is None or simulation.simulating(),
-        help="Change the status of the contacts, put them in a list, or delete them",
+        disabled=target is None or not offered,
+        help=reason or "Change the status of the contacts, put them in a list, or delete them",
     )
-    if choice is not None and target is not None:
+    if choice is not None and target is not None and choice in offered:
         _open(choice, target)
+    return reason
 
 
 @dataclass(frozen=True)
@@ -115,12 +126,13 @@ def render(query: ContactQuery, chosen: list[int], total: int) -> None:
     )
     target = _target(query, chosen, total)
     with cols[1]:
-        _more(target)
+        reason = _more(target)
     if len(chosen) == 1 and cols[2].button("Open contact", key="ct_open", icon=":material/person:"):
         st.session_state["contact_id"] = chosen[0]
         st.switch_page(DETAIL_PAGE)
     with cols[3]:
         _export(target)
+    allowed.note(reason)
     if st.session_state.get("ct_scope") == "all":
         st.caption(f"Actions apply to all {total:,} contacts matching the filter, beyond this page.")
     elif chosen:

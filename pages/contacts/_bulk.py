@@ -21,7 +21,8 @@ from pages.contacts import _bulk_figures as figures
 from pages.contacts import _refused as refusal
 from pages.contacts import _state as state
 from pages.contacts._state import StatusDialog, Target, typed_matches
-from pages.shared import session, simulation
+from pages.shared import allowed, session
+from pages.shared.allowed import Action
 from pages.shared.messages import outdated_text
 
 
@@ -71,14 +72,12 @@ def _body(box: StatusDialog) -> None:
         ready = True
     ready = state.apply_to_all(box.target.scope, box.target.count) and ready
     if marketing and p.will_change:
-        typed = st.text_input(
-            f"Type **{p.will_change:,}** to confirm", key="ct_dlg_typed", placeholder=str(p.will_change)
-        )
+        typed = st.text_input(f"Type **{p.will_change:,}** to confirm", key="ct_dlg_typed")  # starts empty
         ready = ready and typed_matches(typed, p.will_change)
     if not p.will_change:
         st.info("Nothing to change: every one of these contacts already has this status.")
-    refused = simulation.writes_refused("Changing status")
-    _confirm(box, ready and p.will_change > 0 and not refused)
+    refused = allowed.refused(Action.CHANGE_STATUS)
+    _confirm(box, ready and p.will_change > 0 and refused is None)
 
 
 @st.dialog("Set as non-marketing", width="large", on_dismiss=state.close_dialog)

@@ -10,6 +10,7 @@ from core.rules.status import MarketingStatus
 from core.services.status import StatusChange
 from pages.contacts._state import StatusDialog
 from pages.shared import session
+from pages.shared.money import money_line
 
 
 def contacts(n: int) -> str:
@@ -45,6 +46,7 @@ def non_marketing_counts(box: StatusDialog) -> None:
     day = p.effective_on or box.next_update
     cols[2].metric("Next update date", f"{day:%d %b %Y}")
     st.caption(f"They stay marketing contacts, and billed, until **{day:%d %b %Y}**; from then on they stop counting.")
+    money_line(p.money)
 
 
 def marketing_counts(box: StatusDialog) -> bool:
@@ -54,6 +56,7 @@ def marketing_counts(box: StatusDialog) -> bool:
     cols[0].metric("Already marketing", session.number(p.unchanged))
     cols[1].metric("Become marketing now", session.number(p.changed), help="Billed from today")
     cols[2].metric("Pending changes undone", session.number(p.undone))
+    money_line(p.money)
     if not p.tier_goes_up:
         st.caption(f"Marketing contacts: {p.marketing_before:,} → {p.marketing_after:,} of {p.tier_limit_after:,}.")
         return True

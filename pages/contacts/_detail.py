@@ -9,12 +9,12 @@ import pandas as pd
 import streamlit as st
 
 from core.rules.hubspot_labels import stage_label
-from core.rules.status import State
+from core.rules.status import STATE_LABELS, State
 from core.services.contact_detail import ContactDetail
 from pages.shared import session, simulation
 
-STATE_TEXT = {"marketing": "Marketing", "pending": "Marketing until next update", "non_marketing": "Non-marketing"}
-STATE_WORD = {None: "created", "marketing": "marketing", "pending": "pending", "non_marketing": "non-marketing"}
+STATE_TEXT: dict[str | None, str] = {state.value: label for state, label in STATE_LABELS.items()}
+STATE_WORD = {None: "created", **STATE_TEXT}
 
 
 def header(detail: ContactDetail) -> None:
@@ -30,12 +30,13 @@ def _state_text(detail: ContactDetail) -> str:
     """The state in words; a pending contact says when it leaves, and whether the simulated day is past that."""
     leaves_on = (detail.fields or {}).get("effective_on")
     if detail.state != "pending" or leaves_on is None:
-        return STATE_TEXT.get(detail.state or "", "Deleted")
+        return STATE_TEXT.get(detail.state, "Deleted")
     assert detail.fields is not None
     simulated = session.today() if simulation.simulating() else None
     if State.on(detail.fields["marketing_status"], True, leaves_on, simulated) == State.NON_MARKETING:
-        return f"Non-marketing from {leaves_on:%d %b %Y} (as of the simulated {session.today():%d %b %Y})"
-    return f"Marketing until next update (non-marketing from {leaves_on:%d %b %Y})"
+        gone = STATE_LABELS[State.NON_MARKETING]
+        return f"{gone} from {leaves_on:%d %b %Y} (as of the simulated {session.today():%d %b %Y})"
+    return f"{STATE_LABELS[State.PENDING]} (non-marketing from {leaves_on:%d %b %Y})"
 
 
 def status(detail: ContactDetail) -> None:

@@ -6,32 +6,35 @@ from typing import Any
 
 import streamlit as st
 
-from core.rules.hubspot_labels import stage_label
 from core.rules.selection import Selection
 from core.rules.status import MarketingStatus
 from core.services.contact_detail import ContactDetail
 from core.services.contacts import delete_contacts, update_contact
 from pages.contacts import _bulk as bulk
 from pages.contacts._state import Target
-from pages.shared import session, simulation
+from pages.shared import allowed, choices, session
+from pages.shared.allowed import Action
 from pages.shared.messages import flash
 
 
 def status_buttons(detail: ContactDetail) -> None:
     """Set this one contact marketing or non-marketing: the Contacts page's dialog, for one id."""
     one = Target(Selection(ids=(detail.id,)), "selected", 1, "this contact")
+    refused = allowed.blocked(Action.CHANGE_STATUS)
     cols = st.columns([1, 1, 3])
     if detail.state != "marketing" and cols[0].button(
-        "Set as marketing", key="cd_to_marketing", icon=":material/campaign:", disabled=simulation.simulating()
+        "Set as marketing", key="cd_to_marketing", icon=":material/campaign:", disabled=bool(refused), help=refused
     ):
         bulk.open_status(MarketingStatus.MARKETING, one)
     if detail.state == "marketing" and cols[1].button(
         "Set as non-marketing",
         key="cd_to_non_marketing",
         icon=":material/unsubscribe:",
-        disabled=simulation.simulating(),
+        disabled=bool(refused),
+        help=refused,
     ):
         bulk.open_status(MarketingStatus.NON_MARKETING, one)
+    allowed.note(refused)
     bulk.show_dialog()
 
 
@@ -41,12 +44,15 @@ def edit_form(contact_id: int, fields: dict[str, Any]) -> None:
         cols = st.columns(3)
         first = cols[0].text_input("First name", value=fields.get("first_name") or "", key="cd_first")
         last = cols[1].text_input("Last name", value=fields.get("last_name") or "", key="cd_last")
-        stage = cols[2].text_input("Lifecycle stage", value=stage_label(fields.get("lifecycle_stage")), key="cd_stage")
+        with cols[2]:
+            stage = choices.stage_picker("Lifecycle stage", key="cd_stage", current=fields.get("lifecycle_stage"))
         bounced = st.checkbox("Hard bounced", value=bool(fields["hard_bounced"]), key="cd_bounced")
         unsubscribed = st.checkbox(
             "Unsubscribed from all email", value=bool(fields["unsubscribed_all"]), key="cd_unsub"
         )
-        if st.form_submit_button("Save", type="primary", disabled=simulation.simulating()):
+        refused = allowed.blocked(Action.EDIT_CONTACTS)
+        allowed.note(refused)
+        if st.form_submit_button("Save", type="primary", disabled=bool(refused), help=refused):
             changes = {
                 "email": email,
                 "first_name": first,
@@ -72,8 +78,10 @@ def edit_form(contact_id: int, fields: dict[str, Any]) -> None:
 def delete(contact_id: int, email: str) -> None:
     with st.expander("Delete this contact", icon=":material/delete:"):
         st.caption("It leaves the marketing count at once; the billed tier stays until renewal. Its history is kept.")
-        sure = st.checkbox(f"Yes, delete {email}", key="cd_delete_sure")
-        if st.button("Delete contact", key="cd_delete", disabled=not sure or simulation.simulating()):
+        refused = allowed.blocked(Action.EDIT_CONTACTS)
+        sure = st.checkbox(f"Yes, delete {email}", key="cd_delete_sure", disabled=bool(refused))
+        allowed.note(refused)
+        if st.button("Delete contact", key="cd_delete", disabled=not sure or bool(refused), help=refused):
             result = session.run(
                 lambda: delete_contacts(
                     session.engine(),

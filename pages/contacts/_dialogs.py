@@ -8,12 +8,15 @@ from core.errors import ConfirmationOutdated
 from core.rules.confirmation import Confirmed
 from core.services import lists
 from core.services.contacts import count_matching, delete_contacts
+from core.services.money import deletion_money
 from pages.contacts import _reads as reads
 from pages.contacts import _refused as refusal
 from pages.contacts import _state as state
 from pages.contacts._state import DeleteDialog, ListDialog, Target, typed_matches
-from pages.shared import session, simulation
+from pages.shared import allowed, session
+from pages.shared.allowed import Action
 from pages.shared.messages import outdated_text
+from pages.shared.money import money_line
 
 
 def open_delete(target: Target) -> None:
@@ -44,11 +47,13 @@ def _delete_body(box: DeleteDialog) -> None:
         "The marketing count drops at once; the billed tier stays as it is until the renewal date. "
         "Setting contacts non-marketing is reversible; deleting is not."
     )
+    money_line(
+        session.run(lambda: deletion_money(session.engine(), selection=box.target.selection, today=session.today()))
+    )
     ready = state.apply_to_all(box.target.scope, found.total)
     typed = st.text_input(f"Type **{found.total:,}** to confirm", key="ct_dlg_typed")
-    ready = (
-        ready and typed_matches(typed, found.total) and found.total > 0 and not simulation.writes_refused("Deleting")
-    )
+    refused = allowed.refused(Action.EDIT_CONTACTS)
+    ready = ready and typed_matches(typed, found.total) and found.total > 0 and refused is None
     buttons = st.columns([1, 1, 2])
     if buttons[0].button("Delete", key="ct_dlg_confirm", type="primary", disabled=not ready):
         result = session.run(

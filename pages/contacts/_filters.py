@@ -13,7 +13,8 @@ from core.services import views
 from core.services.contacts import QUICK_FILTERS, SORT_LABELS, ContactQuery
 from pages.contacts import _reads as reads
 from pages.contacts import _state as state
-from pages.shared import session, simulation
+from pages.shared import allowed, session
+from pages.shared.allowed import Action
 from pages.shared.filter_builder import filter_builder
 from pages.shared.messages import flash
 
@@ -66,8 +67,9 @@ def _views_bar(query: ContactQuery | None, names: list[str], today: date) -> Non
     name = cols[1].text_input("Save this view as", key="ct_view_name", placeholder="e.g. Unengaged leads")
     taken = name.strip() in names
     replace = taken and st.checkbox(f"Replace the saved view “{name.strip()}” with this filter", key="ct_view_replace")
-    disabled = query is None or not name.strip() or simulation.simulating() or (taken and not replace)
-    if cols[2].button("Save view", key="ct_view_save", disabled=disabled, icon=":material/bookmark_add:"):
+    refused = allowed.blocked(Action.EDIT_CONTACTS)
+    disabled = query is None or not name.strip() or bool(refused) or (taken and not replace)
+    if cols[2].button("Save view", key="ct_view_save", disabled=disabled, icon=":material/bookmark_add:", help=refused):
         assert query is not None
         saved = session.run(
             lambda: views.save_view(
@@ -78,7 +80,7 @@ def _views_bar(query: ContactQuery | None, names: list[str], today: date) -> Non
             flash(f"Saved the view “{saved.name}”.")
             st.rerun()
     chosen = st.session_state.get("ct_view")
-    with cols[3].popover("Delete view", disabled=not chosen or simulation.simulating()):
+    with cols[3].popover("Delete view", disabled=not chosen or bool(refused), help=refused):
         st.markdown(f"Delete the saved view “{chosen}”? The contacts are not touched.")
         delete = st.button("Delete the view", key="ct_view_delete", type="primary")
     if (
@@ -89,6 +91,7 @@ def _views_bar(query: ContactQuery | None, names: list[str], today: date) -> Non
         st.session_state.pop("ct_view", None)
         flash(f"Deleted the view “{chosen}”.")
         st.rerun()
+    allowed.note(refused)
 
 
 def render(today: date) -> ContactQuery | None:

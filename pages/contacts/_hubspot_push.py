@@ -10,7 +10,8 @@ import streamlit as st
 from core.services.hubspot.push import push_list
 from pages.contacts import _state as state
 from pages.contacts._state import Target
-from pages.shared import session, simulation
+from pages.shared import allowed, session
+from pages.shared.allowed import Action
 
 KEY = "ct_hubspot_dialog"
 HOW = (
@@ -65,7 +66,7 @@ def _body(box: HubSpotListDialog) -> None:
     st.info(HOW, icon=":material/info:")
     name = st.text_input("HubSpot list name", key="ct_dlg_hubspot_list", placeholder="e.g. Non-marketing at renewal")
     ready = bool(name.strip()) and state.apply_to_all(box.target.scope, box.target.count)
-    ready = ready and not simulation.writes_refused("Sending to HubSpot")
+    ready = ready and allowed.refused(Action.CHANGE_STATUS) is None  # planning a status change (docs/domain.md §6)
     cols = st.columns([1, 1, 2])
     if cols[0].button("Send to HubSpot", key="ct_dlg_confirm", type="primary", disabled=not ready):
         _send(box, name.strip())

@@ -12,6 +12,7 @@ from core.services.imports.preview import ImportPreview, preview_import
 from core.services.imports.service import Consent
 from pages.contacts import _import_consent as import_consent
 from pages.shared import session
+from pages.shared.money import money_line
 
 PREVIEW_REJECTED = 200  # rejected rows listed before the import (the report after it offers them all)
 KEY = "imp_preview"
@@ -71,6 +72,7 @@ def _figures(p: ImportPreview) -> None:
         delta=n(p.marketing_after - p.marketing_before) if p.made_marketing else None,
     )
     marks[4].metric("Stale rows: status kept", n(p.stale), help="Older than the contact's last status change")
+    money_line(p.money)
 
 
 def _rejected(p: ImportPreview) -> None:

@@ -8,7 +8,8 @@ import streamlit as st
 from core.services import lists
 from pages.contacts import _reads as reads
 from pages.contacts import _state as state
-from pages.shared import session, simulation
+from pages.shared import allowed, session
+from pages.shared.allowed import Action
 
 
 def _show_members(name: str) -> None:
@@ -56,13 +57,15 @@ def render() -> None:
         _table(found)
         cols = st.columns([3, 1, 3, 1, 1], vertical_alignment="bottom")
         name = cols[0].text_input("New list", key="ct_list_name", placeholder="e.g. Webinar attendees")
-        if cols[1].button("Create", key="ct_list_create", disabled=not name.strip() or simulation.simulating()):
+        refused = allowed.blocked(Action.EDIT_CONTACTS)
+        if cols[1].button("Create", key="ct_list_create", disabled=not name.strip() or bool(refused), help=refused):
             _create(name)
         names = [i.name for i in found]
         chosen = cols[2].selectbox("List", names, key="ct_list_chosen", index=None, placeholder="Choose a list")
         cols[3].button("Show", key="ct_list_show", disabled=chosen is None, on_click=_show_members, args=(chosen,))
-        with cols[4].popover("Delete", disabled=chosen is None or simulation.simulating()):
+        with cols[4].popover("Delete", disabled=chosen is None or bool(refused), help=refused):
             st.markdown(f"Delete the list “{chosen}”? Its contacts stay; saved views and workflows naming it stop.")
             confirmed = st.button("Delete the list", key="ct_list_delete", type="primary")
         if confirmed and chosen is not None:
             _delete(chosen)
+        allowed.note(refused)

@@ -16,7 +16,8 @@ from core.rules.confirmation import Confirmed
 from core.services.contacts import create_contact_by_hand
 from core.services.sources import Headroom, headroom
 from pages.contacts import _state as state
-from pages.shared import session, simulation
+from pages.shared import allowed, choices, session
+from pages.shared.allowed import Action
 from pages.shared.messages import outdated_text
 
 SHOWN = "ct_new_room"  # the headroom the form last showed: what a consent ticked in it agreed to
@@ -87,10 +88,20 @@ def form() -> None:
         cols = st.columns(3)
         first = cols[0].text_input("First name", key="ct_new_first")
         last = cols[1].text_input("Last name", key="ct_new_last")
-        stage = cols[2].text_input("Lifecycle stage", key="ct_new_stage", placeholder="e.g. lead")
-        marketing = st.checkbox("Marketing contact", key="ct_new_marketing", value=False, help="Billed from today")
+        with cols[2]:
+            stage = choices.stage_picker("Lifecycle stage", key="ct_new_stage")
+        no_status = allowed.blocked(Action.CHANGE_STATUS)
+        marketing = st.checkbox(
+            "Marketing contact",
+            key="ct_new_marketing",
+            value=False,
+            disabled=bool(no_status),
+            help=no_status or "Billed from today",
+        )
         _figures(room)
-        submitted = st.form_submit_button("Create contact", type="primary", disabled=simulation.simulating())
+        refused = allowed.blocked(Action.EDIT_CONTACTS)
+        allowed.note(refused or no_status)
+        submitted = st.form_submit_button("Create contact", type="primary", disabled=bool(refused), help=refused)
     if submitted:
         values = {"email": email, "first_name": first, "last_name": last, "lifecycle_stage": stage}
         _create(values, marketing, _promise(shown if isinstance(shown, Headroom) else room, marketing, consented))

@@ -8,9 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from core.rules.hubspot_labels import stage_label
+from core.rules.status import STATE_LABELS
 from core.services.contact_detail import describe_source
 
-STATUS_TEXT = {"marketing": "Marketing", "non_marketing": "Non-marketing"}
+STATUS_TEXT = {state.value: label for state, label in STATE_LABELS.items()}
 COLUMN_ORDER = [
     "ID",
     "Email",
@@ -33,12 +34,32 @@ COLUMNS = {  # widths add up to the page's width at 1400 px, so no column hides 
 }
 
 
+# A click on one of these headers sorts every matching contact on the server (an indexed sort); the grid's own
+# sort, which would reorder only the 50 rows it holds, is off (column selection is on instead).
+HEADER_SORTS = {
+    "Email": "email",
+    "Name": "last_name",
+    "Lifecycle stage": "lifecycle_stage",
+    "Created": "created_at",
+    "Last activity": "last_activity_at",
+}
+
+
+def columns(sort: str, descending: bool) -> dict[str, Any]:
+    """The column settings, the sorted column's header marked with its direction."""
+    marked = dict(COLUMNS)
+    for header, key in HEADER_SORTS.items():
+        if key == sort:
+            marked[header] = {**COLUMNS[header], "label": f"{header} {'↓' if descending else '↑'}"}
+    return marked
+
+
 def _status(row: dict[str, Any]) -> str:
     if row["state"] == "pending" and row["effective_on"]:
-        return f"Pending (leaves {row['effective_on']:%d %b})"
+        return f"{STATUS_TEXT['pending']} ({row['effective_on']:%d %b})"
     if row["state"] == "non_marketing" and row["pending_non_marketing"] and row["effective_on"]:
-        return f"Non-marketing (from {row['effective_on']:%d %b})"  # a simulated day after its update date
-    return STATUS_TEXT.get(row["state"], "Marketing until next update")
+        return f"{STATUS_TEXT['non_marketing']} (from {row['effective_on']:%d %b})"  # a simulated day after its update
+    return STATUS_TEXT[row["state"]]
 
 
 def frame(rows: list[dict[str, Any]]) -> pd.DataFrame:

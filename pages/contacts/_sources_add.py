@@ -7,7 +7,8 @@ import streamlit as st
 from core.rules.sources import SourceType
 from core.services.sources import PER_TOOL, SourceSetting, set_source_default
 from pages.contacts._sources_switch import TITLES
-from pages.shared import session, simulation
+from pages.shared import allowed, session
+from pages.shared.allowed import Action
 from pages.shared.messages import flash
 
 
@@ -39,7 +40,9 @@ def add_form(settings: list[SourceSetting]) -> None:
         name = cols[2].text_input("Name", key="src_add_name", placeholder="e.g. Newsletter sign-up")
         listed = {(s.source_type, s.source_id) for s in settings}
         label = TITLES[SourceType(kind)][:-1].lower()
-        submitted = st.form_submit_button("Add with its default", disabled=simulation.simulating())
+        refused = allowed.blocked(Action.MANAGE_SETTINGS)
+        allowed.note(refused)
+        submitted = st.form_submit_button("Add with its default", disabled=bool(refused), help=refused)
         if submitted and not source_id.strip():
             st.error(f"Give the {label} its ID: the one the tool sends with each contact it creates.")
         elif submitted and (kind, source_id.strip()) in listed:

@@ -9,7 +9,8 @@ import streamlit as st
 
 from core.rules.sources import ADJUSTABLE_DEFAULTS, SourceType
 from core.services.sources import PER_TOOL, SourceSetting, headroom, set_source_default
-from pages.shared import session, simulation
+from pages.shared import allowed, session
+from pages.shared.allowed import Action
 from pages.shared.messages import flash
 
 TITLES = {SourceType.FORM: "Forms", SourceType.CHATFLOW: "Chatflows", SourceType.INTEGRATION: "Connected apps"}
@@ -82,8 +83,8 @@ def confirm_panel() -> None:
         )
         agreed = st.checkbox("I understand these contacts are billed and may raise the tier", key="src_agree")
         cols = st.columns([1, 1, 4])
-        refused = simulation.writes_refused("Changing defaults")
-        if cols[0].button("Switch on", key="src_confirm_on", type="primary", disabled=not agreed or refused):
+        refused = allowed.refused(Action.MANAGE_SETTINGS)
+        if cols[0].button("Switch on", key="src_confirm_on", type="primary", disabled=not agreed or bool(refused)):
             _close(True, pending)
         if cols[1].button("Cancel", key="src_cancel"):
             _close(False, pending)
@@ -91,6 +92,8 @@ def confirm_panel() -> None:
 
 def switches(settings: list[SourceSetting]) -> None:
     """One section per kind of tool, one switch per tool."""
+    refused = allowed.blocked(Action.MANAGE_SETTINGS)
+    allowed.note(refused)
     for kind in PER_TOOL:
         st.subheader(TITLES[kind], anchor=False)
         tools = [s for s in settings if s.source_type == kind.value]
@@ -103,10 +106,11 @@ def switches(settings: list[SourceSetting]) -> None:
             st.session_state[key] = tool.marketing
             since = f" · on since {tool.switched_on_at:%d %b %Y}" if tool.marketing and tool.switched_on_at else ""
             st.toggle(
-                f"**{tool.name or tool.source_id}** (`{tool.source_id}`): new contacts are marketing",
+                f"**{tool.name or tool.source_id}** (`{tool.source_id}`, {tool.contacts:,} contacts so far): "
+                "new contacts are marketing",
                 key=key,
                 on_change=_toggled,
                 args=(kind, tool.source_id, key),
-                disabled=simulation.simulating(),
-                help=("Default" if tool.is_default else "Set") + f" · {EFFECT[kind]}{since}",
+                disabled=bool(refused),
+                help=refused or ("Default" if tool.is_default else "Set") + f" · {EFFECT[kind]}{since}",
             )

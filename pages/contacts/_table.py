@@ -8,9 +8,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from core.rules.status import STATE_PLURALS, State
 from core.services.contacts import PAGE_SIZE, ContactQuery, MatchCounts, page_of_contacts
 from pages.contacts import _state as state
-from pages.contacts._rows import COLUMNS, frame
+from pages.contacts._rows import HEADER_SORTS, columns, frame
 from pages.shared import session
 
 
@@ -21,9 +22,11 @@ def _signature(query: ContactQuery) -> str:
 def metrics(found: MatchCounts) -> None:
     cols = st.columns(4)
     cols[0].metric("Matching contacts", session.number(found.total))
-    cols[1].metric("Marketing", session.number(found.marketing), help="Billed: pending ones included")
-    cols[2].metric("Pending non-marketing", session.number(found.pending), help="Leave on the next update date")
-    cols[3].metric("Non-marketing", session.number(found.non_marketing))
+    cols[1].metric(
+        STATE_PLURALS[State.MARKETING], session.number(found.marketing), help="Billed: those until next update included"
+    )
+    cols[2].metric(STATE_PLURALS[State.PENDING], session.number(found.pending), help="Leave on the next update date")
+    cols[3].metric(STATE_PLURALS[State.NON_MARKETING], session.number(found.non_marketing))
 
 
 def _cursors(sig: str) -> list[Any]:
@@ -51,6 +54,35 @@ class Page:
     chosen: list[int]  # ids of the selected rows (read before the table is drawn, so actions can sit above it)
 
 
+def _selection(picked: Any) -> dict[str, list[Any]]:
+    """The grid's selection as a dict (a browser sends an object, AppTest and older state a dict)."""
+    if not picked:
+        return {}
+    if isinstance(picked, dict):
+        found: dict[str, list[Any]] = picked.get("selection") or {}
+        return found
+    return {"rows": list(picked.selection.rows), "columns": list(picked.selection.columns)}
+
+
+def sort_by_header() -> None:
+    """Before the sort widgets are drawn: a header clicked in the previous run sorts the whole matching set on
+    the server (the same header again reverses it); the table's key changes with the sort, which clears the click."""
+    previous = st.session_state.get("ct_table_key")
+    clicked = (_selection(st.session_state.get(previous)) if previous else {}).get("columns") or []
+    if not clicked:
+        st.session_state.pop("ct_unsortable", None)
+        return
+    sort = HEADER_SORTS.get(str(clicked[0]))
+    if sort is None:
+        st.session_state["ct_unsortable"] = str(clicked[0])
+        return
+    st.session_state.pop("ct_unsortable", None)
+    if st.session_state.get("ct_sort") == sort:
+        st.session_state["ct_desc"] = not st.session_state.get("ct_desc", True)
+    else:
+        st.session_state.update(ct_sort=sort, ct_desc=sort in ("created_at", "last_activity_at"))  # newest first
+
+
 def load(query: ContactQuery) -> Page | None:
     """Read the current page (by keyset) and which of its rows are selected."""
     sig = _signature(query)
@@ -64,13 +96,12 @@ def load(query: ContactQuery) -> Page | None:
         return None
     data = frame(found.rows)
     key = state.table_key(sig)
-    picked = st.session_state.get(key) or {}
-    rows = (picked.get("selection") or {}).get("rows", []) if isinstance(picked, dict) else picked.selection.rows
+    rows = _selection(st.session_state.get(key)).get("rows", [])
     chosen = [int(data.iloc[i]["ID"]) for i in rows if i < len(data)]
     return Page(data, found.next_cursor, key, chosen)
 
 
-def draw(page: Page, total: int) -> None:
+def draw(page: Page, total: int, query: ContactQuery) -> None:
     """The table (rows selectable) and Previous / Next."""
     if page.data.empty and total == 0:  # an empty grid drew its placeholder over the buttons below
         st.info("No contact matches this filter.", icon=":material/filter_alt_off:")
@@ -79,9 +110,9 @@ def draw(page: Page, total: int) -> None:
         page.data,
         key=page.key,
         on_select="rerun",
-        selection_mode="multi-row",
+        selection_mode=["multi-row", "single-column"],  # a header click selects its column: no local sort
         hide_index=True,
-        column_config=COLUMNS,
+        column_config=columns(query.sort, query.descending),
         width="stretch",
         height=min(35 * (len(page.data) + 1) + 3, 738),
     )
@@ -101,4 +132,10 @@ def draw(page: Page, total: int) -> None:
     )
     size = len(page.data)
     shown = f"contacts {first + 1:,}–{first + size:,} of {total:,}" if size else "no contacts"
-    cols[2].caption(f"Page {len(cursors)}: {shown}")
+    unsortable = st.session_state.get("ct_unsortable")
+    hint = (
+        f"{unsortable} cannot be sorted on; click {', '.join(HEADER_SORTS)}"
+        if unsortable
+        else f"click {', '.join(HEADER_SORTS)} to sort all {total:,} matching contacts"
+    )
+    cols[2].caption(f"Page {len(cursors)}: {shown} · {hint}")

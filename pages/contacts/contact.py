@@ -6,7 +6,7 @@ from core.errors import DomainError
 from core.services.contact_detail import find_contact_id, get_contact
 from pages.contacts import _detail as detail_view
 from pages.contacts import _detail_edit as detail_edit
-from pages.shared import access, session
+from pages.shared import access, session, simulation
 from pages.shared.messages import flash, show_flash
 
 access.require_access()
@@ -23,6 +23,7 @@ def _lookup() -> None:
 st.text_input(
     "Open a contact by ID or email", key="cd_lookup", placeholder="e.g. 42 or ada@example.com", on_change=_lookup
 )
+simulation.banner()
 show_flash()  # a lookup that found nobody, or how a change made on this page went
 contact_id: int | None = st.session_state.get("contact_id")
 if contact_id is None:

@@ -11,17 +11,21 @@ from pages.contacts import _lists as static_lists
 from pages.contacts import _new_contact as new_contact
 from pages.contacts import _state as state
 from pages.contacts import _table as table
-from pages.shared import access, session
+from pages.shared import access, allowed, session, simulation
+from pages.shared.allowed import Action
 from pages.shared.messages import show_flash
 
 access.require_access()
 head = st.columns([6, 2, 1], vertical_alignment="bottom")
 head[0].title("Contacts")
-with head[1].popover("New contact", icon=":material/person_add:"):
+refused = allowed.blocked(Action.EDIT_CONTACTS)
+with head[1].popover("New contact", icon=":material/person_add:", disabled=bool(refused), help=refused):
     new_contact.form()
-head[2].page_link("pages/contacts/import_contacts.py", label="Import", icon=":material/upload:")
+head[2].page_link("pages/contacts/import_contacts.py", label="Import", icon=":material/upload:", disabled=bool(refused))
+simulation.banner()
 show_flash()
 
+table.sort_by_header()  # before the sort widgets are drawn
 query = filters.render(session.today())
 if query is None:
     st.stop()
@@ -33,7 +37,7 @@ page = table.load(query)
 if page is None:
     st.stop()
 actions.render(query, page.chosen, found.total)
-table.draw(page, found.total)
+table.draw(page, found.total, query)
 static_lists.render()
 
 bulk.show_dialog()

@@ -5,7 +5,8 @@ import streamlit as st
 from core.services.imports.service import Consent, import_csv
 from pages.contacts import _import_preview as import_preview
 from pages.contacts import _import_report as import_report
-from pages.shared import access, session, simulation
+from pages.shared import access, allowed, session
+from pages.shared.allowed import Action
 
 access.require_access()
 st.page_link("pages/contacts/contacts.py", label="Back to contacts", icon=":material/arrow_back:")
@@ -40,7 +41,10 @@ if isinstance(done, import_report.Imported):
     import_report.report(done)
     st.stop()
 
-upload = st.file_uploader("CSV file in HubSpot's export format (UTF-8)", type=["csv"], key="imp_file")
+refused = allowed.refused(Action.EDIT_CONTACTS)
+upload = st.file_uploader(
+    "CSV file in HubSpot's export format (UTF-8)", type=["csv"], key="imp_file", disabled=bool(refused), help=refused
+)
 if upload is None:
     st.caption(
         "Columns: Email (required), First Name, Last Name, Lifecycle Stage, Create Date, Last Activity Date, "
@@ -49,16 +53,19 @@ if upload is None:
         "email; a row older than its contact's last status change keeps that status."
     )
     st.stop()
+no_status = allowed.blocked(Action.CHANGE_STATUS)
 as_marketing = st.checkbox(
     "Set all contacts as marketing",
     key="imp_marketing",
-    help="New contacts whose row gives no status become marketing contacts (billed).",
+    disabled=bool(no_status),
+    help=no_status or "New contacts whose row gives no status become marketing contacts (billed).",
 )
+allowed.note(no_status)
 data = upload.getvalue()
 preview = import_preview.preview_once(upload.file_id, data, as_marketing=as_marketing)
 if preview is None:
     st.stop()
 consent = import_preview.show(preview)
-refused = simulation.writes_refused("Importing")
-if st.button(f"Import {preview.valid_rows:,} rows", key="imp_run", type="primary", disabled=not consent or refused):
+label = f"Import {preview.valid_rows:,} rows"
+if st.button(label, key="imp_run", type="primary", disabled=not consent or bool(refused), help=refused):
     _run(data, upload.name, as_marketing, consent or Consent())

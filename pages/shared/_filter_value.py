@@ -10,8 +10,10 @@ from typing import Any
 import streamlit as st
 
 from core.rules.filters import PROPERTIES, STATUS_VALUES, Kind
+from core.rules.hubspot_labels import stage_label
 from core.rules.sources import SourceType
 from core.services.contact_detail import SOURCE_NAMES, describe_source
+from pages.shared import choices
 
 NO_VALUE = ("is_known", "is_unknown")
 SOURCE_PROPERTIES = ("source_type", "status_source_type")
@@ -29,6 +31,8 @@ _SOURCES = sorted({*SOURCE_NAMES, *(s.value for s in SourceType)} - {"demo"}, ke
 def _choices(kind: Kind, list_names: Sequence[str], prop: str) -> Sequence[str] | None:
     if prop in SOURCE_PROPERTIES:
         return _SOURCES
+    if prop == "lifecycle_stage":
+        return choices.stages()
     if kind == Kind.STATUS:
         return STATUS_VALUES
     if kind == Kind.BOOL:
@@ -83,7 +87,14 @@ def value_widget(row: dict[str, Any], wkey: str, list_names: Sequence[str]) -> A
         st.caption("no value needed")
         return None
     exact = op in ("eq", "neq", "in")  # "contains" and the like still take free text
-    choices = _choices(kind, list_names, row["property"]) if exact or kind != Kind.TEXT else None
-    if choices is None:
+    options = _choices(kind, list_names, row["property"]) if exact or kind != Kind.TEXT else None
+    if options is None:
         return _typed(row, wkey)
-    return _pick(row, wkey, choices, _source_label if row["property"] in SOURCE_PROPERTIES else str)
+    return _pick(row, wkey, options, _label(row["property"]))
+
+
+def _label(prop: str) -> Callable[[str], str]:
+    """How a property's values are shown: HubSpot's labels for stages and statuses, tools by name."""
+    if prop in SOURCE_PROPERTIES:
+        return _source_label
+    return {"lifecycle_stage": stage_label, "marketing_status": choices.status_label}.get(prop, str)

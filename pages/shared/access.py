@@ -7,8 +7,11 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
+from core.rules.roles import Action
+from core.services.permissions import permissions
 from core.services.signin import SignedIn, SignInRefused, local_mode, resume, sign_in_oidc
 from core.services.signin import sign_out as end_session
+from pages.shared import browser_session
 from pages.shared.messages import flash
 from pages.shared.session import engine, per_run, real_today
 
@@ -27,22 +30,16 @@ def oidc_configured() -> bool:
         return False
 
 
-def signed_in() -> SignedIn | None:
-    """The signed-in user, or None in local mode or before signing in."""
-    user: SignedIn | None = st.session_state.get("signed_in")
-    return user
-
-
-def is_admin() -> bool:
-    """Admins, and everyone in local mode, may manage users and settings."""
-    user = signed_in()
-    return user.role == "admin" if user is not None else bool(st.session_state.get("local_mode"))
-
-
 def remember(user: SignedIn) -> None:
     st.session_state["signed_in"] = user
     st.session_state["auth_token"] = user.token
     st.session_state["actor"] = user.username
+
+
+def signed_in_now(user: SignedIn) -> None:
+    """Just signed in: remember the user here, and in the browser's cookie for a reload or a new tab."""
+    remember(user)
+    browser_session.keep(user.token)
 
 
 def forget(notice: str | None = None) -> None:
@@ -67,17 +64,32 @@ def _oidc_user() -> SignedIn | None:
         return None
 
 
+def _token() -> str | None:
+    """This tab's session token, else the one the browser's cookie brought (a reload, a new tab) unless it was
+    already found ended."""
+    token: str | None = st.session_state.get("auth_token")
+    cookie = browser_session.cookie_token()
+    if token is None and cookie and cookie != st.session_state.get("ended_cookie"):
+        st.session_state["ended_cookie"] = cookie  # until it resumes below: tried once per tab
+        return cookie
+    return token
+
+
 def _current_user() -> SignedIn | None:
-    token = st.session_state.get("auth_token")
+    token = _token()
     user = resume(engine(), token=token) if token else None
     if token and user is None:
         forget("Your session ended (signed out elsewhere, disabled, or 30 minutes without activity): sign in again.")
+        browser_session.keep(None)
         if oidc_configured() and st.user.is_logged_in:
             st.logout()
         return None
     if user is None:
         user = _oidc_user()
+        if user is not None:
+            browser_session.keep(user.token)
     if user is not None:
+        st.session_state.pop("ended_cookie", None)
         remember(user)
     return user
 
@@ -88,8 +100,17 @@ def sign_out() -> None:
     if token:
         end_session(engine(), token=token, today=real_today())
     forget("You signed out.")
+    browser_session.keep(None)  # the browser forgets the cookie too
     if oidc_configured() and st.user.is_logged_in:
         st.logout()
+
+
+def _sign_in_everywhere(sections: dict[str, list[StreamlitPage]]) -> list[StreamlitPage]:
+    """Before signing in, every page's address shows the sign-in form: a deep link keeps its address, and the
+    rerun after signing in opens the page it names."""
+    here = st.Page(SIGNIN_PAGE, title="Sign in", icon=":material/login:", url_path="sign-in", default=True)
+    paths = [p.url_path for pages in sections.values() for p in pages if p.url_path and p.url_path != "sign-in"]
+    return [here, *(st.Page(SIGNIN_PAGE, title="Sign in", url_path=path, visibility="hidden") for path in paths)]
 
 
 def gate(sections: dict[str, list[StreamlitPage]]) -> dict[str, list[StreamlitPage]] | list[StreamlitPage]:
@@ -101,15 +122,15 @@ def gate(sections: dict[str, list[StreamlitPage]]) -> dict[str, list[StreamlitPa
         st.sidebar.markdown(LOCAL_MODE_TEXT)
         return sections
     user = _current_user()
+    with st.sidebar:
+        browser_session.sync()  # a cookie to set or clear, handed over with a one-time code
     if user is None:
-        # Its own url path (not the file's name): after signing in, the rerun falls back to the default page.
-        return [st.Page(SIGNIN_PAGE, title="Sign in", icon=":material/login:", url_path="sign-in")]
+        return _sign_in_everywhere(sections)
     with st.sidebar:
         st.markdown(f"Signed in as **{user.name}** ({user.role})")
         st.button("Sign out", key="sign_out", icon=":material/logout:", on_click=sign_out)
-    allowed = {
-        name: [p for p in pages if p.url_path != "users" or user.role == "admin"] for name, pages in sections.items()
-    }
+    managing = permissions(engine(), actor=user.username).may(Action.MANAGE_USERS)  # core's rule, not the role
+    allowed = {name: [p for p in pages if p.url_path != "users" or managing] for name, pages in sections.items()}
     return {name: pages for name, pages in allowed.items() if pages}
 
 

@@ -45,7 +45,9 @@ def today() -> date:
 
 
 def actor() -> str:
-    signed_in_as: str | None = st.session_state.get("actor")
+    """Who acts: the user signed in, else (local mode) the configured default actor."""
+    user = st.session_state.get("signed_in")
+    signed_in_as: str | None = getattr(user, "username", None) or st.session_state.get("actor")
     return signed_in_as or default_actor()
 
 

@@ -59,13 +59,10 @@ def simulating() -> bool:
     return st.session_state.get("as_of") is not None
 
 
-def writes_refused(action: str) -> bool:
-    """While simulating, say why ``action`` is unavailable and return True (callers disable their button)."""
-    if not simulating():
-        return False
-    st.info(
-        f"{action} is disabled while simulating {today():%d %b %Y}. "
-        "Switch off **Simulate as of** in the sidebar to make changes.",
-        icon=":material/visibility:",
-    )
-    return True
+def banner() -> None:
+    """The notice every page that shows figures draws at its top while simulating."""
+    if simulating():
+        st.info(
+            f"Simulating {today():%d %b %Y}: the figures assume nothing else changes until then. Changes are disabled.",
+            icon=":material/event:",
+        )

@@ -100,7 +100,10 @@ def render_breakdown(today: date) -> None:
     breakdown = session.run(lambda: marketing_breakdown(session.engine(), today=today))
     if breakdown is None:
         return
-    st.caption(f"The {breakdown.marketing:,} marketing contacts on {today:%d %b %Y} (pending ones included).")
+    st.caption(
+        f"The {breakdown.marketing:,} marketing contacts on {today:%d %b %Y} (pending ones included), by what made "
+        "them marketing — never the tool that scheduled them to leave. Each contact's page says the same."
+    )
     cols = st.columns(2)
     with cols[0]:
         _bars("By what made them marketing", breakdown.by_source, "breakdown_source")

@@ -1,20 +1,17 @@
-"""Usage & limits, Simulator and Forecast tabs: figures on a future date, what-if, 12-month forecast. No writes."""
+"""Usage & limits, Simulator tab: figures on a future date if nothing else changes, and the what-if. No writes."""
 
 from __future__ import annotations
 
 from datetime import date
 
-import plotly.graph_objects as go
 import streamlit as st
 
-from core.services.forecast import Forecast, get_forecast
 from core.services.usage import simulate
 from core.services.whatif import WhatIf, what_if
 from core.services.wizard import static_list_names, wizard_selection
 from pages.shared import session
 from pages.shared.filter_builder import filter_builder
-
-MAX_TIER_LINES = 6
+from pages.shared.money import money_line
 
 
 def money(amount: int, currency: str) -> str:
@@ -40,6 +37,7 @@ def render_simulator(today: date, next_update: date) -> None:
         help="Pending contacts that will have become non-marketing by that day",
     )
     st.caption(f"As of {day:%d %b %Y}, if nothing else changes. Nothing is written.")
+    money_line(result.money)
     st.subheader("What if…", anchor=False)
     render_what_if(today)
 
@@ -90,53 +88,4 @@ def effect_metrics(effect: WhatIf) -> None:
         ],
         effect.currency,
     )
-
-
-def _forecast_figure(forecast: Forecast) -> go.Figure:
-    months = [m.on for m in forecast.months]
-    figure = go.Figure()
-    figure.add_scatter(
-        name="Projected marketing contacts",
-        x=months,
-        y=[m.marketing for m in forecast.months],
-        mode="lines+markers",
-        line_color="#2e7d32",
-        hovertemplate="%{x|%b %Y}: %{y:,}<extra></extra>",
-    )
-    figure.add_scatter(
-        name="Projected billed tier",
-        x=months,
-        y=[m.tier for m in forecast.months],
-        line={"color": "#c62828", "dash": "dash", "shape": "hv"},
-        hovertemplate="%{x|%b %Y}: tier %{y:,}<extra></extra>",
-    )
-    for tier in forecast.thresholds[:MAX_TIER_LINES]:
-        figure.add_hline(y=tier, line_width=1, line_dash="dot", line_color="#bdbdbd", annotation_text=f"{tier:,}")
-    figure.update_layout(height=400, margin={"t": 30}, yaxis_tickformat=",", legend={"orientation": "h", "y": -0.15})
-    return figure
-
-
-def render_forecast(today: date) -> None:
-    """The marketing count per month for 12 months, the tier thresholds, when the tier is exceeded, the price."""
-    forecast = session.run(lambda: get_forecast(session.engine(), today=today))
-    if forecast is None:
-        return
-    if forecast.exceeds_on:
-        st.warning(
-            f"At this pace the marketing count goes above the billed tier ({forecast.billed_tier:,}) "
-            f"in {forecast.exceeds_on:%B %Y}."
-        )
-    else:
-        st.success(f"At this pace the marketing count stays within the billed tier ({forecast.billed_tier:,}).")
-    st.plotly_chart(_forecast_figure(forecast), key="forecast_chart")
-    st.caption(forecast.method)
-    rows = [
-        {
-            "Update date": f"{m.on:%d %b %Y}",
-            "Marketing contacts": f"{m.marketing:,}",
-            "Billed tier": f"{m.tier:,}",
-            "Monthly price": money(m.monthly_price, forecast.currency),
-        }
-        for m in forecast.months
-    ]
-    st.table(rows)
+    money_line(effect.money)

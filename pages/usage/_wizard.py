@@ -10,7 +10,8 @@ import streamlit as st
 from core.rules.confirmation import Confirmed
 from core.rules.selection import Selection
 from core.services import wizard
-from pages.shared import session, simulation
+from pages.shared import allowed, session
+from pages.shared.allowed import Action
 from pages.shared.filter_builder import filter_builder
 from pages.shared.messages import outdated_text
 from pages.usage._simulator import effect_metrics
@@ -113,7 +114,7 @@ def _review(today: date) -> None:
     if selection and review:
         _figures(selection, review)
         state[SHOWN] = Confirmed(changes=review.change.will_change)
-    refused = simulation.writes_refused("Update contacts")
+    refused = bool(allowed.refused(Action.CHANGE_STATUS))
     nothing = not (review and review.change.scheduled)
     clicked, _ = buttons(
         back="filters", next_label="Update contacts", next_key="wiz_update", disabled=refused or nothing

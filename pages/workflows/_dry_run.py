@@ -15,6 +15,7 @@ from core.services.workflows.definitions import Workflow
 from core.services.workflows.dry_run import WorkflowDryRun
 from pages.shared import session
 from pages.shared.messages import outdated_text
+from pages.shared.money import money_line
 
 KEY = "wf_dry"
 
@@ -80,6 +81,7 @@ def show(stored: DryRunShown) -> None:
     cols = st.columns(2)
     cols[0].metric("Billed tier", n(dry.tier_limit_after), delta=_delta(dry.tier_limit_after - dry.tier_limit_before))
     cols[1].metric("Monthly price", f"{dry.monthly_price_after:,} {dry.currency}")
+    money_line(dry.money)
     if dry.scheduled:
         st.caption(
             f"{dry.scheduled:,} marketing contacts would become non-marketing on {dry.next_update_date:%d %b %Y}."

@@ -11,7 +11,8 @@ from core.errors import ConfirmationOutdated, TierUpgradeRequired
 from core.rules.confirmation import Confirmed
 from core.services.workflows import definitions as service
 from core.services.workflows.definitions import Workflow
-from pages.shared import session, simulation
+from pages.shared import allowed, session
+from pages.shared.allowed import Action
 from pages.shared.filter_builder import filter_builder
 from pages.shared.messages import flash, outdated_text
 from pages.workflows._editor_actions import action_row, add_action
@@ -116,7 +117,8 @@ def editor(engine: Any, chosen: Workflow | None, *, refused: bool) -> None:
         "actions": [a for a in actions if a is not None],
         "reenroll": st.session_state["wf_reenroll"],
     }
-    if simulation.writes_refused("Saving workflows"):
-        return
-    if st.button("Save workflow", key="wf_save", type="primary", icon=":material/save:", disabled=refused):
+    why = allowed.refused(Action.MANAGE_WORKFLOWS)
+    if st.button(
+        "Save workflow", key="wf_save", type="primary", icon=":material/save:", disabled=refused or bool(why), help=why
+    ):
         session.run(lambda: _save(engine, chosen, definition))

@@ -9,7 +9,8 @@ import streamlit as st
 from core.services.workflows import definitions as service
 from core.services.workflows.definitions import Workflow
 from core.services.workflows.dry_run import WorkflowDryRun
-from pages.shared import session, simulation
+from pages.shared import allowed, session
+from pages.shared.allowed import Action
 from pages.shared.messages import flash
 from pages.workflows import _dry_run as dry_runs
 
@@ -78,7 +79,7 @@ def panel(engine: Any, chosen: Workflow, *, refused: bool) -> None:
     if stored is not None:
         dry_runs.show(stored)
     dry = stored.result if stored is not None else None
-    if simulation.writes_refused("Enabling and disabling workflows"):
+    if allowed.refused(Action.MANAGE_WORKFLOWS):
         return
     if chosen.enabled:
         if dry is not None and chosen.blocked:

@@ -85,6 +85,8 @@ RUN_COLUMNS = {
     "finished_at": "Finished",
     "actor": "By",
     "enrolled": "Enrolled",
+    "contacts_changed": "Changed",
+    "already_in_that_state": "Already in that state",
     "completed": "Completed",
     "retrying": "Retrying",
     "failed": "Failed",
@@ -108,7 +110,8 @@ def _runs(engine: Any) -> None:
         hide_index=True,
         key="wf_runs",
         column_config={"Started": time, "Finished": time}
-        | {k: number for k in ("Enrolled", "Completed", "Retrying", "Failed", "Attempts", "Retried")},
+        | {k: number for k in ("Enrolled", "Changed", "Already in that state", "Completed", "Retrying", "Failed")}
+        | {k: number for k in ("Attempts", "Retried")},
     )
 
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 import streamlit as st
 
 from core.services.workflows import engine as workflow_engine
-from pages.shared import session, simulation
+from pages.shared import allowed, session
+from pages.shared.allowed import Action
 
 RUN_DEADLINE_S = 60  # the button gives up retrying after this; the next run goes on from there
 
 
 def _summary(result: workflow_engine.RunResult) -> None:
     text = (
-        f"Run finished in {result.seconds:.1f} s: {result.enrolled:,} enrolled, {result.completed:,} completed, "
+        f"Run finished in {result.seconds:.1f} s: {result.enrolled:,} enrolled; {result.contacts_changed:,} changed, "
+        f"{result.already_in_that_state:,} already in that state; {result.completed:,} completed, "
         f"{result.retrying:,} retrying, {result.failed:,} failed"
     )
     if result.transient_errors:
@@ -28,13 +30,16 @@ def _summary(result: workflow_engine.RunResult) -> None:
 
 def run_now(*, disabled: bool) -> bool:
     """The "Run now" button (drawn before the list, which then shows the new counts): returns whether it ran."""
+    refused = allowed.blocked(Action.MANAGE_WORKFLOWS)
     clicked = st.button(
         "Run now",
         key="wf_run_now",
         type="primary",
         icon=":material/play_arrow:",
-        disabled=disabled or simulation.simulating(),
+        disabled=disabled or bool(refused),
+        help=refused,
     )
+    allowed.note(refused)
     return bool(clicked)
 
 

@@ -63,7 +63,8 @@ class Server:
 
 @pytest.fixture
 def start_server(tmp_path: Path) -> Iterator[Callable[..., Server]]:
-    """Start ``streamlit run app.py`` on a free port; prepare the database first with ``setup(db_url)``."""
+    """Start ``streamlit run server.py`` (app.py and its session-cookie route) on a free port; prepare the
+    database first with ``setup(db_url)``."""
     processes: list[subprocess.Popen[bytes]] = []
 
     def _start(setup: Callable[[str], None] | None = None, env: dict[str, str] | None = None) -> Server:
@@ -79,7 +80,7 @@ def start_server(tmp_path: Path) -> Iterator[Callable[..., Server]]:
                 "-m",
                 "streamlit",
                 "run",
-                "app.py",
+                "server.py",  # app.py behind st.App, with the route that keeps the session cookie
                 "--server.headless",
                 "true",
                 "--server.address",

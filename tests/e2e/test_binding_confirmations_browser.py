@@ -42,7 +42,7 @@ def test_a_confirmation_raced_by_another_tab_is_refused_shows_the_new_figures_an
     _open_contacts(tab_b, server)
 
     tab_a.bring_to_front()
-    tab_a.get_by_test_id("stRadio").get_by_text("Non-marketing", exact=True).click()
+    tab_a.get_by_test_id("stRadio").get_by_text("Non-marketing contacts", exact=True).click()
     settle(tab_a)
     _wait_metric(tab_a, "Matching contacts", "4")
     tab_a.get_by_test_id("stRadio").get_by_text("All matching contacts", exact=True).click()

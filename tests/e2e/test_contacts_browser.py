@@ -85,7 +85,7 @@ def test_selecting_rows_and_setting_them_non_marketing_through_the_dialog(
 ) -> None:
     server = start_server(setup=_known)
     _open_contacts(page, server)
-    _wait_metric(page, "Pending non-marketing", "2")
+    _wait_metric(page, "Marketing contacts until next update", "2")
     screenshot(page, "contacts_index")
     # Same create date for all: newest first is by id, 12 → 1. Rows 0-2: non-marketing, 4-5: pending, 6: marketing.
     _select_rows(page, [0, 1, 2, 4, 5, 6])
@@ -101,7 +101,7 @@ def test_selecting_rows_and_setting_them_non_marketing_through_the_dialog(
     expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(
         "Scheduled 1 contact as non-marketing; 5 not included"
     )
-    _wait_metric(page, "Pending non-marketing", "3")
+    _wait_metric(page, "Marketing contacts until next update", "3")
     assert Cli(server.db_url)("usage")["pending"] == 3
 
 

@@ -55,7 +55,7 @@ def test_the_wizard_in_chromium_updates_the_unengaged_contacts_and_shows_the_new
     assert f"Contacts updated: {dry_run['scheduled']:,} become non-marketing" in success.inner_text()
     usage = cli("usage")
     shown = _metrics(page)
-    assert shown["Pending non-marketing"] == f"{usage['pending']:,}"
+    assert shown["Marketing contacts until next update"] == f"{usage['pending']:,}"
     assert shown["Marketing contacts"] == f"{usage['marketing']:,}"
     screenshot(page, "usage_wizard_done")
 

@@ -26,10 +26,11 @@ def test_opening_a_contact_shows_why_it_is_marketing_and_its_history(
     at.button(key="ct_open").click().run()
     assert at.title[0].value == "Contact 13" and at.caption[0].value.startswith("w@example.com · ID 13")
     why = " ".join(m.value for m in at.markdown)
-    assert "**Marketing status:** Marketing until next update (non-marketing from 01 Dec 2026)" in why
+    assert "**Marketing status:** Marketing contact until next update (non-marketing from 01 Dec 2026)" in why
     assert "Made marketing by form webinar" in why and "until 01 Dec 2026" in why and "by ops" in why
     history = at.dataframe[0].value
-    assert list(history["To"]) == ["pending", "marketing"] and list(history["By"]) == ["ops", "cli"]
+    assert list(history["To"]) == ["Marketing contact until next update", "Marketing contact"]
+    assert list(history["By"]) == ["ops", "cli"]
     assert list(history["Source"]) == ["bulk action", "form webinar"]
 
 
@@ -87,7 +88,7 @@ def test_one_contacts_status_changes_from_its_own_page_through_the_same_dialog(
     at.button(key="ct_dlg_confirm").click().run()
     assert "Scheduled 1 contact as non-marketing" in at.success[0].value
     assert state_of(engine, "n0@example.com") == "pending"
-    assert any("Marketing until next update" in m.value for m in at.markdown), "the page shows the new status"
+    assert any("Marketing contact until next update" in m.value for m in at.markdown), "the page shows the new status"
 
 
 def test_switching_a_form_on_needs_consent_and_off_applies_at_once(

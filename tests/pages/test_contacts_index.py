@@ -41,7 +41,7 @@ def test_quick_filters_and_the_filter_builder_match_the_command_line(
     at.radio(key="ct_quick").set_value("pending").run()
     pending = cli("contacts", "page", "--quick", "pending")["matching"]
     assert metrics(at)["Matching contacts"] == f"{pending['total']:,}"
-    assert set(table(at)["Marketing status"].str.startswith("Pending")) == {True}
+    assert set(table(at)["Marketing status"].str.startswith("Marketing contact until next update (")) == {True}
     use_filter(at, LEADS)
     both = cli("contacts", "page", "--quick", "pending", "--filter", LEADS)
     assert metrics(at)["Matching contacts"] == f"{both['matching']['total']:,}"
@@ -82,7 +82,7 @@ def test_set_as_non_marketing_shows_the_service_preview_and_usage_agrees_after_c
     after = Cli(app_env)("usage")
     assert after["pending"] == before["pending"] + expected.scheduled
     assert after["marketing"] == before["marketing"]
-    assert metrics(at)["Pending non-marketing"] == f"{after['pending']:,}"
+    assert metrics(at)["Marketing contacts until next update"] == f"{after['pending']:,}"
     assert "ct_dialog" not in at.session_state
 
 
@@ -294,7 +294,7 @@ def test_simulating_a_day_after_the_update_date_shows_the_pending_contacts_as_no
     at.radio(key="ct_quick").set_value("non_marketing").run()
     assert metrics(at)["Matching contacts"] == f"{simulated['non_marketing']:,}" == "6"
     statuses = list(table(at)["Marketing status"])
-    assert statuses.count("Non-marketing (from 01 Dec)") == 2 and statuses.count("Non-marketing") == 4
+    assert statuses.count("Non-marketing contact (from 01 Dec)") == 2 and statuses.count("Non-marketing contact") == 4
     at.radio(key="ct_quick").set_value("marketing").run()
     assert metrics(at)["Matching contacts"] == f"{simulated['marketing']:,}" == "6"
     at.toggle(key="simulate_on").set_value(False).run()
@@ -355,7 +355,7 @@ def test_opening_a_contact_while_simulating_keeps_the_simulated_day(
 def test_the_counts_follow_a_change_made_elsewhere(open_app: Callable[..., AppTest], app_env: str) -> None:
     known_database(app_env)
     at = open_contacts(open_app)
-    assert metrics(at)["Pending non-marketing"] == "2"
+    assert metrics(at)["Marketing contacts until next update"] == "2"
     Cli(app_env)("set-status", "--to", "non-marketing", "--ids", "1")  # another session, or the command line
     at.run()
-    assert metrics(at)["Pending non-marketing"] == "3", "not the count cached before the change"
+    assert metrics(at)["Marketing contacts until next update"] == "3", "not the count cached before the change"

@@ -22,7 +22,7 @@ def test_first_start_creates_a_demo_database_and_the_page_matches_the_usage_comm
     assert usage["total"] > 1000, "the first start fills the database with demo contacts"
     metrics = _metrics(at)
     assert metrics["Marketing contacts"] == f"{usage['marketing']:,}"
-    assert metrics["Pending non-marketing"] == f"{usage['pending']:,}"
+    assert metrics["Marketing contacts until next update"] == f"{usage['pending']:,}"
     assert metrics["Non-marketing contacts"] == f"{usage['non_marketing']:,}"
     assert metrics["Total contacts"] == f"{usage['total']:,}"
     assert metrics["Billed tier"] == f"{usage['tier_limit']:,}"
@@ -34,7 +34,7 @@ def test_the_chart_draws_each_status_and_the_tier_line(open_app: Callable[..., A
     usage = Cli(app_env)("usage")
     figure = json.loads(at.get("plotly_chart")[0].proto.spec)
     bars = {trace["name"]: trace["y"][0] for trace in figure["data"]}
-    assert bars["Pending non-marketing"] == usage["pending"]
+    assert bars["Marketing contacts until next update"] == usage["pending"]
     assert bars["Non-marketing"] == usage["non_marketing"]
-    assert bars["Marketing (staying)"] + bars["Pending non-marketing"] == usage["marketing"]
+    assert bars["Marketing (staying)"] + bars["Marketing contacts until next update"] == usage["marketing"]
     assert figure["layout"]["shapes"][0]["y0"] == usage["tier_limit"]

@@ -9,6 +9,9 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.rules.selection import Selection
+from core.services import wizard
+from core.store.engine import make_engine
 from tests.conftest import TODAY, Cli
 from tests.pages.usage_app import add_condition, keep_running_app_py, metrics, number, open_tab
 
@@ -107,10 +110,35 @@ def test_why_this_number_splits_the_marketing_contacts_by_source_and_by_stage(
     assert "form" in charts[0]["data"][0]["y"]
 
 
-def test_the_forecast_tab_projects_twelve_months_and_says_how(open_app: Callable[..., AppTest]) -> None:
+def test_the_forecast_tab_shows_the_band_the_method_and_how_it_relates_to_the_simulator(
+    open_app: Callable[..., AppTest], app_env: str
+) -> None:
     at = open_tab(open_app(), "Forecast")
+    cli = Cli(app_env)
     figure = json.loads(at.get("plotly_chart")[1].proto.spec)
-    assert [t["name"] for t in figure["data"]] == ["Projected marketing contacts", "Projected billed tier"]
-    assert len(figure["data"][0]["x"]) == 12
-    assert any(c.value.startswith("Projection:") for c in at.caption)
-    assert len(at.table[0].value) == 12
+    names = [t["name"] for t in figure["data"]]
+    assert "Band (low to high)" in names and "If nothing else changes (simulator)" in names
+    assert len(figure["data"][2]["x"]) == 12
+    captions = " ".join(c.value for c in at.caption)
+    assert "**Method.** Contacts arriving" in captions and "not growth" in captions
+    assert "**The simulator.**" in captions and "nothing else changes" in captions
+    table = at.table[0].value
+    assert len(table) == 12
+    months = cli("forecast")["months"]
+    assert list(table["Contacts"]) == [f"{m['total']:,}" for m in months], "the page shows what forecast prints"
+    assert list(table["If nothing else changes"]) == [f"{m['marketing_if_nothing_changes']:,}" for m in months]
+
+
+def test_why_this_number_counts_what_made_contacts_marketing_not_the_wizard_that_scheduled_them(
+    open_app: Callable[..., AppTest], app_env: str
+) -> None:
+    open_app()  # creates the demo database
+    engine = make_engine(app_env)
+    done = wizard.update_contacts(engine, selection=Selection(unengaged=True), today=TODAY, actor="ana")
+    engine.dispose()
+    assert done.scheduled > 0
+    at = open_tab(open_app(), "Why this number")
+    by_source = json.loads(at.get("plotly_chart")[1].proto.spec)["data"][0]
+    assert sum(by_source["x"]) == Cli(app_env)("usage")["marketing"], "pending contacts count by what made them"
+    assert "usage wizard" not in by_source["y"]
+    assert any("never the tool that scheduled" in c.value for c in at.caption)

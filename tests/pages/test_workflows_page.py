@@ -40,7 +40,7 @@ def create_leads_workflow(at: AppTest) -> AppTest:
     """Name it, add "lifecycle stage is lead" with the filter builder, keep the default action, save."""
     at.text_input(key="wf_name").input("Leads become non-marketing").run()
     click(at, "wf_filter_add")
-    at.text_input(key="wf_filter_1_value_lifecycle_stage_eq").input("lead").run()
+    at.selectbox(key="wf_filter_1_value_lifecycle_stage_eq").set_value("lead").run()
     assert at.selectbox(key="wf_action_1_set_marketing_status").value == "non_marketing"
     return click(at, "wf_save")
 
@@ -64,13 +64,22 @@ def test_create_dry_run_enable_and_run_a_workflow_and_the_usage_command_agrees(
     assert number(shown["Marketing contacts now"]) == dry["marketing_after"] == before["marketing"]
     assert number(shown["Marketing from 01 Dec"]) == dry["marketing_next_update_after"]
     assert number(shown["Billed tier"]) == dry["tier_limit_after"]
+    money = next(m.value for m in at.markdown if m.value.startswith("Money: now"))
+    assert f"from renewal {dry['money']['renewal']['on'][8:10]}" in money, "the dry run states its money effect"
 
     click(at, "wf_enable")
     assert "enabled" in at.success[0].value
     click(at, "wf_run_now")
     message = at.success[0].value
     assert message.startswith("Run finished in")
-    assert f"{dry['would_enroll']:,} enrolled, {dry['would_enroll']:,} completed, 0 retrying, 0 failed" in message
+    already = dry["would_enroll"] - dry["scheduled"]
+    assert already > 0, "the demo has leads already pending or non-marketing"
+    assert (
+        f"{dry['would_enroll']:,} enrolled; {dry['scheduled']:,} changed, {already:,} already in that state; "
+        f"{dry['would_enroll']:,} completed, 0 retrying, 0 failed"
+    ) in message
+    runs = table_with(at, "Already in that state")
+    assert (runs["Changed"].iloc[0], runs["Already in that state"].iloc[0]) == (dry["scheduled"], already)
 
     table = table_with(at, "Waiting")
     row = table.iloc[0]

@@ -33,7 +33,7 @@ def click(at: AppTest, key: str) -> AppTest:
 def add_condition(at: AppTest, builder: str, value: str) -> AppTest:
     """Add a "lifecycle stage is <value>" row to the filter builder ``builder``."""
     click(at, f"{builder}_add")
-    at.text_input(key=f"{builder}_1_value_lifecycle_stage_eq").input(value).run()
+    at.selectbox(key=f"{builder}_1_value_lifecycle_stage_eq").set_value(value).run()
     assert not at.exception, at.exception
     return at
 

@@ -26,6 +26,7 @@ from core.services.hubspot import push as hubspot_push
 from core.services.hubspot import sync as hubspot_sync
 from core.services.hubspot.client import HubSpotApi
 from core.services.imports import service as imports
+from core.services.permissions import permissions
 from core.services.workflows import definitions as workflows
 from core.services.workflows import engine as workflow_engine
 from core.store.engine import make_engine
@@ -324,9 +325,13 @@ def test_whoever_may_not_act_is_refused_and_nothing_changes_while_an_admin_may(w
     if A.CHANGE_STATUS in chosen.needs:
         assert {"eve", "abe"} <= set(refused_people), "no status change without Marketing contact access"
     for person in refused_people:
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied) as refused:
             chosen.call(world, person)
         assert _everything(world) == before, f"{person}'s refused {name} left a trace"
+        asked = permissions(world, actor=person)  # what the pages show beside the disabled control
+        reasons = [why for action in chosen.needs if (why := asked.why_not(action))]
+        assert any(str(refused.value).startswith(why) for why in reasons), "the pages show the service's reason"
+    assert all(permissions(world, actor="ada").may(action) for action in chosen.needs)
     chosen.call(world, "ada")  # the admin with every grant may: the call itself is right
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select
@@ -96,9 +97,9 @@ def test_five_failed_attempts_lock_the_account_for_fifteen_minutes(engine: Engin
     for attempt in range(5):
         with pytest.raises(signin.SignInRefused, match="wrong username or password"):
             signin.sign_in(engine, username="ada", password=f"guess {attempt}", today=TODAY, now=T0)
-    with pytest.raises(signin.SignInRefused, match="locked, try again in 15 minutes"):
+    with pytest.raises(signin.SignInRefused, match="wrong username or password"):
         signin.sign_in(engine, username="ada", password=PASSWORD, today=TODAY, now=T0 + timedelta(seconds=30))
-    with pytest.raises(signin.SignInRefused, match="locked"):
+    with pytest.raises(signin.SignInRefused, match="wrong username or password"):
         signin.sign_in(engine, username="ada", password=PASSWORD, today=TODAY, now=T0 + timedelta(minutes=14))
     assert signin.sign_in(engine, username="ada", password=PASSWORD, today=TODAY, now=T0 + timedelta(minutes=15))
     assert _kinds(engine).count("sign_in_failed") == 7
@@ -211,3 +212,20 @@ def test_a_username_or_email_with_a_nul_character_is_refused_like_any_unknown_na
         signin.sign_in(engine, username="ada\x00", password=PASSWORD, today=TODAY)
     with pytest.raises(signin.SignInRefused, match="no access"):
         signin.sign_in_oidc(engine, email="ada\x00@example.com", today=TODAY)
+
+
+def test_a_locked_an_unknown_and_a_disabled_user_read_the_same_refusal_the_readme_quotes(engine: Engine) -> None:
+    _admin(engine)
+    users.add_user(engine, username="dis", role=Role.EDITOR, actor="ada", today=TODAY, password=PASSWORD)
+    users.set_disabled(engine, username="dis", disabled=True, actor="ada", today=TODAY)
+    for attempt in range(5):
+        with pytest.raises(signin.SignInRefused):
+            signin.sign_in(engine, username="ada", password=f"guess {attempt}", today=TODAY, now=T0)
+    said = set()
+    for username, password in (("ada", PASSWORD), ("nobody", PASSWORD), ("dis", PASSWORD), ("ada", "wrong")):
+        with pytest.raises(signin.SignInRefused) as refused:
+            signin.sign_in(engine, username=username, password=password, today=TODAY, now=T0 + timedelta(minutes=1))
+        said.add(str(refused.value))
+    assert said == {"wrong username or password (5 failed attempts in a row lock an account for 15 minutes)"}
+    readme = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8").split())
+    assert f"“{said.pop()}”" in readme, "the README quotes the message users see"

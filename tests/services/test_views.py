@@ -81,9 +81,14 @@ def test_saving_and_deleting_a_view_is_in_the_audit_with_its_name_and_filter(cli
         {
             "view": "Leads",
             "filter": None,
-            "quick_filter": "Pending non-marketing",
+            "quick_filter": "Marketing contacts until next update",
             "sort": "Create date, descending",
             "replaced": True,
         },
-        {"view": "Leads", "filter": None, "quick_filter": "Pending non-marketing", "sort": "Create date, descending"},
+        {
+            "view": "Leads",
+            "filter": None,
+            "quick_filter": "Marketing contacts until next update",
+            "sort": "Create date, descending",
+        },
     ]

@@ -86,6 +86,20 @@ def test_a_run_enrolls_matching_contacts_and_schedules_them_with_the_workflow_as
     assert listed == {"active": 0, "retrying": 0, "completed": 6, "failed": 0, "enrolled": 6}
 
 
+def test_a_run_reports_enrolled_changed_and_already_in_that_state_separately(engine: Engine, cli: Cli) -> None:
+    """Issue 13: "271 enrolled, 271 completed, applied 271" where 125 changed and 146 were already pending."""
+    add_contacts(engine, 3, state="marketing", prefix="m", lifecycle_stage="lead")
+    add_contacts(engine, 2, state="pending", prefix="p", lifecycle_stage="lead")
+    add_contacts(engine, 1, state="non_marketing", prefix="n", lifecycle_stage="lead")
+    wid = enabled(engine, NON_MARKETING)
+    data = cli("workflows", "run")
+    assert (data["enrolled"], data["contacts_changed"], data["already_in_that_state"]) == (6, 3, 3)
+    (summary,) = data["workflows"]
+    assert (summary["id"], summary["contacts_changed"], summary["already_in_that_state"]) == (wid, 3, 3)
+    (logged,) = workflow_log.runs(engine, limit=1)
+    assert (logged["enrolled"], logged["contacts_changed"], logged["already_in_that_state"]) == (6, 3, 3)
+
+
 def test_non_marketing_from_a_workflow_takes_effect_on_the_next_update_date(engine: Engine, cli: Cli) -> None:
     add_contacts(engine, 3, state="marketing", lifecycle_stage="lead")
     enabled(engine, NON_MARKETING)
@@ -251,7 +265,9 @@ def test_the_command_line_runs_for_cron_and_shows_the_log(engine: Engine, cli: C
         "retrying": 0,
         "failed": 0,
     }
-    assert result["workflows"] == [{"id": wid, "name": "W", "enrolled": 3, "completed": 3, "failed": 0, "applied": 3}]
+    counted = {"enrolled": 3, "completed": 3, "failed": 0, "applied": 3}
+    said = {"contacts_changed": 3, "already_in_that_state": 0}
+    assert result["workflows"] == [{"id": wid, "name": "W", **counted, **said}]
     log = cli("workflows", "log", "--workflow", str(wid))["attempts"]
     assert [(a["action"], a["outcome"], a["applied"]) for a in reversed(log)] == [
         ("Enroll matching contacts", "ok", 3),

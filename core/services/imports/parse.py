@@ -114,21 +114,36 @@ class RowParser:
         return row
 
 
+def quote_left_open(tail: str) -> bool:
+    """Whether the file's last record (``tail``) runs to the end of the file inside a quoted cell: a quote opened
+    there was never closed, and the lenient reader took the rest of the file for one cell."""
+    try:
+        for _ in csv.reader(io.StringIO(tail, newline=""), strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
+
+
 def parse_csv(text: str, *, timezone: str = "UTC") -> tuple[list[ParsedRow], list[Rejection]]:
     """Read every row; bad ones are returned with their line number and reason. Dates with an offset are
     converted to ``timezone`` (the account's)."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    buffer = io.StringIO(text, newline="")
+    reader = csv.reader(buffer)
     try:
         header = next(reader)
     except StopIteration:
         raise DomainError("the file is empty") from None
     except csv.Error as exc:
         raise DomainError(f"line 1: {exc}") from None
+    if reader.line_num > 1 and quote_left_open(text):  # the header swallowed the whole file
+        raise DomainError("line 1: a quote opened in the header is never closed, so the file has no rows")
     parse_row = RowParser(header_map(header), timezone)
     rows: list[ParsedRow] = []
     rejected: list[Rejection] = []
+    last = (0, 0)  # the line and offset where the last record starts
     while True:
-        line = reader.line_num + 1  # where this record starts (a quoted cell may span lines)
+        line, offset = reader.line_num + 1, buffer.tell()  # where this record starts (a quoted cell may span lines)
         try:
             cells = next(reader)
         except StopIteration:
@@ -136,6 +151,7 @@ def parse_csv(text: str, *, timezone: str = "UTC") -> tuple[list[ParsedRow], lis
         except csv.Error as exc:
             rejected.append({"line": line, "reason": f"malformed CSV: {exc}"})
             continue
+        last = (line, offset)
         joined = "".join(cells)  # one string test instead of one per cell (big files)
         if not joined.strip():
             continue
@@ -145,4 +161,18 @@ def parse_csv(text: str, *, timezone: str = "UTC") -> tuple[list[ParsedRow], lis
             rows.append(parse_row(cells, line, "'" in joined))
         except (CellError, FieldError) as exc:
             rejected.append({"line": line, "reason": str(exc)})
+    if last[0] and quote_left_open(text[last[1] :]):
+        _reject_open_quote(rows, rejected, last[0], reader.line_num)
     return rows, rejected
+
+
+def _reject_open_quote(rows: list[ParsedRow], rejected: list[Rejection], line: int, last: int) -> None:
+    """Reject the record a quote left open swallowed (docs/domain.md §9): it is not imported, and the lines it
+    took are named, so that no row disappears silently."""
+    if rows and rows[-1].line == line:
+        rows.pop()
+    elif rejected and rejected[-1]["line"] == line:
+        rejected.pop()
+    lines = f"lines {line} to {last} were" if last > line else f"line {line} was"
+    reason = f"a quote opened on line {line} is never closed: {lines} read as one row"
+    rejected.append({"line": line, "reason": reason + " and not imported; close the quote and import them again"})

@@ -18,10 +18,13 @@ from sqlalchemy import Engine
 from core.rules import csvformat as fmt
 from core.rules import tiers
 from core.rules.calendar import next_update_date
+from core.rules.money import MoneyEffect
+from core.rules.status import STATE_LABELS, State
 from core.services.imports.fold import event_counts, fold_rows
 from core.services.imports.gc_pause import paused_gc
 from core.services.imports.parse import parse_csv
 from core.services.imports.service import existing_records, read_text
+from core.services.money import money_effect_in
 from core.services.usage import tier_on
 from core.store import engine as db
 from core.store.account import load_account
@@ -38,7 +41,7 @@ _USES = {
     fmt.CREATED: "Create date",
     fmt.LAST_ACTIVITY: "Last activity date",
     fmt.STATUS: "Marketing status (changes follow the status rules)",
-    fmt.PENDING: "Marketing until next update",
+    fmt.PENDING: STATE_LABELS[State.PENDING],
     fmt.BOUNCE: "Hard bounced (any text)",
     fmt.UNSUBSCRIBED: "Unsubscribed from all email",
 }
@@ -63,6 +66,7 @@ class ImportPreview:
     monthly_price_after: int
     currency: str
     effective_on: date | None = None  # the update date scheduled changes wait for
+    money: MoneyEffect | None = None  # the price now, from the next update date and from renewal (§4)
     warnings: list[str] = field(default_factory=list)
     stale: int = 0  # rows older than their contact's last status change: their status is not applied
     stale_rows: list[dict[str, Any]] = field(default_factory=list)  # line, email, status kept, status asked
@@ -124,7 +128,9 @@ def preview_import(
         folded = fold_rows(rows, existing, as_marketing=as_marketing, today=today, effective=effective)
         before = counts_on(conn, today).marketing
         tier_before = tier_on(conn, acct, today)
-    counts = event_counts(list(folded.records.values()))
+        counts = event_counts(list(folded.records.values()))
+        stays = counts["made_marketing"] + counts["undone"] - counts["scheduled"]
+        money = money_effect_in(conn, acct, today=today, now_delta=counts["made_marketing"], update_delta=stays)
     after = before + counts["made_marketing"]
     tier_after = tiers.tier_after_change(acct.pricing, tier_before, after)  # as the import itself does
     return ImportPreview(
@@ -147,6 +153,7 @@ def preview_import(
         made_marketing=counts["made_marketing"],
         scheduled=counts["scheduled"],
         undone=counts["undone"],
+        money=money,
     )
 
 

@@ -45,6 +45,12 @@ def _account_timezone(engine: Engine, actor: str) -> str:
         return load_account(conn).timezone
 
 
+def _fitted(name: str | None, limit: int = 100) -> str | None:
+    """A file's name as the audit records it (``operations.source_id``, 100 characters): a longer one keeps its end,
+    where the file's own name is, after an ellipsis; never a DataError for a long upload name."""
+    return name if name is None or len(name) <= limit else "…" + name[-(limit - 1) :]
+
+
 def import_csv(
     engine: Engine,
     source: str | Path | bytes | IO[bytes],
@@ -61,7 +67,7 @@ def import_csv(
     ``consent`` (docs/domain.md §10)."""
     text = read_text(source)
     name = file_name or (str(source) if isinstance(source, str | Path) else None)
-    by = Requester(actor, "import", name)
+    by = Requester(actor, "import", _fitted(name))
     with paused_gc():
         timezone = _account_timezone(engine, actor)
         rows, rejected = parse_csv(text, timezone=timezone)  # before the write lock: writers are not kept waiting

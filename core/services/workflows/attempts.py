@@ -63,6 +63,8 @@ class RunResult:
     failed: int = 0
     applied: int = 0  # action runs recorded: one per enrollment per action
     outcomes: dict[str, int] = field(default_factory=dict)  # scheduled, changed, undone, added, ...
+    contacts_changed: int = 0  # what the actions changed: statuses moved or scheduled, list members added/removed
+    already_in_that_state: int = 0  # enrolled contacts an action found as it would leave them (e.g. already pending)
     attempts: int = 0
     transient_errors: int = 0
     permanent_errors: int = 0

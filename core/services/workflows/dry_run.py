@@ -13,8 +13,10 @@ from core.rules import tiers
 from core.rules.calendar import next_update_date
 from core.rules.confirmation import Confirmed, Figures, hold_to
 from core.rules.filters import FilterError
+from core.rules.money import MoneyEffect
 from core.rules.status import State
 from core.rules.workflows import WorkflowDefinition, WorkflowError, project
+from core.services.money import money_effect_in
 from core.services.usage import tier_on
 from core.store.account import load_account
 from core.store.counts import counts_on, state_breakdown
@@ -42,6 +44,7 @@ class WorkflowDryRun:
     monthly_price_before: int
     monthly_price_after: int
     currency: str
+    money: MoneyEffect | None = None  # the price now, from the next update date and from renewal (§4)
 
     @property
     def tier_goes_up(self) -> bool:
@@ -54,6 +57,7 @@ class WorkflowDryRun:
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
+        data["money"] = self.money.as_json() if self.money else None
         data["next_update_date"] = self.next_update_date.isoformat()
         data["tier_goes_up"] = self.tier_goes_up
         return data
@@ -87,6 +91,8 @@ def dry_run_in(
     next_before = counts_on(conn, update_day).marketing
     after = before + p.billed_now
     tier_after = tiers.tier_after_change(acct.pricing, acct.billed_tier, after)
+    next_after = next_before + p.final[State.MARKETING] - states["marketing"]
+    money = money_effect_in(conn, acct, today=today, now_delta=p.billed_now, update_delta=next_after - next_before)
     return WorkflowDryRun(
         would_enroll=would_enroll,
         waiting=waiting,
@@ -98,12 +104,13 @@ def dry_run_in(
         marketing_after=after,
         next_update_date=update_day,
         marketing_next_update_before=next_before,
-        marketing_next_update_after=next_before + p.final[State.MARKETING] - states["marketing"],
+        marketing_next_update_after=next_after,
         tier_limit_before=acct.billed_tier,
         tier_limit_after=tier_after,
         monthly_price_before=acct.pricing.monthly_price(acct.billed_tier),
         monthly_price_after=acct.pricing.monthly_price(tier_after),
         currency=acct.currency,
+        money=money,
     )
 
 

@@ -53,6 +53,7 @@ DEFAULT_BUSY_TIMEOUT_MS = 5_000
 DEFAULT_LOCK_TIMEOUT_MS = 5_000
 ENROLL_LABEL = "Enroll matching contacts"
 MAX_LABEL = 300
+CHANGES = ("changed", "scheduled", "undone", "added", "removed")  # outcomes that changed a contact
 
 
 class _Runner:
@@ -160,6 +161,11 @@ class _Runner:
         for key in ("changed", "scheduled", "undone", "unchanged", "added", "removed"):
             if counts.get(key):
                 r.outcomes[key] = r.outcomes.get(key, 0) + counts[key]
+        moved, already = sum(counts.get(k, 0) for k in CHANGES), counts.get("unchanged", 0)
+        r.contacts_changed += moved
+        r.already_in_that_state += already
+        summary["contacts_changed"] = summary.get("contacts_changed", 0) + moved
+        summary["already_in_that_state"] = summary.get("already_in_that_state", 0) + already
 
     def _stop(self, wf: Workflow, status: str, error: str | None) -> None:
         if status == "blocked":

@@ -88,6 +88,8 @@ def runs(engine: Engine, *, limit: int = 20) -> list[dict[str, Any]]:
                 "finished_at": r.finished_at,
                 "actor": r.actor,
                 **{k: summary.get(k) for k in ("enrolled", "completed", "retrying", "failed", "attempts", "seconds")},
+                "contacts_changed": summary.get("contacts_changed"),
+                "already_in_that_state": summary.get("already_in_that_state"),
                 "transient_errors": summary.get("transient_errors"),
             }
         )
