@@ -6,6 +6,7 @@ Migrations in ``core/store/migrations`` create it; these tables are the query mo
 from core.store.schema.contact_settings import saved_views, source_settings
 from core.store.schema.indexes import events_by_day
 from core.store.schema.jobs import jobs
+from core.store.schema.hubspot import hubspot_syncs
 from core.store.schema.tables import (
     account,
     contact_status,
@@ -45,6 +46,7 @@ __all__ = [
     "contacts",
     "events_by_day",
     "jobs",
+    "hubspot_syncs",
     "list_members",
     "metadata",
     "operations",
