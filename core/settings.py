@@ -53,6 +53,8 @@ BACKGROUND_ENV = "MARKETABLE_BACKGROUND_FROM"  # changes of at least this many c
 def background_from() -> int:
     """A change of at least this many contacts (or CSV rows) runs as a background job with a progress bar."""
     return _env_int(BACKGROUND_ENV, 100_000)
+
+
 HUBSPOT_TOKEN_ENV = "HUBSPOT_ACCESS_TOKEN"  # a HubSpot private app's access token (docs/domain.md §12)
 HUBSPOT_URL_ENV = "MARKETABLE_HUBSPOT_URL"  # another address for HubSpot's API (tests and the benchmark's local server)
 SECRETS_FILE = Path(".streamlit") / "secrets.toml"

@@ -229,9 +229,14 @@ CASES: dict[str, Case] = {
     "background.import_job (no status)": case(A.EDIT_CONTACTS)(
         lambda e, a: _waited(e, background.import_job(e, _csv(""), actor=a, **T))
     ),
-from core.services.hubspot import push as hubspot_push
-from core.services.hubspot import sync as hubspot_sync
-from core.services.hubspot.client import HubSpotApi
+    "hubspot.sync.sync": case(A.EDIT_CONTACTS, A.CHANGE_STATUS)(
+        _with_hubspot(lambda e, a, api: hubspot_sync.sync(e, actor=a, api=api, **T))
+    ),
+    "hubspot.push.push_list": case(A.CHANGE_STATUS)(
+        _with_hubspot(
+            lambda e, a, api: hubspot_push.push_list(e, name="Plan", selection=UNENGAGED, actor=a, api=api, **T)
+        )
+    ),
 }
 NOT_CHECKED = {  # services that write without checking who acts, and why that is right
     "signin.sign_in": "signing in is how one becomes an actor; every attempt is audited",

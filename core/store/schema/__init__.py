@@ -4,9 +4,9 @@ Migrations in ``core/store/migrations`` create it; these tables are the query mo
 """
 
 from core.store.schema.contact_settings import saved_views, source_settings
+from core.store.schema.hubspot import hubspot_syncs
 from core.store.schema.indexes import events_by_day
 from core.store.schema.jobs import jobs
-from core.store.schema.hubspot import hubspot_syncs
 from core.store.schema.tables import (
     account,
     contact_status,
@@ -45,8 +45,8 @@ __all__ = [
     "contact_status",
     "contacts",
     "events_by_day",
-    "jobs",
     "hubspot_syncs",
+    "jobs",
     "list_members",
     "metadata",
     "operations",
