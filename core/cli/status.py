@@ -16,6 +16,7 @@ from core.cli.common import (
     confirmed_from,
     parse_date,
     selection_from,
+    whole_number,
 )
 from core.rules.confirmation import differences
 from core.rules.status import MarketingStatus
@@ -76,5 +77,5 @@ def register(sub: Subcommands) -> None:
     p.add_argument("--on", type=parse_date)
     p.set_defaults(handler=_simulate)
     p = sub.add_parser("forecast", help="contacts, marketing contacts, tier and price on the coming update dates")
-    p.add_argument("--months", type=int, default=forecast.MONTHS, metavar="N")
+    p.add_argument("--months", type=whole_number(1, 120, "a number of months"), default=forecast.MONTHS, metavar="N")
     p.set_defaults(handler=_forecast)

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from core.cli.common import Subcommands
+from core.cli.common import Subcommands, parse_id, seconds, whole_number
 from core.services import jobs
 from core.services.worker import Schedule, Worker
 
@@ -46,16 +46,18 @@ def register(sub: Subcommands) -> None:
         "worker", help="run scheduled work (update dates, workflows): one leader among all workers, until stopped"
     )
     p.add_argument(
-        "--updates-every", type=float, help="apply update dates every N seconds (default: daily at 00:05, and on start)"
+        "--updates-every",
+        type=seconds,
+        help="apply update dates every N seconds (default: daily at 00:05, and on start)",
     )
     p.add_argument(
-        "--workflows-every", type=float, default=900.0, help="run enabled workflows every N seconds (0: never)"
+        "--workflows-every", type=seconds, default=900.0, help="run enabled workflows every N seconds (0: never)"
     )
-    p.add_argument("--poll", type=float, default=5.0, help="seconds between tries to lead (default 5)")
-    p.add_argument("--for", dest="for_seconds", type=float, help="stop after N seconds (default: until SIGTERM)")
+    p.add_argument("--poll", type=seconds, default=5.0, help="seconds between tries to lead (default 5)")
+    p.add_argument("--for", dest="for_seconds", type=seconds, help="stop after N seconds (default: until SIGTERM)")
     p.set_defaults(handler=_worker)
     p = sub.add_parser("jobs", help="background jobs and scheduled runs, newest first")
-    p.add_argument("--id", type=int, help="one job")
+    p.add_argument("--id", type=parse_id, help="one job")
     p.add_argument("--kind", help="only this kind (set_status, import, apply_updates, workflows_run)")
-    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--limit", type=whole_number(1, 1000, "a number of jobs"), default=20)
     p.set_defaults(handler=_jobs)

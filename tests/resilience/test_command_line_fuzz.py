@@ -33,6 +33,8 @@ from sqlalchemy.engine import make_url
 
 from core.cli import build_parser, main
 from core.cli.common import parse_date
+from core.rules.roles import Role
+from core.services import users
 from core.services.setup import init
 from core.services.workflows.definitions import create_workflow
 from core.store.engine import make_engine
@@ -182,7 +184,9 @@ def values_for(action: argparse.Action, files: Files, command: tuple[str, ...]) 
         return st.sampled_from(files.outputs)
     if dest == "demo":  # a valid large demo is real work (bounded, but minutes): only the edges
         return st.sampled_from(["0", "3", "-1", "10000001", str(BIG), "١٢", "x"])
-    if dest in ("pause", "deadline"):  # a valid long pause is a real wait: only the edges
+    if dest == "for_seconds":  # the worker runs until then: always a short while, or refused
+        return st.sampled_from(["0", "0.05", "-1", "nan", "inf", "1e309", "x"])
+    if dest in ("pause", "deadline", "poll", "updates_every", "workflows_every"):  # a long wait is real: only edges
         return st.sampled_from(["0", "0.001", "-1", "nan", "inf", "1e309", "86401", "x"])
     if dest == "ids":
         return st.one_of(
@@ -215,7 +219,12 @@ def command_lines(draw: Any, files: Files) -> tuple[str, list[str]]:
         if group is not None:
             if chosen_in_group.get(id(group)) is not action:
                 continue
-        elif not action.required and action.option_strings and not draw(st.sampled_from([True, False, False])):
+        elif (
+            not action.required
+            and action.dest != "for_seconds"  # never a worker without an end
+            and action.option_strings
+            and not draw(st.sampled_from([True, False, False]))
+        ):
             continue
         if not action.option_strings:  # a positional argument
             if action.nargs == "?" and draw(st.booleans()):
@@ -268,7 +277,8 @@ def run_process_like(argv: list[str]) -> tuple[int, str, str]:
 
 @pytest.fixture
 def account(db_url: str) -> Iterator[Engine]:
-    """A Professional account with demo contacts, a static list and a workflow: commands find things to act on."""
+    """A Professional account with demo contacts, a static list, a workflow and an admin who acts (a user the fuzzer
+    adds never locks the next command out): commands find things to act on."""
     engine = make_engine(db_url)
     init(engine, today=TODAY, actor="test", start_date=date(2026, 1, 15), demo=60, seed=5)
     add_list(engine, "VIP", [1, 2, 3])
@@ -282,6 +292,7 @@ def account(db_url: str) -> Iterator[Engine]:
         today=TODAY,
         actor="test",
     )
+    users.add_user(engine, username="ada", role=Role.ADMIN, actor="test", today=TODAY)
     yield engine
     engine.dispose()
 
@@ -301,7 +312,7 @@ def test_every_command_line_exits_0_2_or_3_with_one_line_and_no_partial_write(
         before = snapshot(account)
         outputs_before = sorted(p.name for p in files.out_dir.iterdir())
         try:
-            code, out, err = run_process_like(["--db", db_url, *argv])
+            code, out, err = run_process_like(["--db", db_url, "--actor", "ada", *argv])
         except BaseException as exc:  # what a process would print as a traceback
             tally.tracebacks += 1
             failures.append(f"traceback {type(exc).__name__}: {exc!s:.200} for {argv!r:.300}")
