@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import tomllib
+from pathlib import Path
 
 DEFAULT_DB_URL = "sqlite:///data/marketable.db"
 DB_URL_ENV = "MARKETABLE_DB_URL"
@@ -51,3 +53,28 @@ BACKGROUND_ENV = "MARKETABLE_BACKGROUND_FROM"  # changes of at least this many c
 def background_from() -> int:
     """A change of at least this many contacts (or CSV rows) runs as a background job with a progress bar."""
     return _env_int(BACKGROUND_ENV, 100_000)
+
+
+HUBSPOT_TOKEN_ENV = "HUBSPOT_ACCESS_TOKEN"  # a HubSpot private app's access token (docs/domain.md §12)
+HUBSPOT_URL_ENV = "MARKETABLE_HUBSPOT_URL"  # another address for HubSpot's API (tests and the benchmark's local server)
+SECRETS_FILE = Path(".streamlit") / "secrets.toml"
+
+
+def hubspot_token(secrets_file: Path | None = None) -> str | None:
+    """The HubSpot access token: ``HUBSPOT_ACCESS_TOKEN`` in the environment, else the same key (top level or in a
+    ``[hubspot]`` table as ``access_token``) in ``.streamlit/secrets.toml``. Read when needed, never stored."""
+    if token := (os.environ.get(HUBSPOT_TOKEN_ENV) or "").strip():
+        return token
+    path = secrets_file or SECRETS_FILE
+    try:
+        secrets = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return None
+    table = secrets.get("hubspot")
+    found = secrets.get(HUBSPOT_TOKEN_ENV) or (table.get("access_token") if isinstance(table, dict) else None)
+    return found.strip() or None if isinstance(found, str) else None
+
+
+def hubspot_url() -> str | None:
+    """Where HubSpot's API is: None for HubSpot itself (https://api.hubapi.com)."""
+    return (os.environ.get(HUBSPOT_URL_ENV) or "").strip().rstrip("/") or None

@@ -25,6 +25,7 @@ from pages.contacts._state import StatusDialog, Target, typed_matches
 from pages.shared import allowed, jobs, session
 from pages.shared.allowed import Action
 from pages.shared.messages import outdated_text
+from pages.shared.text import plain
 
 
 def _outdated(box: StatusDialog, refused: ConfirmationOutdated) -> None:
@@ -88,7 +89,7 @@ def _body(box: StatusDialog) -> None:
     refusal.forget_inputs()
     if box.outdated:
         st.warning(outdated_text(list(box.outdated)), icon=":material/sync_problem:")
-    st.markdown(f"**{figures.contacts(p.selected)}**: {box.target.label}.")
+    st.markdown(f"**{figures.contacts(p.selected)}**: {plain(box.target.label)}.")
     marketing = box.to == MarketingStatus.MARKETING
     if marketing:
         ready = figures.marketing_counts(box)

@@ -34,6 +34,9 @@ from core.services import (
     views,
     wizard,
 )
+from core.services.hubspot import push as hubspot_push
+from core.services.hubspot import sync as hubspot_sync
+from core.services.hubspot.client import HubSpotApi
 from core.services.imports import service as imports
 from core.services.permissions import permissions
 from core.services.workflows import definitions as workflows
@@ -42,6 +45,7 @@ from core.store.engine import make_engine
 from core.store.schema import metadata
 from tests.conftest import TODAY
 from tests.helpers import csv_text
+from tests.hubspot_fake import running
 from tests.services.service_scan import (
     asking_for_the_grant,
     checking_access,
@@ -94,6 +98,18 @@ def _settings(engine: Engine, actor: str) -> Any:
 
 def _workflow_id(engine: Engine, name: str) -> int:
     return next(w.id for w in workflows.list_workflows(engine) if w.name == name)
+
+
+def _with_hubspot(call: Callable[[Engine, str, HubSpotApi], Any]) -> Call:
+    """Run ``call`` against a local HubSpot holding two contacts (tests/hubspot_fake.py)."""
+
+    def against_hubspot(engine: Engine, actor: str) -> Any:
+        with running() as (url, hubspot):
+            hubspot.add_contact(1, email="from.hubspot@example.com", hs_marketable_status=True)
+            hubspot.add_contact(2, email="kept@example.com", hs_marketable_status=True)
+            return call(engine, actor, HubSpotApi(hubspot.token, host=url))
+
+    return against_hubspot
 
 
 T = {"today": TODAY}
@@ -212,6 +228,14 @@ CASES: dict[str, Case] = {
     ),
     "background.import_job (no status)": case(A.EDIT_CONTACTS)(
         lambda e, a: _waited(e, background.import_job(e, _csv(""), actor=a, **T))
+    ),
+    "hubspot.sync.sync": case(A.EDIT_CONTACTS, A.CHANGE_STATUS)(
+        _with_hubspot(lambda e, a, api: hubspot_sync.sync(e, actor=a, api=api, **T))
+    ),
+    "hubspot.push.push_list": case(A.CHANGE_STATUS)(
+        _with_hubspot(
+            lambda e, a, api: hubspot_push.push_list(e, name="Plan", selection=UNENGAGED, actor=a, api=api, **T)
+        )
     ),
 }
 NOT_CHECKED = {  # services that write without checking who acts, and why that is right

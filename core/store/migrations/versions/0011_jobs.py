@@ -5,7 +5,7 @@ the JSON result or the error, and for a scheduled run its slot, unique per kind 
 same slot. A new table: nothing existing is touched.
 
 Revision ID: 0011_jobs
-Revises: 0007_acted_on
+Revises: 0010_hubspot
 Create Date: 2026-12-04
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_jobs"
-down_revision = "0007_acted_on"
+down_revision = "0010_hubspot"
 branch_labels = None
 depends_on = None
 
