@@ -85,7 +85,7 @@ def test_two_workers_run_each_scheduled_slot_once_on_the_leader(
     with engine.connect() as conn:
         update_dates = [str(d) for (d,) in conn.execute(text("SELECT update_date FROM update_runs ORDER BY 1"))]
         left = conn.execute(text("SELECT count(*) FROM status_events WHERE new_state = 'non_marketing'")).scalar_one()
-        pending = conn.execute(text("SELECT count(*) FROM contacts WHERE pending_non_marketing")).scalar_one()
+        pending = conn.execute(text("SELECT count(*) FROM contact_status WHERE pending_non_marketing")).scalar_one()
     assert len(update_dates) == len(set(update_dates)) and "2026-08-01" in update_dates, "each update date once"
     assert pending == 0 and left >= scheduled
     assert replay_mismatches(engine) == 0 and broken_chains(engine) == 0
