@@ -23,6 +23,7 @@ SECTIONS = {
     ],
     "Administration": [
         st.Page("pages/admin/settings.py", title="Account settings", icon=":material/settings:"),
+        st.Page("pages/admin/connections.py", title="Connections", icon=":material/hub:"),
         st.Page("pages/admin/audit.py", title="Audit", icon=":material/history:"),
         st.Page("pages/admin/users.py", title="Users", icon=":material/group:"),
     ],

@@ -7,12 +7,14 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 
+from core.errors import DomainError, UnknownContacts
 from core.rules.record_id import Known, RecordId, text_of
 from core.store.record_ids import (
     contact_by_record_id,
     contacts_by_record_id,
     hubspot_ids_of,
     record_id_text,
+    resolve_record_ids,
     set_hubspot_ids,
 )
 from core.store.schema import contacts
@@ -65,3 +67,24 @@ def test_the_record_id_in_sql_is_the_rules(engine: Engine) -> None:
         rows = conn.execute(select(contacts.c.id, contacts.c.hubspot_id, record_id_text())).all()
     assert {row[2] for row in rows} == {f"mk-{plain}", str(BIG)}
     assert all(row[2] == text_of(row[0], row[1]) for row in rows)
+
+
+def test_ids_given_by_a_person_name_contacts_by_record_id_and_plain_digits_fall_back_to_our_id(
+    engine: Engine,
+) -> None:
+    plain = add_contacts(engine, 1, prefix="here")[0]
+    hub = add_contacts(engine, 1, prefix="hub", hubspot_id=BIG)[0]
+    with engine.connect() as conn:
+        assert resolve_record_ids(conn, [RecordId(hubspot=BIG), RecordId(own=plain)]) == (hub, plain)
+        assert resolve_record_ids(conn, [RecordId(hubspot=plain)]) == (plain,), "a script's contact_id still works"
+        assert resolve_record_ids(conn, [RecordId(hubspot=hub)]) == (hub,), "our id of a contact HubSpot named"
+        with pytest.raises(UnknownContacts, match="no contact with Record ID mk-999, 999999"):
+            resolve_record_ids(conn, [RecordId(own=999), RecordId(hubspot=999_999)])
+
+
+def test_plain_digits_naming_a_hubspot_id_and_another_contacts_own_id_are_refused(engine: Engine) -> None:
+    ours, other = add_contacts(engine, 2)
+    with engine.begin() as conn:
+        set_hubspot_ids(conn, {other: ours})  # HubSpot's id of one contact is the number of the other's own id
+    with engine.connect() as conn, pytest.raises(DomainError, match=f"write mk-{ours} for ours"):
+        resolve_record_ids(conn, [RecordId(hubspot=ours)])
