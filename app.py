@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from pages.shared import access, session, sidebar
+from pages.shared import access, layout, session, sidebar
 
 st.set_page_config(page_title="Marketable", page_icon=":material/campaign:", layout="wide")
 session.start_run()
+layout.apply()
 
 SECTIONS = {
     "Usage": [
@@ -22,6 +23,7 @@ SECTIONS = {
     ],
     "Administration": [
         st.Page("pages/admin/settings.py", title="Account settings", icon=":material/settings:"),
+        st.Page("pages/admin/connections.py", title="Connections", icon=":material/hub:"),
         st.Page("pages/admin/audit.py", title="Audit", icon=":material/history:"),
         st.Page("pages/admin/users.py", title="Users", icon=":material/group:"),
     ],

@@ -455,7 +455,17 @@ def bench_workflow(work: Path, base: Path, enrolled: int = 200_000) -> Figure:
     return Figure(f"workflow enrolling {completed:,} contacts -> non-marketing vs raw UPDATE", ours, baseline, "<= 3x")
 
 
-BENCHES = ("generate", "set_status", "apply_updates", "usage", "usage_page", "contacts_page", "import", "workflow")
+BENCHES = (
+    "generate",
+    "set_status",
+    "apply_updates",
+    "usage",
+    "usage_page",
+    "contacts_page",
+    "import",
+    "workflow",
+    "sync",
+)
 
 
 def main() -> None:
@@ -495,6 +505,11 @@ def main() -> None:
             report(import_figure)
     if "workflow" in args.only:
         report(bench_workflow(work, base, enrolled=min(200_000, n // 5)))
+    if "sync" in args.only:  # the HubSpot sync, from the tests' local HubSpot (scripts/bench_sync.py)
+        from bench_sync import bench_sync
+
+        for name, ours, baseline, target in bench_sync(work, min(100_000, n)):
+            report(Figure(name, ours, baseline, target))
     results = [
         {"name": f.name, "ours_s": f.ours, "baseline_s": f.baseline, "ratio": f.ratio, "target": f.target}
         for f in figures

@@ -214,7 +214,7 @@ def _hold_to_count(unit: Unit, clause: ColumnElement[bool], confirmed: Confirmed
     """A delete confirmed for N contacts deletes N or nothing (docs/domain.md §10); its tier does not move."""
     if confirmed is None:
         return
-    n = int(unit.conn.execute(select(func.count()).select_from(contacts).where(clause)).scalar_one())
+    n = int(unit.conn.execute(select(func.count()).select_from(states.rows_for(clause)).where(clause)).scalar_one())
     tier = unit.account.billed_tier
     figures = Figures(n, tier, unit.account.pricing.monthly_price(tier), tier)
     payload = {"will_change": n, "marketing_before": marketing, "tier_limit": tier}
@@ -242,8 +242,9 @@ def delete_contacts(
             at=unit.now,
             effective_on=today,
             by=unit.by,
+            rows=states.ROWS,
         )
-        unit.conn.execute(delete(contacts).where(clause))
+        unit.conn.execute(delete(contacts).where(states.matching(clause)))  # status rows go with them (CASCADE)
         result = DeleteResult(deleted, before, marketing_count(unit.conn), unit.account.billed_tier)
         unit.finish(op, result.as_json())
     return result

@@ -13,6 +13,7 @@ from core.services.exports import export_bytes
 from core.services.history import data_version
 from pages.contacts import _bulk as bulk
 from pages.contacts import _dialogs as dialogs
+from pages.contacts import _hubspot_push as hubspot_push
 from pages.contacts import _state as state
 from pages.contacts._state import ListDialog, Target
 from pages.shared import allowed, session
@@ -35,6 +36,8 @@ def _open(choice: str, target: Target) -> None:
         bulk.open_status(MarketingStatus(choice), target)
     elif choice == "delete":
         dialogs.open_delete(target)
+    elif choice == "hubspot_list":
+        hubspot_push.open_dialog(target)
     else:
         state.open_dialog(ListDialog(target, adding=choice == "add_list"))
 
@@ -44,9 +47,14 @@ MORE = {
     "marketing": "Set as marketing",
     "add_list": "Add to a static list",
     "remove_list": "Remove from a static list",
+    "hubspot_list": "Send to HubSpot list",
     "delete": "Delete contacts",
 }
-NEEDS = {"non_marketing": Action.CHANGE_STATUS, "marketing": Action.CHANGE_STATUS}  # the rest: EDIT_CONTACTS
+NEEDS = {  # the rest: EDIT_CONTACTS
+    "non_marketing": Action.CHANGE_STATUS,
+    "marketing": Action.CHANGE_STATUS,
+    "hubspot_list": Action.CHANGE_STATUS,  # a plan for HubSpot's statuses (docs/domain.md §12)
+}
 
 
 def _more(target: Target | None) -> str | None:

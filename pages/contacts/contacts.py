@@ -6,6 +6,7 @@ from pages.contacts import _actions as actions
 from pages.contacts import _bulk as bulk
 from pages.contacts import _dialogs as dialogs
 from pages.contacts import _filters as filters
+from pages.contacts import _hubspot_push as hubspot_push
 from pages.contacts import _lists as static_lists
 from pages.contacts import _new_contact as new_contact
 from pages.contacts import _state as state
@@ -41,3 +42,4 @@ static_lists.render()
 
 bulk.show_dialog()
 dialogs.show_dialog()
+hubspot_push.show_dialog()

@@ -206,13 +206,15 @@ def apply_rows(
     progress: Progress | None = None,
     kind: str = "import",
     source_type: str = "import",
+    operation_id: int | None = None,
 ) -> ImportResult:
     """Inside a unit of work: create and update contacts from incoming rows, with their events. Rows that name
     two contacts are returned as ``rejected``; a refused consent raises before anything is written.
 
     ``kind`` is the operation's kind in the audit (give a new one a label in ``core/services/audit.py``);
     ``source_type`` what the contacts and events name as their source, with the operation's id as its id (an
-    import: ``import`` + the import's id)."""
+    import: ``import`` + the import's id). ``operation_id``: instead, an operation the caller started and finishes,
+    with the caller's requester as the source (a HubSpot sync: one operation for all its batches of pages)."""
     if as_marketing or any(r.request is not None for r in rows):  # any status in the rows changes status
         unit.require(Action.CHANGE_STATUS)
     existing = existing_records(unit.conn, rows)
@@ -234,13 +236,17 @@ def apply_rows(
         stale=folded.stale,
     )
     _check_consent(unit, result, consent)
-    operation_id = unit.start(kind)
-    by = unit.by.via(source_type, str(operation_id))  # what the contacts and events name as their source
+    own_operation = operation_id is None
+    if operation_id is None:
+        operation_id = unit.start(kind)
+    # What the contacts and events name as their source: this operation, or the caller's own (a sync's integration).
+    by = unit.by.via(source_type, str(operation_id)) if own_operation else unit.by
     _write(unit, folded, by=by, operation_id=operation_id, progress=progress)
     require_grant_if_import_feeds(unit, folded.records.keys())  # docs/domain.md §6: feeding a status workflow
     result.import_id = operation_id
     result.tier_limit_after = raise_tier_to_fit(
         unit.conn, acct, marketing=marketing_count(unit.conn), today=unit.today, now=unit.now, actor=by.actor
     )
-    unit.finish(operation_id, {k: v for k, v in result.as_json().items() if k != "rejected"})
+    if own_operation:
+        unit.finish(operation_id, {k: v for k, v in result.as_json().items() if k != "rejected"})
     return result

@@ -1,0 +1,52 @@
+"""Connections: HubSpot. Sync contacts from HubSpot with a progress bar, and see the last sync. The access token is
+read from the environment or .streamlit/secrets.toml by the core and never shown here."""
+
+import streamlit as st
+
+from core.services.hubspot.sync import status, sync
+from pages.admin import _connections
+from pages.shared import access, allowed, messages, session
+from pages.shared.allowed import Action
+
+access.require_access()
+st.title("Connections")
+st.subheader("HubSpot")
+messages.show_flash()
+state = session.run(lambda: status(session.engine()))
+if state is None:
+    st.stop()
+
+if state.token_configured:
+    st.caption(f"A private app's access token is configured on the server (never shown here). API: {state.api_url}")
+else:
+    st.warning(
+        "No HubSpot access token is configured. Create a private app in HubSpot (Settings → Integrations → Private "
+        "apps) with the scopes crm.objects.contacts.read, crm.lists.read and crm.lists.write, and set its token as "
+        "HUBSPOT_ACCESS_TOKEN in the server's environment or in .streamlit/secrets.toml."
+    )
+_connections.last_sync(state.last_sync)
+st.caption(_connections.NEXT[state.next_mode])
+st.info(_connections.PUSH_NOTE, icon=":material/info:")
+
+reason = allowed.blocked(Action.EDIT_CONTACTS) or allowed.blocked(Action.CHANGE_STATUS)
+blocked = bool(reason) or not state.token_configured
+full = st.checkbox("Read every contact again (full sync)", key="hubspot_full", disabled=blocked)
+clicked = st.button(
+    "Sync now", key="hubspot_sync", type="primary", disabled=blocked, icon=":material/sync:", help=reason
+)
+allowed.note(reason)
+if clicked:
+    bar = st.progress(0.0, text="Asking HubSpot how many contacts there are…")
+    result = session.run(
+        lambda: sync(
+            session.engine(),
+            today=session.real_today(),
+            actor=session.actor(),
+            full=full,
+            progress=lambda share, text: bar.progress(share, text=text),
+        )
+    )
+    if result is not None:
+        st.cache_data.clear()  # contacts and counts changed
+        messages.flash(_connections.outcome(result.as_json()))
+        st.rerun()
