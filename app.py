@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from pages.shared import access, session, sidebar
+from pages.shared import access, layout, session, sidebar
 
 st.set_page_config(page_title="Marketable", page_icon=":material/campaign:", layout="wide")
 session.start_run()
+layout.apply()
 
 SECTIONS = {
     "Usage": [

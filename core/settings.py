@@ -27,6 +27,34 @@ def default_actor() -> str:
     return os.environ.get(ACTOR_ENV) or "dashboard"
 
 
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise ValueError(f"{name} must be a whole number, not {raw!r}")
+    return int(raw)
+
+
+def pool_sizes() -> dict[str, int]:
+    """A PostgreSQL process's connection pool (README, "Connection budget"): ``MARKETABLE_POOL_SIZE`` connections
+    kept open (default 5), ``MARKETABLE_MAX_OVERFLOW`` more opened under load (default 5), waiting at most
+    ``MARKETABLE_POOL_TIMEOUT`` seconds (default 30) for a free one."""
+    return {
+        "pool_size": _env_int("MARKETABLE_POOL_SIZE", 5),
+        "max_overflow": _env_int("MARKETABLE_MAX_OVERFLOW", 5),
+        "pool_timeout": _env_int("MARKETABLE_POOL_TIMEOUT", 30),
+    }
+
+
+BACKGROUND_ENV = "MARKETABLE_BACKGROUND_FROM"  # changes of at least this many contacts run as background jobs
+
+
+def background_from() -> int:
+    """A change of at least this many contacts (or CSV rows) runs as a background job with a progress bar."""
+    return _env_int(BACKGROUND_ENV, 100_000)
+
+
 HUBSPOT_TOKEN_ENV = "HUBSPOT_ACCESS_TOKEN"  # a HubSpot private app's access token (docs/domain.md §12)
 HUBSPOT_URL_ENV = "MARKETABLE_HUBSPOT_URL"  # another address for HubSpot's API (tests and the benchmark's local server)
 SECRETS_FILE = Path(".streamlit") / "secrets.toml"

@@ -19,6 +19,7 @@ CORE = ROOT / "core"
 MAX_LINES = 400
 STATE_COLUMNS = {"marketing_status", "pending_non_marketing", "effective_on"}
 STATE_SQL_HOME = {"core/store/states.py"}
+STATE_TABLE = "contact_status"  # where the state lives (migration 0008): only states.py names it
 SCHEMA = ("core/store/schema/", "core/store/migrations/")  # where the columns are declared and created
 PURE = "core/rules/"  # no SQL there at all (tests/test_architecture.py): its names are the filter model's
 STATE_SQL_TEXT = re.compile(r"\b(marketing_status|pending_non_marketing)\b\s*(=|<>|!=|\bIN\b|\bIS\b)", re.I)
@@ -77,7 +78,7 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 def _on_contacts(table: ast.expr, column: str) -> bool:
     """``effective_on`` is also a column of the event log and of tier changes: only the contacts' one counts."""
-    return column != "effective_on" or (isinstance(table, ast.Name) and table.id == "contacts")
+    return column != "effective_on" or (isinstance(table, ast.Name) and table.id in ("contacts", STATE_TABLE))
 
 
 def state_sql(tree: ast.AST) -> list[str]:
@@ -87,6 +88,10 @@ def state_sql(tree: ast.AST) -> list[str]:
     read_keys = {id(n.slice) for n in ast.walk(tree) if isinstance(n, ast.Subscript)}  # row["..."] reads a row
     for node in ast.walk(tree):
         line = getattr(node, "lineno", 0)
+        if isinstance(node, ast.Name) and node.id == STATE_TABLE:
+            found.append(f"line {line}: the table {STATE_TABLE}")
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and STATE_TABLE in node.value:
+            found.append(f"line {line}: the table {STATE_TABLE} named in text")
         if (
             isinstance(node, ast.Constant)
             and node.value in STATE_COLUMNS - {"effective_on"}
@@ -155,6 +160,10 @@ def test_a_contacts_state_is_sql_only_in_its_one_module() -> None:
         pytest.param("t = text('SELECT 1 WHERE marketing_status = :s')", True, id="SQL text on a status"),
         pytest.param("s = State.of(row['marketing_status'], row['pending_non_marketing'])", False, id="a row read"),
         pytest.param("q = states.is_state(State.PENDING)", False, id="asking the states module"),
+        pytest.param("q = select(contact_status.c.contact_id)", True, id="the status table read directly"),
+        pytest.param("q = contacts.join(contact_status)", True, id="the status table joined by hand"),
+        pytest.param("t = text('DELETE FROM contact_status')", True, id="the status table in SQL text"),
+        pytest.param("q = select(contacts.c.id).select_from(states.ROWS)", False, id="the states module's join"),
     ],
 )
 def test_the_state_check_catches_what_it_is_meant_to(source: str, found: bool) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
-from core.cli import contacts, files, hubspot, setup, status, users, workflows
+from core.cli import contacts, files, hubspot, setup, status, users, worker, workflows
 from core.cli.common import Handler, Parser, parse_date
 from core.errors import ConfirmationOutdated, DomainError, NotInitialised, TierUpgradeRequired, UndoRequired
 from core.rules.filters import FilterError
@@ -32,7 +32,7 @@ from core.store.engine import make_engine, safe_url
 from core.store.migrate import upgrade
 
 # In this order in `python -m core --help`.
-COMMAND_MODULES = (setup, files, status, contacts, users, workflows, hubspot)
+COMMAND_MODULES = (setup, files, status, contacts, users, workflows, hubspot, worker)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -23,6 +23,7 @@ from core.cli.common import (
     whole_number,
 )
 from core.rules.filters import parse_filter
+from core.rules.record_id import text_of
 from core.services import contact_detail, contacts, lists, sources, views
 from core.store.contact_pages import SORT_KEYS
 
@@ -85,7 +86,8 @@ def _page(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, An
     found = contacts.page_of_contacts(engine, query=query, limit=args.limit)
     counts = contacts.count_matching(engine, selection=query.selection(), today=today)
     keep = ("id", "email", "first_name", "last_name", "lifecycle_stage", "state", "effective_on", "created_at")
-    return jsonable({"matching": asdict(counts), "contacts": [{k: r[k] for k in keep} for r in found.rows]})
+    rows = [{k: r[k] for k in keep} | {"record_id": text_of(r["id"], r["hubspot_id"])} for r in found.rows]
+    return jsonable({"matching": asdict(counts), "contacts": rows})
 
 
 def _show(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any]:

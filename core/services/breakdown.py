@@ -50,7 +50,7 @@ def marketing_breakdown(engine: Engine, *, today: date) -> Breakdown:
     # A contact without such an event (older data) was made marketing by the tool that created it.
     source = func.coalesce(status_events.c.source_type, contacts.c.source_type, UNKNOWN)
     stage = func.coalesce(contacts.c.lifecycle_stage, UNKNOWN)
-    joined = contacts.outerjoin(status_events, status_events.c.id == last_made)
+    joined = states.ROWS.outerjoin(status_events, status_events.c.id == last_made)
     query = (
         select(source, stage, func.count()).select_from(joined).where(states.billed_on(today)).group_by(source, stage)
     )

@@ -12,6 +12,7 @@ from core.errors import DomainError
 from core.rules import email_address
 from core.rules.status import State
 from core.store import engine as db
+from core.store import states
 from core.store.schema import contacts, status_events
 
 SOURCE_NAMES = {
@@ -102,7 +103,7 @@ def _reason(state: str | None, row: Any, history: list[HistoryEvent]) -> tuple[s
 def get_contact(engine: Engine, *, contact_id: int) -> ContactDetail:
     """A contact with its status reason and every status event, oldest first (also after deletion)."""
     with db.read(engine) as conn:
-        row = conn.execute(select(contacts).where(contacts.c.id == contact_id)).mappings().first()
+        row = conn.execute(states.whole_rows(contacts.c.id == contact_id)).mappings().first()
         events = conn.execute(
             select(status_events).where(status_events.c.contact_id == contact_id).order_by(status_events.c.id)
         ).mappings()

@@ -214,7 +214,7 @@ def _hold_to_count(unit: Unit, clause: ColumnElement[bool], confirmed: Confirmed
     """A delete confirmed for N contacts deletes N or nothing (docs/domain.md §10); its tier does not move."""
     if confirmed is None:
         return
-    n = int(unit.conn.execute(select(func.count()).select_from(contacts).where(clause)).scalar_one())
+    n = int(unit.conn.execute(select(func.count()).select_from(states.rows_for(clause)).where(clause)).scalar_one())
     tier = unit.account.billed_tier
     figures = Figures(n, tier, unit.account.pricing.monthly_price(tier), tier)
     payload = {"will_change": n, "marketing_before": marketing, "tier_limit": tier}
@@ -242,8 +242,9 @@ def delete_contacts(
             at=unit.now,
             effective_on=today,
             by=unit.by,
+            rows=states.ROWS,
         )
-        unit.conn.execute(delete(contacts).where(clause))
+        unit.conn.execute(delete(contacts).where(states.matching(clause)))  # status rows go with them (CASCADE)
         result = DeleteResult(deleted, before, marketing_count(unit.conn), unit.account.billed_tier)
         unit.finish(op, result.as_json())
     return result
@@ -281,10 +282,19 @@ def create_contact_by_hand(
     )
 
 
+_MOST_STAGES = 500
+
+
 def lifecycle_stages(engine: Engine) -> list[tuple[str, str]]:
     """The lifecycle stages to choose from, as (stored value, label): HubSpot's default stages in their order,
-    then the custom stages the account's contacts have (one DISTINCT on the indexed column)."""
-    query = select(contacts.c.lifecycle_stage).distinct().where(contacts.c.lifecycle_stage.is_not(None))
+    then the custom stages the account's contacts have. Those are read by a loose index scan (a recursive query that
+    jumps from one value of the indexed column to the next), so the cost grows with the number of stages, not of
+    contacts; at most ``_MOST_STAGES`` are offered."""
+    stage = contacts.c.lifecycle_stage
+    first = select(func.min(stage).label("value")).cte("stages", recursive=True)
+    following = select(select(func.min(stage)).where(stage > first.c.value).scalar_subquery())
+    stages = first.union_all(following.where(first.c.value.is_not(None)))
+    query = select(stages.c.value).where(stages.c.value.is_not(None)).limit(_MOST_STAGES)
     with db.read(engine) as conn:
         stored = [str(value) for (value,) in conn.execute(query)]
     return stage_options(stored)

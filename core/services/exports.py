@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, and_
 
 from core.rules import csvformat as fmt
 from core.rules.record_id import text_of
@@ -17,6 +17,7 @@ from core.rules.selection import Selection
 from core.services.contact_detail import describe_source
 from core.services.files import replacing
 from core.store import engine as db
+from core.store import states
 from core.store.account import load_account
 from core.store.schema import contacts
 from core.store.selection import where
@@ -69,12 +70,8 @@ def iter_export_rows(engine: Engine, *, selection: Selection) -> Iterator[list[s
     while True:
         with db.read(engine) as conn:
             load_account(conn)
-            query = (
-                select(contacts)
-                .where(where(conn, selection), contacts.c.id > last_id)
-                .order_by(contacts.c.id)
-                .limit(PAGE)
-            )
+            query = states.whole_rows(and_(where(conn, selection), contacts.c.id > last_id))
+            query = query.order_by(contacts.c.id).limit(PAGE)
             page = [dict(r) for r in conn.execute(query).mappings()]
         if not page:
             return

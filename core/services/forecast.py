@@ -23,7 +23,7 @@ from core.services.usage import tier_on
 from core.store import engine as db
 from core.store.account import Account, load_account
 from core.store.counts import stored_counts
-from core.store.daily import arrivals_by_source, due_per_day
+from core.store.daily import arrivals_by_source, created_marketing_by_source, due_per_day
 from core.store.tool_settings import all_settings
 
 WINDOW_DAYS = 90
@@ -163,7 +163,9 @@ class Forecast:
         }
 
 
-def _share(conn: Connection, source: str, source_id: str | None, made: int, arrived: int) -> tuple[float, str]:
+def _share(
+    switches: dict[tuple[str, str], bool], source: str, source_id: str | None, made: int, arrived: int
+) -> tuple[float, str]:
     """The share of a tool's new contacts that become marketing under the default-status rules (§5)."""
     try:
         kind = SourceType(source)
@@ -173,7 +175,6 @@ def _share(conn: Connection, source: str, source_id: str | None, made: int, arri
         return 0.0, "always non-marketing"
     if kind in DECIDED_EACH_TIME:
         return (made / arrived if arrived else 0.0), "as at creation"
-    switches = {(s.source_type, s.source_id): s.marketing for s in all_settings(conn)}
     on = switches.get((kind.value, source_id or ""), ADJUSTABLE_DEFAULTS[kind])
     return (1.0 if on else 0.0), ("switched to marketing" if on else "switched to non-marketing")
 
@@ -183,15 +184,18 @@ def _pace(conn: Connection, *, start: date, end: date) -> Pace:
     block_days = WINDOW_DAYS // BLOCKS
     blocks = [[0.0, 0.0] for _ in range(BLOCKS)]
     by_tool: dict[tuple[str, str | None], list[Any]] = defaultdict(lambda: [0, 0, [0] * BLOCKS])
-    for source, source_id, day, made, n in arrivals_by_source(conn, start=start, end=end):
+    for source, source_id, day, n in arrivals_by_source(conn, start=start, end=end):
         tool = by_tool[(source, source_id)]
         tool[0] += n
-        tool[1] += n if made else 0
         tool[2][min(BLOCKS - 1, (day - start).days // block_days)] += n
+    for key, made in created_marketing_by_source(conn, start=start, end=end).items():
+        if key in by_tool:
+            by_tool[key][1] = made
     by_source: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     rules: dict[str, set[str]] = defaultdict(set)
+    switches = {(s.source_type, s.source_id): s.marketing for s in all_settings(conn)}
     for (source, source_id), (arrived, made, per_block) in by_tool.items():
-        share, rule = _share(conn, source, source_id, made, arrived)
+        share, rule = _share(switches, source, source_id, made, arrived)
         by_source[source][0] += arrived
         by_source[source][1] += arrived * share
         rules[source].add(rule)

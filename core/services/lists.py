@@ -17,6 +17,7 @@ from core.rules.workflows import Touch
 from core.services.unit import Unit, changing
 from core.services.workflows.feeds import require_grant_if_feeding
 from core.store import engine as db
+from core.store import states
 from core.store.schema import contacts, list_members, static_lists
 from core.store.selection import where
 
@@ -89,7 +90,8 @@ def add_to_list(engine: Engine, *, name: str, selection: Selection, today: date,
         selection.check_for_change("add to the list")
         chosen = where(conn, selection)
         member = exists().where(list_members.c.list_id == list_id, list_members.c.contact_id == contacts.c.id)
-        rows = select(literal(list_id), contacts.c.id, literal(unit.now)).where(and_(chosen, ~member))
+        rows = select(literal(list_id), contacts.c.id, literal(unit.now)).select_from(states.rows_for(chosen))
+        rows = rows.where(and_(chosen, ~member))
         target = [list_members.c.list_id, list_members.c.contact_id, list_members.c.added_at]
         added = int(conn.execute(insert(list_members).from_select(target, rows)).rowcount)
         if added:
@@ -108,7 +110,7 @@ def remove_from_list(engine: Engine, *, name: str, selection: Selection, today: 
         list_id = _list_id(conn, name)
         selection.check_for_change("take out of the list")
         chosen = where(conn, selection)
-        members = select(contacts.c.id).where(chosen)
+        members = states.ids_matching(chosen)
         statement = delete(list_members).where(
             list_members.c.list_id == list_id, list_members.c.contact_id.in_(members)
         )

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Engine
+from sqlalchemy import ColumnElement, Connection, Engine, and_, func, select
 
 from core.errors import TierUpgradeRequired
 from core.rules import tiers
@@ -25,7 +26,11 @@ from core.store import engine as db
 from core.store import states
 from core.store.account import Account, load_account, set_billed_tier
 from core.store.counts import counts_on
+from core.store.schema import contacts
 from core.store.selection import where
+
+Progress = Callable[[float, str], None]
+BATCHES = 20  # a change reported as it goes moves its contacts in this many id ranges, in the same transaction
 
 
 @dataclass(frozen=True)
@@ -122,6 +127,7 @@ def change_status(
     to: MarketingStatus,
     allow_tier_upgrade: bool = False,
     confirmed: Confirmed | None = None,
+    progress: Progress | None = None,
 ) -> StatusChange:
     """Inside a unit of work: hold the change to what was confirmed (docs/domain.md §10), check the tier, then
     change every selected contact at once, with its events. A confirmed tier is the consent to that tier."""
@@ -134,7 +140,10 @@ def change_status(
         raise TierUpgradeRequired(change.as_json())
     if change.will_change:
         op = unit.start("set_status")
-        unit.move(clause, to, operation_id=op)
+        if progress is None:
+            unit.move(clause, to, operation_id=op)
+        else:
+            _move_in_ranges(unit, clause, to, operation_id=op, progress=progress)
         unit.finish(op, change.as_json())
     if change.tier_goes_up:
         set_billed_tier(
@@ -151,6 +160,22 @@ def change_status(
     return change
 
 
+def _move_in_ranges(
+    unit: Unit, clause: ColumnElement[bool], to: MarketingStatus, *, operation_id: int, progress: Progress
+) -> None:
+    """The same moves as one ``unit.move``, made over consecutive id ranges so that progress can be reported
+    between them. Still one transaction: nobody sees a range before the last one commits with it (the ranges
+    are disjoint, so each contact moves once, with its one event)."""
+    low, high = unit.conn.execute(select(func.min(contacts.c.id), func.max(contacts.c.id)).where(clause)).one()
+    if low is None:
+        return
+    step = max(1, (high - low + BATCHES) // BATCHES)
+    for start in range(low, high + 1, step):
+        end = min(start + step - 1, high)
+        unit.move(and_(clause, contacts.c.id.between(start, end)), to, operation_id=operation_id)
+        progress(0.1 + 0.85 * (end - low + 1) / (high - low + 1), f"contacts up to id {end:,} of {high:,}")
+
+
 def set_status(
     engine: Engine,
     *,
@@ -162,14 +187,20 @@ def set_status(
     source_id: str | None = None,
     allow_tier_upgrade: bool = False,
     confirmed: Confirmed | None = None,
+    progress: Progress | None = None,
 ) -> StatusChange:
     """Set the selected contacts marketing (at once) or non-marketing (on the next update date).
 
     ``confirmed``: the figures the person confirmed (the preview's ``figures``); if the change would now differ,
     ``ConfirmationOutdated`` is raised with the new figures and nothing is written. ``allow_tier_upgrade`` is the
-    command line's plain consent (``--allow-tier-upgrade``); the pages confirm the tier instead."""
+    command line's plain consent (``--allow-tier-upgrade``); the pages confirm the tier instead. ``progress``
+    (a background job's reporter) is told how far the change got; it still commits all at once."""
     selection.check_for_change()
     by = Requester(actor, source_type, source_id)
     with changing(engine, by=by, today=today, needs=Action.CHANGE_STATUS) as unit:
         clause = where(unit.conn, selection)
-        return change_status(unit, clause=clause, to=to, allow_tier_upgrade=allow_tier_upgrade, confirmed=confirmed)
+        if progress:
+            progress(0.05, "counting the selected contacts")
+        return change_status(
+            unit, clause=clause, to=to, allow_tier_upgrade=allow_tier_upgrade, confirmed=confirmed, progress=progress
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import Engine
@@ -14,9 +15,16 @@ from core.store.account import marketing_count
 __all__ = ["UpdateResult", "apply_updates"]
 
 
-def apply_updates(engine: Engine, *, today: date, actor: str = SYSTEM) -> UpdateResult:
-    """Apply every update date up to ``today`` not yet applied; running it again applies nothing."""
+def apply_updates(
+    engine: Engine, *, today: date, actor: str = SYSTEM, progress: Callable[[float, str], None] | None = None
+) -> UpdateResult:
+    """Apply every update date up to ``today`` not yet applied; running it again applies nothing. ``progress``
+    (a background job's reporter) hears when the catch-up starts and when it has committed."""
     with changing(engine, by=Requester(actor, "update"), today=today, catch_up_first=False) as unit:
+        if progress:
+            progress(0.1, "applying the update dates that have come")
         result, _ = catch_up(unit.conn, unit.account, today=today, now=unit.now, actor=actor)
         result.marketing = marketing_count(unit.conn)
-        return result
+        if progress:
+            progress(0.9, "committing")
+    return result

@@ -48,12 +48,16 @@ class Review:
 def unengaged_counts(engine: Engine, *, today: date) -> Unengaged:
     """Count the unengaged contacts the wizard preselects (one pass over the contacts, in SQL)."""
     marketing = states.is_state_on(State.MARKETING, today)
-    query = select(
-        func.coalesce(func.sum(case((marketing & contacts.c.hard_bounced.is_(True), 1), else_=0)), 0),
-        func.coalesce(func.sum(case((marketing & contacts.c.unsubscribed_all.is_(True), 1), else_=0)), 0),
-        func.coalesce(func.sum(case((marketing, 1), else_=0)), 0),
-        func.count(),
-    ).where(UNENGAGED)
+    query = (
+        select(
+            func.coalesce(func.sum(case((marketing & contacts.c.hard_bounced.is_(True), 1), else_=0)), 0),
+            func.coalesce(func.sum(case((marketing & contacts.c.unsubscribed_all.is_(True), 1), else_=0)), 0),
+            func.coalesce(func.sum(case((marketing, 1), else_=0)), 0),
+            func.count(),
+        )
+        .select_from(states.ROWS)
+        .where(UNENGAGED)
+    )
     with db.read(engine) as conn:
         bounced, unsubscribed, either, total = conn.execute(query).one()
     return Unengaged(int(bounced), int(unsubscribed), int(either), int(total) - int(either))

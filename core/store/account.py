@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from sqlalchemy import Connection, func, insert, inspect, select, update
+from sqlalchemy import Connection, insert, inspect, select, update
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from core.errors import NotInitialised
 from core.rules.calendar import Commitment
 from core.rules.tiers import Edition, Pricing, tier_after_change
 from core.store import states
-from core.store.schema import account, contacts, tier_changes
+from core.store.schema import account, tier_changes
 
 
 @dataclass(frozen=True)
@@ -104,8 +104,7 @@ def create_account(
 
 def marketing_count(conn: Connection) -> int:
     """Contacts billed now: status marketing, pending ones included."""
-    query = select(func.count()).select_from(contacts).where(states.is_billed())
-    return int(conn.execute(query).scalar_one())
+    return states.count_billed(conn)
 
 
 def set_billed_tier(

@@ -36,15 +36,10 @@ FIELD_COLUMNS = (  # what a contact's own row says about it (imports read and wr
     "hard_bounced",
     "unsubscribed_all",
 )
-CONTACT_COLUMNS = (
-    "id",
-    *FIELD_COLUMNS,
-    "email_lower",
-    "source_type",
-    "source_id",
-    *states.STATE_COLUMNS,
-    *states.SOURCE_COLUMNS,
-)
+PROFILE_COLUMNS = ("id", *FIELD_COLUMNS, "email_lower", "source_type", "source_id")  # the contacts table's
+CONTACT_COLUMNS = (*PROFILE_COLUMNS, *states.STATUS_COLUMNS)  # a new contact: its profile, then its state
+_SPLIT, _WHOLE = len(PROFILE_COLUMNS), len(CONTACT_COLUMNS)
+_STATUS_ROW = ("contact_id", *states.STATUS_COLUMNS)
 NO_SOURCE: tuple[Any, ...] = (None,) * len(states.SOURCE_COLUMNS)  # nothing has made the contact marketing yet
 
 
@@ -101,8 +96,13 @@ class BulkWriter:
         return reserve_contact_ids(self.conn, n)
 
     def contacts(self, rows: Sequence[tuple[Any, ...]], *, columns: Sequence[str] = CONTACT_COLUMNS) -> None:
-        """Insert contacts given as tuples in ``columns`` order (``CONTACT_COLUMNS``, then any more)."""
-        self._insert("contacts", columns, rows)
+        """Insert contacts given as tuples in ``columns`` order (``CONTACT_COLUMNS``, then any more of the
+        contacts table): their profiles, then their status rows (the table ``core.store.states`` keeps them in)."""
+        if tuple(columns[:_WHOLE]) != CONTACT_COLUMNS:
+            raise ValueError("a new contact's columns start with CONTACT_COLUMNS")
+        more = tuple(columns[_WHOLE:])
+        self._insert("contacts", (*PROFILE_COLUMNS, *more), [(*r[:_SPLIT], *r[_WHOLE:]) for r in rows])
+        self._insert(states.STATUS_TABLE, _STATUS_ROW, [(r[0], *r[_SPLIT:_WHOLE]) for r in rows])
 
     def events(self, rows: Sequence[tuple[Any, ...]]) -> None:
         """Insert status events given as tuples in ``EVENT_COLUMNS`` order."""
@@ -133,10 +133,14 @@ class BulkWriter:
 
 def update_contacts(conn: Connection, rows: list[dict[str, Any]], *, chunk: int = 5_000) -> None:
     """Update contacts by id (key ``id``), each with its own values; rows setting the same columns share one
-    executemany. Status columns come from ``states.columns_for`` / ``states.source_for``."""
+    executemany. Status columns come from ``states.columns_for`` / ``states.source_for`` and are written by
+    ``states.update_by_id``."""
+    status = [{k: v for k, v in r.items() if k == "id" or k in states.STATUS_COLUMNS} for r in rows]
+    states.update_by_id(conn, [r for r in status if len(r) > 1], chunk=chunk)
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
-        groups.setdefault(tuple(k for k in row if k != "id"), []).append(row)
+        if names := tuple(k for k in row if k != "id" and k not in states.STATUS_COLUMNS):
+            groups.setdefault(names, []).append(row)
     for names, group in groups.items():
         statement = update(contacts).where(contacts.c.id == bindparam("_id"))
         statement = statement.values({n: bindparam(n) for n in names})
@@ -154,11 +158,12 @@ def contacts_by_email(conn: Connection, emails: list[str]) -> dict[str, tuple[in
     """
     state = states.stored_state().label("stored_state")
     cols = [contacts.c.id, contacts.c.email_lower, state, *(contacts.c[c] for c in FIELD_COLUMNS)]
+    found = select(*cols).select_from(states.ROWS)
     if conn.dialect.name == "sqlite":
         named = text("contacts.email_lower IN (SELECT value FROM json_each(:emails))")
-        query = select(*cols).where(named.bindparams(emails=json.dumps(emails, ensure_ascii=False)))
+        query = found.where(named.bindparams(emails=json.dumps(emails, ensure_ascii=False)))
     else:
-        query = select(*cols).where(contacts.c.email_lower == any_(bindparam("emails", emails, ARRAY(String))))
+        query = found.where(contacts.c.email_lower == any_(bindparam("emails", emails, ARRAY(String))))
     return {
         row["email_lower"]: (row["id"], State(row["stored_state"]), {c: row[c] for c in FIELD_COLUMNS})
         for row in conn.execute(query).mappings()
@@ -183,6 +188,7 @@ def contacts_named(
     if not named:
         return []
     state = states.stored_state().label("stored_state")
-    cols = [contacts.c.id, contacts.c.email_lower, contacts.c.hubspot_id, contacts.c.status_changed_at, state]
-    query = select(*cols, *(contacts.c[c] for c in FIELD_COLUMNS)).where(or_(*named))
+    changed = states.column("status_changed_at")
+    cols = [contacts.c.id, contacts.c.email_lower, contacts.c.hubspot_id, changed, state]
+    query = select(*cols, *(contacts.c[c] for c in FIELD_COLUMNS)).select_from(states.ROWS).where(or_(*named))
     return [dict(row) | {"stored_state": State(row["stored_state"])} for row in conn.execute(query).mappings()]

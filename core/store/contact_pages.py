@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, case, func, select, true, tuple_
+from sqlalchemy import ColumnElement, Connection, Select, and_, case, func, select, tuple_
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 
+from core.store import states
 from core.store.schema import contacts
 
 PROBE = 2_000  # a filter matching fewer contacts than this is sorted, not walked along the sort index
@@ -67,9 +68,9 @@ def _few_match(conn: Connection, clause: ColumnElement[bool]) -> bool:
     if low is None:
         return True
     ids = list(range(int(low), int(high) + 1, max(1, (int(high) - int(low)) // SAMPLE)))[: SAMPLE + 1]
-    seen, hits = conn.execute(
-        select(func.count(), func.coalesce(func.sum(case((clause, 1), else_=0)), 0)).where(contacts.c.id.in_(ids))
-    ).one()
+    hits_of = func.coalesce(func.sum(case((clause, 1), else_=0)), 0)
+    sampled = select(func.count(), hits_of).select_from(states.rows_for(clause)).where(contacts.c.id.in_(ids))
+    seen, hits = conn.execute(sampled).one()
     return not seen or int(hits) * (int(high) - int(low) + 1) < PROBE * int(seen)
 
 
@@ -90,7 +91,7 @@ def _segment_query(
             conditions.append(mark < value if descending else mark > value)
         columns = [col] if key.unique else [col, ident]
         order = [c.desc() if descending else c.asc() for c in columns]
-    query = select(contacts).where(clause, and_(true(), *conditions)).order_by(*order)
+    query = states.whole_rows(and_(clause, *conditions)).order_by(*order)
     if walk:
         query = query.with_hint(contacts, f"INDEXED BY {key.index}", "sqlite")
     return query

@@ -35,11 +35,7 @@ def reserve_contact_ids(conn: Connection, n: int) -> int:
 
 
 def by_email(conn: Connection, email: str) -> Any:
-    return (
-        conn.execute(select(contacts).where(contacts.c.email_lower == email_address.match_key(email)))
-        .mappings()
-        .first()
-    )
+    return conn.execute(states.whole_rows(contacts.c.email_lower == email_address.match_key(email))).mappings().first()
 
 
 def state_of(row: Any) -> State | None:
@@ -70,10 +66,11 @@ def insert_new(
         "hard_bounced": False,
         "unsubscribed_all": False,
         **fields,
-        **states.columns_for(state),
-        **(states.source_for(by, at) if state.is_billed else {}),
     }
-    return int(conn.execute(insert(contacts).values(**values).returning(contacts.c.id)).scalar_one())
+    contact_id = int(conn.execute(insert(contacts).values(**values).returning(contacts.c.id)).scalar_one())
+    status = states.columns_for(state) | (states.source_for(by, at) if state.is_billed else {})
+    states.insert_states(conn, [{"contact_id": contact_id, **status}])
+    return contact_id
 
 
 def record_created(

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Connection, func, select
+from sqlalchemy import ColumnElement, Connection
 
 from core.rules.status import State
 from core.store import states
-from core.store.schema import contacts
 
 
 @dataclass(frozen=True)
@@ -31,7 +30,7 @@ def stored_counts(conn: Connection) -> StatusCounts:
 
 
 def pending_due_count(conn: Connection, on: date) -> int:
-    return int(conn.execute(select(func.count()).select_from(contacts).where(states.due_by(on))).scalar_one())
+    return states.count_due(conn, on)
 
 
 def counts_on(conn: Connection, on: date, *, stored: StatusCounts | None = None) -> StatusCounts:

@@ -118,19 +118,30 @@ def update_runs_between(conn: Connection, start: date, end: date) -> dict[date, 
     return {_day(d): int(n) for d, n in conn.execute(query)}
 
 
-def arrivals_by_source(conn: Connection, *, start: date, end: date) -> list[tuple[str, str | None, date, bool, int]]:
-    """Contacts (still stored) created on days start <= d < end, by the tool that created them, the day, and
-    whether they were marketing when created (their creation event says so): a few rows per tool and day."""
-    created = status_events.alias("created")
-    made_marketing = (
-        select(created.c.id)
-        .where(created.c.contact_id == contacts.c.id, created.c.old_state.is_(None), created.c.new_state.in_(BILLED))
-        .exists()
-    )
+def arrivals_by_source(conn: Connection, *, start: date, end: date) -> list[tuple[str, str | None, date, int]]:
+    """Contacts (still stored) created on days start <= d < end, by the tool that created them and the day: a few
+    rows per tool and day (a range on the creation-date index)."""
     day = func.date(contacts.c.created_at)
     query = (
-        select(contacts.c.source_type, contacts.c.source_id, day, made_marketing, func.count())
+        select(contacts.c.source_type, contacts.c.source_id, day, func.count())
         .where(contacts.c.created_at >= literal(start, Date), contacts.c.created_at < literal(end, Date))
-        .group_by(contacts.c.source_type, contacts.c.source_id, day, made_marketing)
+        .group_by(contacts.c.source_type, contacts.c.source_id, day)
     )
-    return [(str(t), i, _day(d), bool(m), int(n)) for t, i, d, m, n in conn.execute(query)]
+    return [(str(t), i, _day(d), int(n)) for t, i, d, n in conn.execute(query)]
+
+
+def created_marketing_by_source(conn: Connection, *, start: date, end: date) -> dict[tuple[str, str | None], int]:
+    """Of those contacts, how many each tool created marketing: their creation event (no old state) made them
+    billed."""
+    query = (
+        select(contacts.c.source_type, contacts.c.source_id, func.count())
+        .select_from(status_events.join(contacts, contacts.c.id == status_events.c.contact_id))
+        .where(
+            status_events.c.old_state.is_(None),
+            status_events.c.new_state.in_(BILLED),
+            contacts.c.created_at >= literal(start, Date),
+            contacts.c.created_at < literal(end, Date),
+        )
+        .group_by(contacts.c.source_type, contacts.c.source_id)
+    )
+    return {(str(t), i): int(n) for t, i, n in conn.execute(query)}

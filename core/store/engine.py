@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from core.settings import pool_sizes
 from core.store.schema import account
 
 SQLITE_BUSY_TIMEOUT_MS = 5_000
@@ -115,6 +116,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
+    kwargs = {**pool_sizes(), **kwargs}
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
@@ -138,4 +140,15 @@ def write(engine: Engine) -> Iterator[Connection]:
         with conn.begin():
             if conn.dialect.name != "sqlite":
                 conn.execute(select(account.c.id).where(account.c.id == 1).with_for_update())
+            yield conn
+
+
+@contextmanager
+def write_job(engine: Engine) -> Iterator[Connection]:
+    """A short write of a job's bookkeeping (``core.store.jobs``). It does not lock the account row, so a job
+    reports its progress while the change it runs holds that lock (PostgreSQL). On SQLite it still needs the
+    database's one write lock: a job running a change there reports in its own process only."""
+    with engine.connect() as raw:
+        conn = raw.execution_options(write=True)
+        with conn.begin():
             yield conn

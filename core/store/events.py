@@ -6,7 +6,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, insert, literal, select, update
+from sqlalchemy import ColumnElement, Connection, FromClause, insert, literal, select, update
 
 from core.rules.requester import Requester
 from core.store.schema import contacts, operations, status_events
@@ -53,9 +53,11 @@ def record_events(
     at: datetime,
     effective_on: date,
     by: Requester,
+    rows: FromClause = contacts,
 ) -> int:
     """One event per contact matching ``where``, set-based; ``old_state`` may be a SQL expression (a deletion
-    records each contact's state as it was: ``core.store.states.stored_state()``)."""
+    records each contact's state as it was: ``core.store.states.stored_state()``, read from ``rows``,
+    ``core.store.states.ROWS``)."""
     columns = [
         contacts.c.id,
         literal(operation_id),
@@ -67,5 +69,6 @@ def record_events(
         literal(by.source_id),
         literal(by.actor),
     ]
-    result = conn.execute(insert(status_events).from_select(list(EVENT_COLUMNS), select(*columns).where(where)))
+    rows_matching = select(*columns).select_from(rows).where(where)
+    result = conn.execute(insert(status_events).from_select(list(EVENT_COLUMNS), rows_matching))
     return int(result.rowcount)

@@ -42,7 +42,7 @@ def in_lists(list_ids: list[int]) -> ColumnElement[bool]:
 
 def _text(cond: Condition) -> ColumnElement[bool]:
     prop, op, value = cond.property, cond.operator, cond.value
-    column: Any = contacts.c.email_lower if prop == "email" else contacts.c[prop]
+    column: Any = contacts.c.email_lower if prop == "email" else states.column(prop)
     if op == "is_known":
         return and_(column.is_not(None), column != "")
     if op == "is_unknown":

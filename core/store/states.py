@@ -1,10 +1,15 @@
 """A contact's marketing state in SQL — the one module that reads or writes it (docs/domain.md §1–§3).
 
 A state (``core.rules.status.State``) is stored in three columns: ``marketing_status``, the pending flag and
-``effective_on`` (the update date a pending contact leaves on), plus who last changed it. Everything that
-counts, filters, pages or changes contacts by state asks here; ``apply`` turns the transition table of
-``core.rules.status`` into set-based SQL, and tests/store/test_states.py checks the SQL against the pure rule
-for every state and request on both engines.
+``effective_on`` (the update date a pending contact leaves on), plus who last changed it. They live in their
+own narrow table, ``contact_status`` (one row per contact, migration 0008_contact_status), apart from the
+profile in ``contacts``: a status change rewrites a small row and two small indexes, not the wide contact row
+and its eight profile indexes. Only this module knows that: a query about contacts and their state reads
+``ROWS`` (contacts joined to their status) or ``rows_for(clause)`` (the join only when the clause needs it),
+whole rows are ``ROW_COLUMNS``, and status rows are written by ``insert_states`` / ``update_states`` /
+``apply``. Everything that counts, filters, pages or changes contacts by state asks here; ``apply`` turns the
+transition table of ``core.rules.status`` into set-based SQL, and tests/store/test_states.py checks the SQL
+against the pure rule for every state and request on both engines.
 
 Invariant kept by ``columns_for`` (the only writer): the pending flag is set on marketing contacts only, and
 ``effective_on`` is set exactly when the flag is.
@@ -12,20 +17,78 @@ Invariant kept by ``columns_for`` (the only writer): the pending flag is set on 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, case, false, func, insert, literal, or_, select, update
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Connection,
+    FromClause,
+    Select,
+    and_,
+    bindparam,
+    case,
+    false,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.sql.util import find_tables
 
 from core.rules.requester import Requester
 from core.rules.status import MarketingStatus, Outcome, Request, State, Transition, UpdateDate, changes
 from core.store.events import EVENT_COLUMNS
-from core.store.schema import contacts, status_events
+from core.store.schema import contact_status, contacts, status_events
 
-_C = contacts.c
+_C = contact_status.c
 STATE_COLUMNS = ("marketing_status", "pending_non_marketing", "effective_on")
 SOURCE_COLUMNS = ("status_source_type", "status_source_id", "status_changed_at")
+STATUS_COLUMNS = (*STATE_COLUMNS, *SOURCE_COLUMNS)  # a contact's status row, besides its contact_id
+
+STATUS_TABLE = contact_status.name  # for the bulk writer's COPY / executemany of new contacts' status rows
+
+ROWS: FromClause = contacts.join(contact_status, contact_status.c.contact_id == contacts.c.id)
+"""Contacts with their state: select from this whenever a query names both (``rows_for`` picks for you)."""
+ROW_COLUMNS: tuple[Column[Any], ...] = (*contacts.c, *(contact_status.c[name] for name in STATUS_COLUMNS))
+"""A contact's whole row, profile and state, with the column names of one table (read from ``ROWS``)."""
+
+
+# --- Where the state lives ---
+
+
+def column(name: str) -> Column[Any]:
+    """A contact's column by name, wherever it is stored (filters on ``status_source_type``, say)."""
+    return contact_status.c[name] if name in STATUS_COLUMNS else contacts.c[name]
+
+
+def needs_state(*clauses: ColumnElement[Any] | None) -> bool:
+    """Whether any clause reads the state (a column of ``contact_status``, in a subquery too)."""
+    return any(c is not None and contact_status in find_tables(c, check_columns=True) for c in clauses)
+
+
+def rows_for(*clauses: ColumnElement[Any] | None) -> FromClause:
+    """What a query on contacts filtered by ``clauses`` reads from: the join only when a clause reads the state."""
+    return ROWS if needs_state(*clauses) else contacts
+
+
+def whole_rows(where: ColumnElement[bool]) -> Select[Any]:
+    """Contacts matching ``where`` as whole rows (``ROW_COLUMNS``): profile and state."""
+    return select(*ROW_COLUMNS).select_from(ROWS).where(where)
+
+
+def ids_matching(where: ColumnElement[bool]) -> Select[Any]:
+    """The ids of the contacts matching ``where`` (for a DELETE or an IN on another table)."""
+    return select(contacts.c.id).select_from(rows_for(where)).where(where)
+
+
+def matching(where: ColumnElement[bool]) -> ColumnElement[bool]:
+    """``where`` as a condition on ``contacts`` alone (for statements that name one table: DELETE, UPDATE)."""
+    return where if not needs_state(where) else contacts.c.id.in_(ids_matching(where))
 
 
 # --- Reading: a state as a SQL condition or expression ---
@@ -44,7 +107,7 @@ def in_states(states: Iterable[State]) -> ColumnElement[bool]:
     """Contacts stored in any of ``states``."""
     wanted = set(states)
     if wanted == set(State):
-        return _C.id.is_not(None)
+        return _C.contact_id.is_not(None)
     if wanted == {State.MARKETING, State.PENDING}:
         return is_billed()
     return or_(false(), *(is_state(s) for s in State if s in wanted))
@@ -122,22 +185,71 @@ def count_by_state(conn: Connection, where: ColumnElement[bool] | None = None) -
     query = select(_C.marketing_status, _C.pending_non_marketing, func.count()).group_by(
         _C.marketing_status, _C.pending_non_marketing
     )
+    if where is not None:
+        query = query.select_from(_status_rows(where)).where(where)
     found = dict.fromkeys(State, 0)
-    for status, pending, n in conn.execute(query if where is None else query.where(where)):
+    for status, pending, n in conn.execute(query):
         found[State.of(status, bool(pending))] += int(n)
     return found
+
+
+def count_due(conn: Connection, on: date) -> int:
+    """How many pending contacts are due by ``on`` (the partial index of pending rows answers it)."""
+    return int(conn.execute(select(func.count()).select_from(contact_status).where(due_by(on))).scalar_one())
+
+
+def count_billed(conn: Connection) -> int:
+    """How many contacts are billed now: marketing, pending ones included (the status index answers it)."""
+    return int(conn.execute(select(func.count()).select_from(contact_status).where(is_billed())).scalar_one())
 
 
 def count_on(conn: Connection, where: ColumnElement[bool], day: date | None) -> dict[State, int]:
     """How many contacts matching ``where`` are in each state on ``day``."""
     state = state_on(day)
-    rows = conn.execute(select(state, func.count()).select_from(contacts).where(where).group_by(state)).all()
+    query = select(state, func.count()).select_from(_status_rows(where)).where(where).group_by(state)
+    rows = conn.execute(query).all()
     found = dict.fromkeys(State, 0)
     found.update({State(str(s)): int(n) for s, n in rows})
     return found
 
 
+def _status_rows(where: ColumnElement[bool]) -> FromClause:
+    """What a query on the state filtered by ``where`` reads: the status rows alone unless ``where`` names
+    the profile (a set-status by status filter never reads the wide table)."""
+    return ROWS if contacts in find_tables(where, check_columns=True) else contact_status
+
+
 # --- Writing: the columns a state is stored as, and transitions applied set-based ---
+
+
+def insert_states(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    """The status rows of new contacts: each a ``contact_id`` and its ``columns_for`` / ``source_for`` values."""
+    if rows:
+        conn.execute(insert(contact_status), [dict(r) for r in rows])
+
+
+def update_states(conn: Connection, where: ColumnElement[bool], values: Mapping[str, Any]) -> int:
+    """Set status columns (from ``columns_for`` / ``source_for``) of the contacts matching ``where``."""
+    if not values:
+        return 0
+    statement = update(contact_status).values(**values)
+    if contacts in find_tables(where, check_columns=True):  # UPDATE ... FROM contacts (both engines)
+        statement = statement.where(contact_status.c.contact_id == contacts.c.id)
+    return int(conn.execute(statement.where(where)).rowcount)
+
+
+def update_by_id(conn: Connection, rows: Sequence[Mapping[str, Any]], *, chunk: int = 5_000) -> None:
+    """Set status columns contact by contact (key ``id``); rows setting the same columns share one executemany."""
+    groups: dict[tuple[str, ...], list[Mapping[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(tuple(k for k in row if k != "id"), []).append(row)
+    for names, group in groups.items():
+        statement = update(contact_status).where(contact_status.c.contact_id == bindparam("_id"))
+        statement = statement.values({n: bindparam(n) for n in names})
+        for start in range(0, len(group), chunk):
+            conn.execute(
+                statement, [{**{n: r[n] for n in names}, "_id": r["id"]} for r in group[start : start + chunk]]
+            )
 
 
 def columns_for(state: State, *, effective_on: date | None = None) -> dict[str, Any]:
@@ -161,7 +273,7 @@ def _event_day(move: Transition, request: Request, *, day: date, effective_on: d
     leave on for a scheduled one, else the day of the request."""
     if request == UpdateDate.COME:
         return _C.effective_on
-    return literal(effective_on, type_=contacts.c.effective_on.type) if move.new == State.PENDING else literal(day)
+    return literal(effective_on, type_=_C.effective_on.type) if move.new == State.PENDING else literal(day)
 
 
 def _record_move(
@@ -169,7 +281,7 @@ def _record_move(
 ) -> int:
     """One event per contact ``move`` applies to (INSERT ... SELECT); how many there were."""
     rows = select(
-        _C.id,
+        _C.contact_id,
         literal(stamp["operation_id"]),
         literal(move.old.value),
         literal(move.new.value),
@@ -178,8 +290,9 @@ def _record_move(
         literal(stamp["by"].source_type),
         literal(stamp["by"].source_id),
         literal(stamp["by"].actor),
-    ).where(where, is_state(move.old))
-    return int(conn.execute(insert(status_events).from_select(list(EVENT_COLUMNS), rows)).rowcount)
+    ).select_from(_status_rows(where))
+    statement = insert(status_events).from_select(list(EVENT_COLUMNS), rows.where(where, is_state(move.old)))
+    return int(conn.execute(statement).rowcount)
 
 
 def apply(
@@ -209,5 +322,5 @@ def apply(
         values = columns_for(new, effective_on=effective_on) | {"status_changed_at": at}
         if request != UpdateDate.COME:
             values |= source_for(by, at)
-        conn.execute(update(contacts).where(where, in_states(olds)).values(**values))
+        update_states(conn, and_(where, in_states(olds)), values)
     return done

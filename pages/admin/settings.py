@@ -14,6 +14,7 @@ from core.services.account_settings import (
 )
 from pages.shared import access, allowed, session
 from pages.shared.allowed import Action
+from pages.shared.text import plain
 
 access.require_access()  # also when Streamlit runs this file straight from its URL
 st.title("Account settings")
@@ -85,9 +86,9 @@ if submitted:
     try:
         saved = update_settings(session.engine(), wanted, today=session.real_today(), actor=session.actor())
     except InvalidSettings as exc:
-        st.error("The settings were not saved:\n" + "\n".join(f"- {problem}" for problem in exc.problems))
+        st.error("The settings were not saved:\n" + "\n".join(f"- {plain(problem)}" for problem in exc.problems))
     except DomainError as exc:  # e.g. PermissionDenied: only admins change settings
-        st.error(str(exc))
+        st.error(plain(exc))
     else:
         changed = ", ".join(name.replace("_", " ") for name in saved.changed) or "nothing changed"
         st.success(f"Settings saved ({changed}). Billed tier: {saved.billed_tier:,} contacts.")

@@ -5,6 +5,7 @@ import streamlit as st
 from core.services.signin import sign_in
 from pages.shared import access, session
 from pages.shared.messages import show_flash
+from pages.shared.text import plain
 
 st.title("Sign in to Marketable")
 show_flash()  # why the session ended, or that local mode has
@@ -12,7 +13,7 @@ show_flash()  # why the session ended, or that local mode has
 if access.oidc_configured():
     refused = st.session_state.get("oidc_refused")
     if refused:
-        st.error(refused)
+        st.error(plain(refused))
         st.button("Sign out of the identity provider", key="oidc_logout", on_click=st.logout)
     else:
         st.write("Marketable uses your organisation's sign-in.")

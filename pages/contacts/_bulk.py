@@ -15,15 +15,17 @@ import streamlit as st
 
 from core.errors import ConfirmationOutdated
 from core.rules.status import MarketingStatus
+from core.services.background import runs_in_background, set_status_job
 from core.services.status import preview_status_change, set_status
 from core.services.usage import get_usage
 from pages.contacts import _bulk_figures as figures
 from pages.contacts import _refused as refusal
 from pages.contacts import _state as state
 from pages.contacts._state import StatusDialog, Target, typed_matches
-from pages.shared import allowed, session
+from pages.shared import allowed, jobs, session
 from pages.shared.allowed import Action
 from pages.shared.messages import outdated_text
+from pages.shared.text import plain
 
 
 def _outdated(box: StatusDialog, refused: ConfirmationOutdated) -> None:
@@ -39,7 +41,10 @@ def _outdated(box: StatusDialog, refused: ConfirmationOutdated) -> None:
 def _confirm(box: StatusDialog, ready: bool) -> None:
     word = "marketing" if box.to == MarketingStatus.MARKETING else "non-marketing"
     cols = st.columns([1, 1, 2])
-    if cols[0].button(f"Set as {word}", key="ct_dlg_confirm", type="primary", disabled=not ready):
+    clicked = cols[0].button(f"Set as {word}", key="ct_dlg_confirm", type="primary", disabled=not ready)
+    if clicked and runs_in_background(box.preview.selected):
+        _in_background(box, word)
+    elif clicked:
         result = session.run(
             lambda: set_status(
                 session.engine(),
@@ -58,12 +63,33 @@ def _confirm(box: StatusDialog, ready: bool) -> None:
         state.cancel()
 
 
+def _in_background(box: StatusDialog, word: str) -> None:
+    """A long change runs as a job (same checks, one transaction); its progress shows in the sidebar."""
+    started = session.run(
+        lambda: set_status_job(
+            session.engine(),
+            selection=box.target.selection,
+            to=box.to,
+            today=session.today(),
+            actor=session.actor(),
+            confirmed=figures.promise(box),
+            label=box.target.label,
+        )
+    )
+    if started is not None:
+        jobs.follow(started)
+        state.finish(
+            f"Setting {figures.contacts(box.preview.will_change)} as {word} in the background: follow it in "
+            "the sidebar. Nothing changes until all of it is done."
+        )
+
+
 def _body(box: StatusDialog) -> None:
     p = box.preview
     refusal.forget_inputs()
     if box.outdated:
         st.warning(outdated_text(list(box.outdated)), icon=":material/sync_problem:")
-    st.markdown(f"**{figures.contacts(p.selected)}**: {box.target.label}.")
+    st.markdown(f"**{figures.contacts(p.selected)}**: {plain(box.target.label)}.")
     marketing = box.to == MarketingStatus.MARKETING
     if marketing:
         ready = figures.marketing_counts(box)

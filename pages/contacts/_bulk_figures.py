@@ -63,7 +63,8 @@ def marketing_counts(box: StatusDialog) -> bool:
     after, before = f"{p.monthly_price_after:,} {box.currency}", f"{p.monthly_price_before:,} {box.currency}"
     st.warning(
         f"This raises the billed tier from **{p.tier_limit_before:,}** to **{p.tier_limit_after:,}** marketing "
-        f"contacts: **{after}** a month instead of {before}. The tier is not lowered before renewal.",
+        f"contacts ({p.marketing_before:,} → **{p.marketing_after:,}** marketing contacts): **{after}** a month "
+        f"instead of {before}. The tier is not lowered before renewal.",
         icon=":material/trending_up:",
     )
     return st.checkbox(f"I agree to the {p.tier_limit_after:,}-contact tier at {after} a month", key="ct_dlg_upgrade")

@@ -9,9 +9,11 @@ import pandas as pd
 import streamlit as st
 
 from core.rules.hubspot_labels import stage_label
+from core.rules.record_id import text_of
 from core.rules.status import STATE_LABELS, State
 from core.services.contact_detail import ContactDetail
 from pages.shared import session, simulation
+from pages.shared.text import plain
 
 STATE_TEXT: dict[str | None, str] = {state.value: label for state, label in STATE_LABELS.items()}
 STATE_WORD = {None: "created", **STATE_TEXT}
@@ -21,9 +23,10 @@ def header(detail: ContactDetail) -> None:
     fields = detail.fields or {}
     name = " ".join(p for p in (fields.get("first_name"), fields.get("last_name")) if p)
     st.title(
-        f"{name or 'Contact'} (deleted)" if detail.fields is None else name or f"Contact {detail.id}", anchor=False
+        f"{plain(name or 'Contact')} (deleted)" if detail.fields is None else plain(name) or f"Contact {detail.id}",
+        anchor=False,
     )
-    st.caption(" · ".join(p for p in (fields.get("email"), f"ID {detail.id}") if p))
+    st.caption(" · ".join(p for p in (plain(fields.get("email")), f"ID {detail.id}") if p))
 
 
 def _state_text(detail: ContactDetail) -> str:
@@ -43,11 +46,11 @@ def status(detail: ContactDetail) -> None:
     """The marketing status and why; for a non-marketing contact, what last made it marketing."""
     with st.container(border=True):
         st.markdown(f"**Marketing status:** {_state_text(detail)}")
-        st.markdown(f"**Why:** {detail.reason}")
+        st.markdown(f"**Why:** {plain(detail.reason)}")
         if detail.made_marketing is not None and detail.state == "non_marketing":
             made = detail.made_marketing
             st.caption(
-                f"It was made marketing by **{made.source}**, by **{made.actor}**, "
+                f"It was made marketing by **{plain(made.source)}**, by **{plain(made.actor)}**, "
                 f"on {made.requested_at:%d %b %Y %H:%M}."
             )
 
@@ -70,6 +73,8 @@ def fields(found: dict[str, Any]) -> None:
     ]
     if flags:
         st.warning("This contact " + " and ".join(flags) + ".", icon=":material/mail_off:")
+    hubspot = found.get("hubspot_id")  # docs/domain.md §11: HubSpot's Record ID, else ours
+    st.caption(f"Record ID {text_of(found['id'], hubspot)}" + (" (HubSpot's)" if hubspot else " (created here)"))
 
 
 def history(detail: ContactDetail) -> None:

@@ -15,6 +15,7 @@ from pages.contacts._state import Target
 from pages.shared import allowed, choices, session
 from pages.shared.allowed import Action
 from pages.shared.messages import flash
+from pages.shared.text import plain
 
 
 def status_buttons(detail: ContactDetail) -> None:
@@ -79,7 +80,7 @@ def delete(contact_id: int, email: str) -> None:
     with st.expander("Delete this contact", icon=":material/delete:"):
         st.caption("It leaves the marketing count at once; the billed tier stays until renewal. Its history is kept.")
         refused = allowed.blocked(Action.EDIT_CONTACTS)
-        sure = st.checkbox(f"Yes, delete {email}", key="cd_delete_sure", disabled=bool(refused))
+        sure = st.checkbox(f"Yes, delete {plain(email)}", key="cd_delete_sure", disabled=bool(refused))
         allowed.note(refused)
         if st.button("Delete contact", key="cd_delete", disabled=not sure or bool(refused), help=refused):
             result = session.run(

@@ -17,6 +17,7 @@ from pages.shared import allowed, session
 from pages.shared.allowed import Action
 from pages.shared.messages import outdated_text
 from pages.shared.money import money_line
+from pages.shared.text import plain
 
 
 def open_delete(target: Target) -> None:
@@ -39,7 +40,7 @@ def _delete_body(box: DeleteDialog) -> None:
     refusal.forget_inputs()
     if box.outdated:
         st.warning(outdated_text(list(box.outdated), verb="deleted"), icon=":material/sync_problem:")
-    st.markdown(f"Delete **{found.total:,}** contacts ({box.target.label}). Their status history is kept.")
+    st.markdown(f"Delete **{found.total:,}** contacts ({plain(box.target.label)}). Their status history is kept.")
     cols = st.columns(2)
     cols[0].metric("Marketing contacts among them", session.number(found.marketing))
     cols[1].metric("Non-marketing", session.number(found.non_marketing))
@@ -97,7 +98,8 @@ def _change_list(box: ListDialog, name: str, known: list[str]) -> None:
 def _list_body(box: ListDialog) -> None:
     adding = box.adding
     names = [i.name for i in reads.static_lists()]
-    st.markdown(f"{'Add' if adding else 'Remove'} {box.target.label} {'to' if adding else 'from'} a static list.")
+    target = plain(box.target.label)
+    st.markdown(f"{'Add' if adding else 'Remove'} {target} {'to' if adding else 'from'} a static list.")
     name = st.selectbox("List", names, key="ct_dlg_list", index=None, placeholder="Choose a list")
     if adding:
         new = st.text_input("…or create a new list", key="ct_dlg_new_list", placeholder="New list name")

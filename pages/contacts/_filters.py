@@ -17,6 +17,7 @@ from pages.shared import allowed, session
 from pages.shared.allowed import Action
 from pages.shared.filter_builder import filter_builder
 from pages.shared.messages import flash
+from pages.shared.text import plain
 
 QUICK_OPTIONS = ["all", *QUICK_FILTERS]
 QUICK_LABELS = {"all": "All contacts", **QUICK_FILTERS}
@@ -66,7 +67,9 @@ def _views_bar(query: ContactQuery | None, names: list[str], today: date) -> Non
     cols[0].selectbox("Saved view", ["", *names], key="ct_view", on_change=_load_view, format_func=lambda n: n or "—")
     name = cols[1].text_input("Save this view as", key="ct_view_name", placeholder="e.g. Unengaged leads")
     taken = name.strip() in names
-    replace = taken and st.checkbox(f"Replace the saved view “{name.strip()}” with this filter", key="ct_view_replace")
+    replace = taken and st.checkbox(
+        f"Replace the saved view “{plain(name.strip())}” with this filter", key="ct_view_replace"
+    )
     refused = allowed.blocked(Action.EDIT_CONTACTS)
     disabled = query is None or not name.strip() or bool(refused) or (taken and not replace)
     if cols[2].button("Save view", key="ct_view_save", disabled=disabled, icon=":material/bookmark_add:", help=refused):
@@ -81,7 +84,7 @@ def _views_bar(query: ContactQuery | None, names: list[str], today: date) -> Non
             st.rerun()
     chosen = st.session_state.get("ct_view")
     with cols[3].popover("Delete view", disabled=not chosen or bool(refused), help=refused):
-        st.markdown(f"Delete the saved view “{chosen}”? The contacts are not touched.")
+        st.markdown(f"Delete the saved view “{plain(chosen)}”? The contacts are not touched.")
         delete = st.button("Delete the view", key="ct_view_delete", type="primary")
     if (
         delete

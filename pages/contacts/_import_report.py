@@ -41,7 +41,22 @@ def _rejected(done: Imported) -> None:
     )
 
 
-def report(done: Imported) -> None:
+@dataclass(frozen=True)
+class Started:
+    """A long import started as a background job (its progress and outcome show in the sidebar)."""
+
+    file_name: str
+
+
+def report(done: Imported | Started) -> None:
+    if isinstance(done, Started):
+        st.info(
+            f"Importing {done.file_name} in the background: follow it in the sidebar, from any page. Nothing is "
+            "imported until all of it is.",
+            icon=":material/hourglass_top:",
+        )
+        _again()
+        return
     result, n = done.result, session.number
     st.success(
         f"Import finished. Its contacts' histories and the Audit page name it as import {result.import_id}.",
@@ -62,6 +77,10 @@ def report(done: Imported) -> None:
         )
     if result.rejected:
         _rejected(done)
+    _again()
+
+
+def _again() -> None:
     if st.button("Import another file", key="imp_again"):
         for key in FORGET_ON_AGAIN:
             st.session_state.pop(key, None)

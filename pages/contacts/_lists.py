@@ -10,6 +10,7 @@ from pages.contacts import _reads as reads
 from pages.contacts import _state as state
 from pages.shared import allowed, session
 from pages.shared.allowed import Action
+from pages.shared.text import plain
 
 
 def _show_members(name: str) -> None:
@@ -64,7 +65,9 @@ def render() -> None:
         chosen = cols[2].selectbox("List", names, key="ct_list_chosen", index=None, placeholder="Choose a list")
         cols[3].button("Show", key="ct_list_show", disabled=chosen is None, on_click=_show_members, args=(chosen,))
         with cols[4].popover("Delete", disabled=chosen is None or bool(refused), help=refused):
-            st.markdown(f"Delete the list “{chosen}”? Its contacts stay; saved views and workflows naming it stop.")
+            st.markdown(
+                f"Delete the list “{plain(chosen)}”? Its contacts stay; saved views and workflows naming it stop."
+            )
             confirmed = st.button("Delete the list", key="ct_list_delete", type="primary")
         if confirmed and chosen is not None:
             _delete(chosen)

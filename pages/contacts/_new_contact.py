@@ -19,6 +19,7 @@ from pages.contacts import _state as state
 from pages.shared import allowed, choices, session
 from pages.shared.allowed import Action
 from pages.shared.messages import outdated_text
+from pages.shared.text import plain
 
 SHOWN = "ct_new_room"  # the headroom the form last showed: what a consent ticked in it agreed to
 OUTDATED = "ct_new_outdated"  # why the last Create was refused, shown once
@@ -64,10 +65,10 @@ def _create(values: dict[str, Any], marketing: bool, confirmed: Confirmed | None
         session.reset_later(**{CONSENT: False})  # the consent was to the old figures
         st.rerun()
     except TierUpgradeRequired as exc:
-        st.error(f"{exc}. Tick “I agree” to the new tier to create it anyway.")
+        st.error(f"{plain(exc)}. Tick “I agree” to the new tier to create it anyway.")
         return
     except DomainError as exc:  # an invalid or duplicate email, a field too long, no permission
-        st.error(str(exc))
+        st.error(plain(exc))
         return
     status = "a marketing" if result.status == "marketing" else "a non-marketing"
     state.changed(f"Created {status} contact: {result.email} (ID {result.contact_id}).")

@@ -10,6 +10,7 @@ from pages.contacts._sources_switch import TITLES
 from pages.shared import allowed, session
 from pages.shared.allowed import Action
 from pages.shared.messages import flash
+from pages.shared.text import plain
 
 
 def _add(kind: str, source_id: str, name: str) -> None:
@@ -46,6 +47,8 @@ def add_form(settings: list[SourceSetting]) -> None:
         if submitted and not source_id.strip():
             st.error(f"Give the {label} its ID: the one the tool sends with each contact it creates.")
         elif submitted and (kind, source_id.strip()) in listed:
-            st.error(f"A {label} with the ID “{source_id.strip()}” is already listed above: switch its toggle there.")
+            st.error(
+                f"A {label} with the ID “{plain(source_id.strip())}” is already listed above: switch its toggle there."
+            )
         elif submitted:
             _add(kind, source_id, name)

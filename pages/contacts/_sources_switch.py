@@ -12,6 +12,7 @@ from core.services.sources import PER_TOOL, SourceSetting, headroom, set_source_
 from pages.shared import allowed, session
 from pages.shared.allowed import Action
 from pages.shared.messages import flash
+from pages.shared.text import code, plain
 
 TITLES = {SourceType.FORM: "Forms", SourceType.CHATFLOW: "Chatflows", SourceType.INTEGRATION: "Connected apps"}
 EFFECT = {
@@ -73,7 +74,7 @@ def confirm_panel() -> None:
         return
     with st.container(border=True):
         what = pending.kind.replace("integration", "connected app")
-        st.markdown(f"**Switch on {what} {pending.source_id}?** While on, {EFFECT[pending.kind]}.")
+        st.markdown(f"**Switch on {what} {plain(pending.source_id)}?** While on, {EFFECT[pending.kind]}.")
         st.warning(
             f"The account has {room.marketing:,} marketing contacts on a {room.tier_limit:,}-contact tier: "
             f"{room.left_before_upgrade:,} more fit before the tier rises to {room.next_tier:,} contacts "
@@ -106,8 +107,8 @@ def switches(settings: list[SourceSetting]) -> None:
             st.session_state[key] = tool.marketing
             since = f" · on since {tool.switched_on_at:%d %b %Y}" if tool.marketing and tool.switched_on_at else ""
             st.toggle(
-                f"**{tool.name or tool.source_id}** (`{tool.source_id}`, {tool.contacts:,} contacts so far): "
-                "new contacts are marketing",
+                f"**{plain(tool.name or tool.source_id)}** ({code(tool.source_id)}, "
+                f"{tool.contacts:,} contacts so far): new contacts are marketing",
                 key=key,
                 on_change=_toggled,
                 args=(kind, tool.source_id, key),

@@ -118,7 +118,7 @@ def draw(page: Page, total: int, query: ContactQuery) -> None:
     )
     cursors = st.session_state["ct_cursors"]
     first = (len(cursors) - 1) * PAGE_SIZE
-    cols = st.columns([1, 1, 6], vertical_alignment="center")
+    cols = st.columns([2, 2, 7], vertical_alignment="center")
     cols[0].button(
         "Previous", key="ct_prev", icon=":material/chevron_left:", disabled=len(cursors) == 1, on_click=_previous
     )

@@ -2,15 +2,32 @@
 
 import streamlit as st
 
+from core.services.background import import_job, runs_in_background
 from core.services.imports.service import Consent, import_csv
 from pages.contacts import _import_preview as import_preview
 from pages.contacts import _import_report as import_report
-from pages.shared import access, allowed, session
+from pages.shared import access, allowed, jobs, session
 from pages.shared.allowed import Action
 
 access.require_access()
 st.page_link("pages/contacts/contacts.py", label="Back to contacts", icon=":material/arrow_back:")
 st.title("Import contacts")
+
+
+def _in_background(data: bytes, name: str, as_marketing: bool, consent: Consent) -> None:
+    """A long import runs as a job (one transaction); its progress shows in the sidebar, on any page."""
+    engine, today, actor = session.engine(), session.today(), session.actor()
+    started = session.run(
+        lambda: import_job(
+            engine, data, today=today, actor=actor, as_marketing=as_marketing, consent=consent, file_name=name
+        )
+    )
+    if started is not None:
+        jobs.follow(started)
+        for key in import_report.FORGET_ON_AGAIN:
+            st.session_state.pop(key, None)
+        st.session_state[import_report.KEY] = import_report.Started(name)
+        st.rerun()
 
 
 def _run(data: bytes, name: str, as_marketing: bool, consent: Consent) -> None:
@@ -37,7 +54,7 @@ def _run(data: bytes, name: str, as_marketing: bool, consent: Consent) -> None:
 
 
 done = st.session_state.get(import_report.KEY)
-if isinstance(done, import_report.Imported):
+if isinstance(done, import_report.Imported | import_report.Started):
     import_report.report(done)
     st.stop()
 
@@ -68,4 +85,6 @@ if preview is None:
 consent = import_preview.show(preview)
 label = f"Import {preview.valid_rows:,} rows"
 if st.button(label, key="imp_run", type="primary", disabled=not consent or bool(refused), help=refused):
-    _run(data, upload.name, as_marketing, consent or Consent())
+    (_in_background if runs_in_background(preview.valid_rows) else _run)(
+        data, upload.name, as_marketing, consent or Consent()
+    )

@@ -14,6 +14,7 @@ from core.services.signin import sign_out as end_session
 from pages.shared import browser_session
 from pages.shared.messages import flash
 from pages.shared.session import engine, per_run, real_today
+from pages.shared.text import plain
 
 SIGNIN_PAGE = "pages/admin/signin.py"
 LOCAL_MODE_TEXT = (
@@ -127,7 +128,7 @@ def gate(sections: dict[str, list[StreamlitPage]]) -> dict[str, list[StreamlitPa
     if user is None:
         return _sign_in_everywhere(sections)
     with st.sidebar:
-        st.markdown(f"Signed in as **{user.name}** ({user.role})")
+        st.markdown(f"Signed in as **{plain(user.name)}** ({user.role})")
         st.button("Sign out", key="sign_out", icon=":material/logout:", on_click=sign_out)
     managing = permissions(engine(), actor=user.username).may(Action.MANAGE_USERS)  # core's rule, not the role
     allowed = {name: [p for p in pages if p.url_path != "users" or managing] for name, pages in sections.items()}

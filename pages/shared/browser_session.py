@@ -31,7 +31,7 @@ PATH = "/marketable/session"
 CODE_SECONDS = 60
 _PENDING = "cookie_code"
 _codes: dict[str, tuple[str | None, float]] = {}  # sha256(code) -> (token to set, or None to clear; expiry)
-_used: set[str] = set()
+_used: dict[str, float] = {}  # sha256(code) -> when it was used (kept a while for ``sync`` to see)
 _lock = threading.Lock()
 
 
@@ -46,6 +46,8 @@ def _hand_over(token: str | None) -> str:
     with _lock:
         for key in [k for k, (_, expiry) in _codes.items() if expiry < now]:
             del _codes[key]
+        for key in [k for k, used_at in _used.items() if used_at < now - 10 * CODE_SECONDS]:
+            del _used[key]
         _codes[_digest(code)] = (token, now + CODE_SECONDS)
     return code
 
@@ -57,7 +59,7 @@ def _take(code: str) -> tuple[bool, str | None]:
         found = _codes.pop(key, None)
         if found is None or found[1] < time.monotonic():
             return False, None
-        _used.add(key)
+        _used[key] = time.monotonic()
     return True, found[0]
 
 

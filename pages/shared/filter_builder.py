@@ -17,6 +17,7 @@ import streamlit as st
 
 from core.rules.filters import OPERATOR_WORDS, OPERATORS, PROPERTIES
 from pages.shared._filter_value import NO_VALUE, value_widget
+from pages.shared.text import plain
 
 
 def _label(name: str) -> str:
@@ -91,7 +92,9 @@ def filter_builder(key: str, *, list_names: Sequence[str] = ()) -> list[dict[str
     gone = _missing_lists(rows, list_names)
     if gone:  # kept, never dropped: a condition that silently vanished would match every contact
         names = ", ".join(f"“{name}”" for name in gone)
-        st.warning(f"This filter names a list that no longer exists ({names}). Remove that condition or pick a list.")
+        st.warning(
+            f"This filter names a list that no longer exists ({plain(names)}). Remove that condition or pick a list."
+        )
     properties = [p for p in PROPERTIES if p != "list" or list_names or gone]
     if rows:
         st.caption("Contacts must match every condition.")

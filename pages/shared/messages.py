@@ -11,6 +11,8 @@ from typing import Literal
 
 import streamlit as st
 
+from pages.shared.text import plain
+
 Level = Literal["success", "info", "error"]
 KEY = "flash"
 ICONS: dict[Level, str] = {"success": ":material/check_circle:"}
@@ -33,7 +35,7 @@ def show_flash() -> None:
     if not isinstance(message, Flash):
         return
     show = {"success": st.success, "info": st.info, "error": st.error}[message.level]
-    show(message.text, icon=ICONS.get(message.level))
+    show(plain(message.text), icon=ICONS.get(message.level))  # messages name lists, views, workflows, tools
 
 
 def outdated_text(differences: list[str], *, what: str = "these contacts", verb: str = "changed") -> str:

@@ -13,6 +13,7 @@ from core.errors import ConfirmationOutdated, DomainError
 from core.rules.filters import FilterError
 from core.services.setup import account_timezone, open_engine
 from core.settings import database_url, default_actor
+from pages.shared.text import plain
 
 T = TypeVar("T")
 
@@ -76,12 +77,12 @@ def run(action: Callable[[], T], *, outdated: Callable[[ConfirmationOutdated], N
         return action()
     except ConfirmationOutdated as exc:
         if outdated is None:
-            st.error(str(exc))
+            st.error(plain(exc))
         else:
             outdated(exc)
         return None
     except (DomainError, FilterError) as exc:  # a filter naming a deleted list, say
-        st.error(str(exc))
+        st.error(plain(exc))  # errors echo what was typed
         return None
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.services.background import UPDATES, due_updates, runs_in_background, updates_job
+from core.services.jobs import running_job
 from core.services.updates import apply_updates
+from pages.shared import jobs
 from pages.shared.session import engine, real_today, run
 from pages.shared.simulation import simulate_as_of
 
@@ -13,6 +16,15 @@ def _apply_due_updates() -> None:
     """Opening the app applies update dates that have come (idempotent; each date applied once)."""
     day = real_today()
     if st.session_state.get("updates_applied_on") == day:
+        return
+    if runs_in_background(due := run(lambda: due_updates(engine(), today=day)) or 0):
+        started = run(lambda: updates_job(engine(), today=day))  # None: another session or the worker has it
+        if started is None and (other := running_job(engine(), kind=UPDATES)) is not None:
+            started = other.id
+        if started is not None:
+            jobs.follow(started)
+            st.toast(f"Applying the update dates that have come ({due:,} contacts) in the background.")
+        st.session_state["updates_applied_on"] = day
         return
     result = run(lambda: apply_updates(engine(), today=day, actor="system"))  # refused: says why (domain.md §10)
     if result is None:
@@ -28,4 +40,5 @@ def draw() -> None:
     _apply_due_updates()
     with st.sidebar:
         st.caption(f"Today: {real_today():%d %b %Y}")
+        jobs.draw()
         simulate_as_of()

@@ -3,11 +3,15 @@ and its price, the method in words and how it relates to the simulator. Renders 
 
 from __future__ import annotations
 
+from datetime import date
+
 import plotly.graph_objects as go
 import streamlit as st
 
 from core.rules.money import amount
 from core.services.forecast import RELATION_TO_SIMULATOR, Forecast, get_forecast
+from core.services.history import data_version
+from core.settings import database_url
 from pages.shared import session
 
 MAX_TIER_LINES = 6
@@ -45,9 +49,17 @@ def _figure(forecast: Forecast) -> go.Figure:
     return figure
 
 
+@st.cache_data(max_entries=8, ttl=600, show_spinner=False)
+def _forecast(url: str, version: str, today: date) -> Forecast:
+    """Kept until any operation is recorded (``data_version``); ``url`` and ``version`` are only the cache key."""
+    del url, version
+    return get_forecast(session.engine(), today=today)
+
+
 def render_forecast() -> None:
     """The forecast always starts from today, also while "Simulate as of" shows another day."""
-    forecast = session.run(lambda: get_forecast(session.engine(), today=session.real_today()))
+    version = data_version(session.engine())
+    forecast = session.run(lambda: _forecast(database_url(), version, session.real_today()))
     if forecast is None:
         return
     if forecast.exceeds_on:

@@ -10,7 +10,7 @@ import streamlit as st
 from core.rules.confirmation import Confirmed
 from core.rules.selection import Selection
 from core.services import wizard
-from pages.shared import allowed, session
+from pages.shared import allowed, session, text
 from pages.shared.allowed import Action
 from pages.shared.filter_builder import filter_builder
 from pages.shared.messages import outdated_text
@@ -76,7 +76,7 @@ def _figures(selection: Selection, review: wizard.Review) -> None:
     cols[1].metric("Become non-marketing", session.number(change.scheduled), help=f"On {on:%d %b %Y}")
     cols[2].metric("Not included", session.number(change.unchanged), help="Already pending or non-marketing")
     effect_metrics(review.effect)
-    st.caption(f"Selected: {selection.describe()}. They become non-marketing on the next update date, {on:%d %b %Y}.")
+    st.caption(f"Selected: {text.plain(selection.describe())}. They leave on the next update date, {on:%d %b %Y}.")
     if not change.scheduled:
         st.warning("No marketing contact is selected: go back and include the unengaged contacts, a filter or a list.")
 

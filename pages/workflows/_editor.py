@@ -15,6 +15,7 @@ from pages.shared import allowed, session
 from pages.shared.allowed import Action
 from pages.shared.filter_builder import filter_builder
 from pages.shared.messages import flash, outdated_text
+from pages.shared.text import plain
 from pages.workflows._editor_actions import action_row, add_action
 
 FILTER_KEY = "wf_filter"
@@ -89,7 +90,7 @@ def editor(engine: Any, chosen: Workflow | None, *, refused: bool) -> None:
     """Draw the editor for ``chosen`` (None: a new workflow) with its Save button."""
     _seed(chosen)
     lists = service.static_list_names(engine)
-    st.subheader("New workflow" if chosen is None else f"Edit {chosen.name!r}")
+    st.subheader("New workflow" if chosen is None else f"Edit {plain(repr(chosen.name))}")
     st.text_input("Name", key="wf_name", max_chars=200, placeholder="e.g. Unsubscribed leads become non-marketing")
     st.markdown("**Enrollment criteria**")
     criteria = filter_builder(FILTER_KEY, list_names=lists)

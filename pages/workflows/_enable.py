@@ -12,6 +12,7 @@ from core.services.workflows.dry_run import WorkflowDryRun
 from pages.shared import allowed, session
 from pages.shared.allowed import Action
 from pages.shared.messages import flash
+from pages.shared.text import plain
 from pages.workflows import _dry_run as dry_runs
 
 
@@ -44,7 +45,7 @@ def _enable(engine: Any, chosen: Workflow, dry: WorkflowDryRun) -> None:
 def _delete(engine: Any, chosen: Workflow) -> None:
     with st.expander("Delete this workflow"):
         st.caption("Its enrollments and run log go too; the status changes it made stay in the audit trail.")
-        sure = st.checkbox(f"Delete {chosen.name!r}", key="wf_delete_confirm")
+        sure = st.checkbox(f"Delete {plain(repr(chosen.name))}", key="wf_delete_confirm")
         if not st.button("Delete", key="wf_delete", disabled=not sure, icon=":material/delete:"):
             return
         deleted = session.run(
@@ -69,11 +70,13 @@ def panel(engine: Any, chosen: Workflow, *, refused: bool) -> None:
     """State, dry run and the enable / disable / delete buttons of a saved workflow."""
     st.subheader("Dry run & enable")
     if chosen.enabled:
-        st.success(f"On since {chosen.enabled_at:%d %b %Y %H:%M} (by {chosen.enabled_by}).", icon=":material/check:")
+        st.success(
+            f"On since {chosen.enabled_at:%d %b %Y %H:%M} (by {plain(chosen.enabled_by)}).", icon=":material/check:"
+        )
     else:
         st.info("Off: nobody enrolls and waiting enrollments pause.", icon=":material/pause_circle:")
     if chosen.blocked:
-        st.error(chosen.blocked, icon=":material/block:")
+        st.error(plain(chosen.blocked), icon=":material/block:")
     st.button("Dry run", key="wf_dry_run", icon=":material/science:", on_click=dry_runs.take, args=(engine, chosen))
     stored = dry_runs.shown(chosen)
     if stored is not None:

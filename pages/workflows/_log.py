@@ -10,6 +10,7 @@ import streamlit as st
 
 from core.services.workflows import log as workflow_log
 from core.services.workflows.definitions import Workflow
+from pages.shared.text import plain
 
 COLOURS = ("#1565c0", "#2e7d32", "#6a1b9a", "#ef6c00", "#00838f", "#ad1457")
 
@@ -134,7 +135,7 @@ def _failed(engine: Any, chosen: Workflow | None) -> None:
 
 def log(engine: Any, chosen: Workflow | None) -> None:
     """The run log of ``chosen`` (None: every workflow): chart, attempts, runs, permanent failures."""
-    st.subheader("Run log" + (f": {chosen.name}" if chosen else ""))
+    st.subheader("Run log" + (f": {plain(chosen.name)}" if chosen else ""))
     per_run = workflow_log.actions_per_run(engine, workflow_id=chosen.id if chosen else None)
     if per_run:
         _chart(per_run)

@@ -7,6 +7,7 @@ import streamlit as st
 from core.services.workflows import engine as workflow_engine
 from pages.shared import allowed, session
 from pages.shared.allowed import Action
+from pages.shared.text import plain
 
 RUN_DEADLINE_S = 60  # the button gives up retrying after this; the next run goes on from there
 
@@ -19,7 +20,7 @@ def _summary(result: workflow_engine.RunResult) -> None:
     )
     if result.transient_errors:
         text += f" ({result.transient_errors:,} attempts retried)"
-    problems = [f"{b['name']}: {b['reason']}" for b in result.blocked]
+    problems = [plain(f"{b['name']}: {b['reason']}") for b in result.blocked]
     if result.stopped:
         problems.append(f"{result.stopped}; the next run goes on from there.")
     if problems:

@@ -67,13 +67,17 @@ def start_server(tmp_path: Path) -> Iterator[Callable[..., Server]]:
     database first with ``setup(db_url)``."""
     processes: list[subprocess.Popen[bytes]] = []
 
-    def _start(setup: Callable[[str], None] | None = None, env: dict[str, str] | None = None) -> Server:
-        db_url = f"sqlite:///{tmp_path}/e2e.db"
+    def _start(
+        setup: Callable[[str], None] | None = None, env: dict[str, str] | None = None, db_url: str | None = None
+    ) -> Server:
+        """``db_url``: another database than the test's own SQLite file (a second replica on the same one)."""
+        db_url = db_url or f"sqlite:///{tmp_path}/e2e.db"
         if setup:
             setup(db_url)
         port = _free_port()
         environment = {**os.environ, "MARKETABLE_DB_URL": db_url, "MARKETABLE_TODAY": TODAY.isoformat(), **(env or {})}
-        log = open(tmp_path / "server.log", "wb")  # noqa: SIM115 - closed with the process
+        log_path = tmp_path / ("server.log" if not processes else f"server-{len(processes)}.log")
+        log = open(log_path, "wb")  # noqa: SIM115 - closed with the process
         process = subprocess.Popen(
             [
                 sys.executable,
@@ -103,7 +107,7 @@ def start_server(tmp_path: Path) -> Iterator[Callable[..., Server]]:
                         return Server(base, db_url)
             except OSError:
                 time.sleep(0.3)
-        raise RuntimeError(f"streamlit did not start: {(tmp_path / 'server.log').read_text()[-2000:]}")
+        raise RuntimeError(f"streamlit did not start: {log_path.read_text()[-2000:]}")
 
     yield _start
     for process in processes:

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from tests.conftest import Cli
 from tests.e2e.conftest import Server, screenshot, settle
 from tests.e2e.test_contacts_browser import _known, _wait_metric
-from tests.pages.test_import_stale_pages import stale_file
+from tests.pages.test_import_hubspot_pages import stale_file
 
 pytestmark = pytest.mark.e2e
 

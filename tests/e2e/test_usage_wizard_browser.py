@@ -82,7 +82,7 @@ def test_the_other_tabs_render_in_chromium(page: Any, start_server: Callable[...
     assert "Simulating" in page.get_by_test_id("stAlertContentInfo").first.inner_text()
     screenshot(page, "usage_simulating")
     page.get_by_role("link", name="Account settings").click()
-    page.get_by_text("Save settings").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Save settings").wait_for(timeout=30_000)
     settle(page)
     assert page.get_by_role("button", name="Save settings").is_disabled(), "no saving while simulating"
     screenshot(page, "settings_simulating")

@@ -32,6 +32,7 @@ def test_opening_a_contact_shows_why_it_is_marketing_and_its_history(
     assert list(history["To"]) == ["Marketing contact until next update", "Marketing contact"]
     assert list(history["By"]) == ["ops", "cli"]
     assert list(history["Source"]) == ["bulk action", "form webinar"]
+    assert any(c.value == "Record ID mk-13 (created here)" for c in at.caption)  # docs/domain.md §11
 
 
 def test_editing_a_contact_shows_email_errors_in_the_form_and_saves_valid_fields(

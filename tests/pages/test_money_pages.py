@@ -85,6 +85,7 @@ def test_the_set_as_marketing_dialog_states_the_rise_and_when_a_lower_tier_could
     at.menu_button(key="ct_more").click("marketing").run()
     text = dialog_text(at)
     assert "Money: now 1,140 USD a month (+250 USD; tier 7,000)" in text
+    assert "(2,000 → **2,004** marketing contacts)" in text, "the resulting count beside the new tier"
     assert "from renewal 15 Jan 2027 1,140 USD a month (+250 USD; tier 7,000)" in text
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -142,3 +142,20 @@ def test_why_this_number_counts_what_made_contacts_marketing_not_the_wizard_that
     assert sum(by_source["x"]) == Cli(app_env)("usage")["marketing"], "pending contacts count by what made them"
     assert "usage wizard" not in by_source["y"]
     assert any("never the tool that scheduled" in c.value for c in at.caption)
+
+
+def test_the_history_of_demo_data_could_be_true_the_tier_follows_the_count_and_nothing_precedes_the_start(
+    open_app: Callable[..., AppTest], app_env: str
+) -> None:
+    """Issue 13: `init --demo 300000` showed the tier at 2,000 while marketing climbed to 150,000, and update runs
+    before the subscription started (here at 20,000 contacts, without --start-date)."""
+    cli = Cli(app_env)
+    cli("init", "--demo", "20000")
+    at = open_app()
+    figure = json.loads(at.get("plotly_chart")[1].proto.spec)
+    traces = {t["name"]: t for t in figure["data"]}
+    marketing, tier = traces["Marketing"]["y"], traces["Billed tier"]["y"]
+    assert all(m <= t for m, t in zip(marketing, tier, strict=True)), "never more marketing contacts than the tier"
+    assert tier[0] < tier[-1] == cli("usage")["tier_limit"], "the tier rose with the count, during the history"
+    start = (TODAY - timedelta(days=365)).isoformat()
+    assert min(traces["Update dates"]["x"]) >= start, "no update run before the subscription started"

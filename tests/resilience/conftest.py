@@ -16,9 +16,10 @@ from sqlalchemy import Engine, text
 from core.store.engine import make_engine
 
 ROOT = Path(__file__).resolve().parents[2]
-STATE = (
-    "CASE WHEN c.marketing_status = 'marketing' AND c.pending_non_marketing THEN 'pending' ELSE c.marketing_status END"
+STATE = (  # over s, a contact's row of contact_status (migration 0008): see ROWS
+    "CASE WHEN s.marketing_status = 'marketing' AND s.pending_non_marketing THEN 'pending' ELSE s.marketing_status END"
 )
+ROWS = "contacts c JOIN contact_status s ON s.contact_id = c.id"  # contacts (c) with their state (s)
 
 
 def core_argv(db_url: str, *args: str, today: str) -> list[str]:
@@ -65,7 +66,7 @@ def fingerprint(engine: Engine) -> dict[str, Any]:
     """Everything a status change or an update run can touch, summarised in SQL."""
     with engine.connect() as conn:
         states = conn.execute(
-            text(f"SELECT {STATE} AS s, c.effective_on, count(*) FROM contacts c GROUP BY 1, 2 ORDER BY 1, 2")
+            text(f"SELECT {STATE} AS state, s.effective_on, count(*) FROM {ROWS} GROUP BY 1, 2 ORDER BY 1, 2")
         ).all()
         return {
             "states": [tuple(str(v) for v in row) for row in states],
@@ -83,7 +84,7 @@ def replay_mismatches(engine: Engine) -> int:
         scalar(
             engine,
             f"""
-            SELECT count(*) FROM contacts c
+            SELECT count(*) FROM {ROWS}
             LEFT JOIN (SELECT contact_id, max(id) AS last_id FROM status_events GROUP BY contact_id) l
                    ON l.contact_id = c.id
             LEFT JOIN status_events e ON e.id = l.last_id
@@ -112,7 +113,7 @@ def broken_chains(engine: Engine) -> int:
 
 def states_by_id(engine: Engine) -> dict[int, str]:
     with engine.connect() as conn:
-        return {int(r[0]): str(r[1]) for r in conn.execute(text(f"SELECT c.id, {STATE} FROM contacts c"))}
+        return {int(r[0]): str(r[1]) for r in conn.execute(text(f"SELECT c.id, {STATE} FROM {ROWS}"))}
 
 
 @pytest.fixture

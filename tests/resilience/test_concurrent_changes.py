@@ -113,7 +113,7 @@ def test_conflicting_bulk_changes_from_two_processes_lose_no_update(
 
 
 def _pending(engine: Engine) -> int:
-    return int(scalar(engine, "SELECT count(*) FROM contacts WHERE pending_non_marketing"))
+    return int(scalar(engine, "SELECT count(*) FROM contact_status WHERE pending_non_marketing"))
 
 
 def _left(engine: Engine) -> int:

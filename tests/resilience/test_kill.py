@@ -58,7 +58,7 @@ def _pg_writing(engine: Engine) -> str | None:
         query = conn.execute(
             text(
                 "SELECT query FROM pg_stat_activity WHERE application_name = :app AND state = 'active' "
-                "AND (query ILIKE 'INSERT INTO status_events%' OR query ILIKE 'UPDATE contacts%')"
+                "AND (query ILIKE 'INSERT INTO status_events%' OR query ILIKE 'UPDATE contact_status%')"
             ),
             {"app": APP_NAME},
         ).scalar()
@@ -156,8 +156,8 @@ def test_kill_9_in_the_middle_of_a_bulk_change_and_of_apply_updates_leaves_all_o
     steps: dict[str, float] = {}
     t = _step(steps, "built (both at once)", began)
     engine = open_engine(db_url)
-    marketing = int(scalar(engine, "SELECT count(*) FROM contacts WHERE marketing_status = 'marketing'"))
-    already_pending = int(scalar(engine, "SELECT count(*) FROM contacts WHERE pending_non_marketing"))
+    marketing = int(scalar(engine, "SELECT count(*) FROM contact_status WHERE marketing_status = 'marketing'"))
+    already_pending = int(scalar(engine, "SELECT count(*) FROM contact_status WHERE pending_non_marketing"))
     before = fingerprint(engine)
 
     t = time.monotonic()
@@ -170,7 +170,7 @@ def test_kill_9_in_the_middle_of_a_bulk_change_and_of_apply_updates_leaves_all_o
     t = _step(steps, "set-status run again", t)
     scheduled = fingerprint(engine)
     assert scheduled["events"][0] == before["events"][0] + change["scheduled"], "one event per changed contact"
-    assert int(scalar(engine, "SELECT count(*) FROM contacts WHERE pending_non_marketing")) == marketing
+    assert int(scalar(engine, "SELECT count(*) FROM contact_status WHERE pending_non_marketing")) == marketing
 
     t = time.monotonic()
     process = start(_killable(db_url), "apply-updates", today=UPDATE_DATE)
@@ -181,7 +181,7 @@ def test_kill_9_in_the_middle_of_a_bulk_change_and_of_apply_updates_leaves_all_o
     assert applied == [{"update_date": UPDATE_DATE, "became_non_marketing": marketing}]
     t = _step(steps, "apply-updates run again", t)
     assert json.loads(run_core(db_url, "apply-updates", today=UPDATE_DATE).out)["applied"] == []
-    assert int(scalar(engine, "SELECT count(*) FROM contacts WHERE marketing_status = 'marketing'")) == 0
+    assert int(scalar(engine, "SELECT count(*) FROM contact_status WHERE marketing_status = 'marketing'")) == 0
     assert replay_mismatches(engine) == 0, "every contact's state equals the replay of its events"
     _step(steps, "checked", t)
     print(f"{backend}: kills {KILLS[-2:]}; seconds {steps}")

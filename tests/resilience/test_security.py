@@ -21,6 +21,7 @@ from core.rules.csvformat import FORMULA_STARTS
 from core.rules.selection import Selection
 from core.services.exports import export_bytes
 from core.services.imports.service import import_csv
+from core.store import states
 from core.store.schema import contacts
 from tests.conftest import PG_ENV, TODAY
 from tests.helpers import csv_text
@@ -32,8 +33,8 @@ FORMULAS = ["=1+1", "+SUM(A1:A9)", "-2+3", "@SUM(A1)", "\tindent", "\rreturn", '
 
 def test_csv_exports_neutralise_cells_that_start_like_a_formula(engine: Engine) -> None:
     with engine.begin() as conn:  # straight into the store: an import would strip the leading tab and CR
-        conn.execute(
-            insert(contacts),
+        ids = conn.execute(
+            insert(contacts).returning(contacts.c.id),
             [
                 {
                     "email": f"f{i}@example.com",
@@ -44,11 +45,11 @@ def test_csv_exports_neutralise_cells_that_start_like_a_formula(engine: Engine) 
                     "created_at": datetime(2026, 1, 20),
                     "source_type": "manual",
                     "source_id": name,
-                    "marketing_status": "non_marketing",
                 }
                 for i, name in enumerate(FORMULAS)
             ],
-        )
+        ).scalars()
+        states.insert_states(conn, [{"contact_id": i, "marketing_status": "non_marketing"} for i in ids])
     exported = list(csv.reader(io.StringIO(export_bytes(engine, selection=Selection()).decode("utf-8"))))
     header = exported[0]
     for column in ("First Name", "Last Name", "Lifecycle Stage", "Original source ID"):

@@ -21,7 +21,19 @@ from core.errors import PermissionDenied
 from core.rules.roles import Action, Role, refusal
 from core.rules.selection import Selection
 from core.rules.status import MarketingStatus
-from core.services import account_settings, contacts, lists, setup, sources, status, users, views, wizard
+from core.services import (
+    account_settings,
+    background,
+    contacts,
+    jobs,
+    lists,
+    setup,
+    sources,
+    status,
+    users,
+    views,
+    wizard,
+)
 from core.services.hubspot import push as hubspot_push
 from core.services.hubspot import sync as hubspot_sync
 from core.services.hubspot.client import HubSpotApi
@@ -209,6 +221,14 @@ CASES: dict[str, Case] = {
         lambda e, a: workflows.delete_workflow(e, _workflow_id(e, "Tag leads"), actor=a, **T)
     ),
     "workflows.engine.run": case(A.MANAGE_WORKFLOWS)(lambda e, a: workflow_engine.run(e, TODAY, actor=a)),
+    "background.set_status_job": case(A.CHANGE_STATUS)(
+        lambda e, a: _waited(
+            e, background.set_status_job(e, selection=UNENGAGED, to=MarketingStatus.NON_MARKETING, actor=a, **T)
+        )
+    ),
+    "background.import_job (no status)": case(A.EDIT_CONTACTS)(
+        lambda e, a: _waited(e, background.import_job(e, _csv(""), actor=a, **T))
+    ),
     "hubspot.sync.sync": case(A.EDIT_CONTACTS, A.CHANGE_STATUS)(
         _with_hubspot(lambda e, a, api: hubspot_sync.sync(e, actor=a, api=api, **T))
     ),
@@ -227,6 +247,9 @@ NOT_CHECKED = {  # services that write without checking who acts, and why that i
     "setup.open_database": "the app's first start, acting as the application itself ('system')",
     "setup.open_engine": "opens the database for the dashboard: its first start, acting as the application itself",
     "workflows.attempts.short_write": "the workflow engine's unit of work; the engine checks access",
+    "background.updates_job": "updates.apply_updates as a job: update dates that are due, no one decides anything",
+    "background.updates_work": "updates.apply_updates for a job (the worker's schedule, the sidebar's catch-up)",
+    "background.workflows_work": "workflows.engine.run for the worker's job: the engine checks access as it starts",
 }
 NOT_RECORDED = {  # services that write without an operation in the audit trail, and why that is right
     "signin.resume": "keeps a session's last activity, or ends an idle (or disabled user's) session, on the "
@@ -236,6 +259,11 @@ NOT_RECORDED = {  # services that write without an operation in the audit trail,
 }
 # (role, Marketing contact access); "ghost" is no user at all, "dis" a disabled editor.
 PEOPLE = {"vic": (Role.VIEWER, False), "eve": (Role.EDITOR, False), "abe": (Role.ADMIN, False)}
+
+
+def _waited(engine: Engine, job_id: int) -> jobs.Job:
+    """A job started by an allowed person, once it has ended (what it checks inside is the service's own case)."""
+    return jobs.wait_for(engine, job_id, timeout=120)
 
 
 def _service(name: str) -> str:

@@ -22,6 +22,7 @@ from core.services.contacts import (
     update_contact,
 )
 from core.services.status import set_status
+from core.store import states
 from core.store.contact_pages import PROBE, SORT_KEYS
 from core.store.schema import contacts
 from tests.conftest import TODAY, Cli
@@ -52,7 +53,9 @@ def _people(engine: Engine, n: int = 23) -> list[dict[str, Any]]:
             }
         )
     with engine.begin() as conn:
-        conn.execute(insert(contacts), rows)
+        conn.execute(insert(contacts), [{k: v for k, v in r.items() if k not in states.STATUS_COLUMNS} for r in rows])
+        status = [{k: v for k, v in r.items() if k in states.STATUS_COLUMNS} for r in rows]
+        states.insert_states(conn, [{"contact_id": i, **s} for i, s in enumerate(status, start=1)])
     return rows
 
 

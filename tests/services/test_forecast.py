@@ -15,6 +15,7 @@ from core.rules.status import MarketingStatus
 from core.services.forecast import get_forecast
 from core.services.setup import init
 from core.services.status import set_status
+from core.store import states
 from core.store.engine import make_engine
 from core.store.schema import contacts, operations, status_events
 from tests.conftest import TODAY, Cli
@@ -42,12 +43,12 @@ def arrivals(engine: Engine, *, n: int, on: date, source: str, marketing: bool) 
                     "email_lower": f"a{c}@example.com",
                     "created_at": at,
                     "source_type": source,
-                    "marketing_status": status,
-                    "status_source_type": source if marketing else None,
                 }
                 for c in ids
             ],
         )
+        made = {"marketing_status": status, "status_source_type": source if marketing else None}
+        states.insert_states(conn, [{"contact_id": c, **made} for c in ids])
         if marketing:
             event = {"operation_id": op, "requested_at": at, "actor": "test", "old_state": None}
             conn.execute(
@@ -154,8 +155,8 @@ def test_scheduled_departures_lower_the_projection_from_their_update_date(engine
     flat = get_forecast(engine, today=TODAY)
     with engine.begin() as conn:
         conn.exec_driver_sql(
-            "UPDATE contacts SET pending_non_marketing = true, effective_on = '2026-12-01' "
-            "WHERE id IN (SELECT id FROM contacts WHERE marketing_status = 'marketing' ORDER BY id LIMIT 100)"
+            "UPDATE contact_status SET pending_non_marketing = true, effective_on = '2026-12-01' WHERE contact_id IN "
+            "(SELECT contact_id FROM contact_status WHERE marketing_status = 'marketing' ORDER BY contact_id LIMIT 100)"
         )
     lowered = get_forecast(engine, today=TODAY)
     assert [m.marketing for m in lowered.months] == [m.marketing - 100 for m in flat.months]

@@ -90,6 +90,7 @@ def test_our_own_export_matches_by_record_id_and_export_writes_what_ids_accepts(
     record_ids = sorted(r["Record ID"] for r in rows)
     assert record_ids[0] == "51" and all(r.startswith("mk-") for r in record_ids[1:])
     assert cli("export", str(tmp_path / "some.csv"), "--ids", ",".join(record_ids))["exported"] == 3
+    assert sorted(c["record_id"] for c in cli("contacts", "page")["contacts"]) == record_ids
     for row in rows:  # emails changed in the spreadsheet
         row["Email"] = row["Email"].replace("@example.com", "@example.org")
     result = cli("import", _write_rows(tmp_path / "edited.csv", rows))
@@ -178,3 +179,14 @@ def test_the_export_is_for_people_utf8_with_a_byte_order_mark_and_source_names(
     assert (row["Marketing status source"], row["Marketing status source name"]) == ("bulk_action", "bulk action")
     assert (row["Original source"], row["Original source name"]) == ("import", "import")
     assert row["Last Modified Date"] == "2026-03-01 09:00:00"  # never changed: its creation
+
+
+def test_emails_passed_on_between_contacts_in_one_file_land_without_a_clash(
+    engine: Engine, cli: Cli, tmp_path: Path
+) -> None:
+    add_contacts(engine, 1, email="a@example.com", hubspot_id=1)
+    add_contacts(engine, 1, email="b@example.com", hubspot_id=2)
+    rows = [("1", "x@example.com", "", ""), ("2", "a@example.com", "", ""), ("1", "b@example.com", "", "")]
+    result = _import(cli, tmp_path, csv_text(rows, header=HUBSPOT))  # a -> x, b -> a, then x -> b: a swap
+    assert (result["created"], result["updated"], result["rejected"]) == (0, 3, [])
+    assert {e: c["hubspot_id"] for e, c in _by_email(engine).items()} == {"b@example.com": 1, "a@example.com": 2}

@@ -21,14 +21,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, true
 
 from core.errors import PermissionDenied
 from core.rules.filters import PENDING_PROPERTY, PROPERTIES, STATUS_PROPERTY, Kind
 from core.services.workflows import definitions as workflows
 from core.services.workflows import engine as workflow_engine
+from core.store import states
 from core.store.engine import make_engine
-from core.store.schema import contacts, list_members, static_lists, status_events
+from core.store.schema import list_members, static_lists, status_events
 from tests.conftest import TODAY
 from tests.services.test_access_matrix import CASES, _everything, build_world
 
@@ -59,7 +60,7 @@ def _copy(template: Path, folder: Path) -> Engine:
 def _state(engine: Engine) -> tuple[dict[int, dict[str, Any]], set[tuple[str, int]], set[str]]:
     """Every contact's fields, every (list, member) pair, and the lists' names."""
     with engine.connect() as conn:
-        rows = {r["id"]: {p: r[p] for p in FIELDS} for r in conn.execute(select(contacts)).mappings()}
+        rows = {r["id"]: {p: r[p] for p in FIELDS} for r in conn.execute(states.whole_rows(true())).mappings()}
         pairs = select(static_lists.c.name, list_members.c.contact_id).join(
             list_members, list_members.c.list_id == static_lists.c.id
         )

@@ -110,7 +110,10 @@ def test_an_import_that_goes_over_the_tier_upgrades_it_at_once(db_url: str, tmp_
     cli("init", "--edition", "starter")
     rows = [(f"c{i}@example.com", "Marketing contact") for i in range(1_001)]
     content = csv_text(rows, header=("Email", "Marketing contact status"))
-    assert cli("import", write_csv(tmp_path / "in.csv", content))["created"] == 1_001
+    path = write_csv(tmp_path / "in.csv", content)
+    cli("import", path, expect=3)  # a rise needs consent (docs/domain.md §10): nothing written without it
+    assert cli("usage")["total"] == 0
+    assert cli("import", path, "--allow-tier-upgrade")["created"] == 1_001
     usage = cli("usage")
     assert (usage["marketing"], usage["tier_limit"]) == (1_001, 2_000)
 

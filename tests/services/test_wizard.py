@@ -8,8 +8,10 @@ import pytest
 from sqlalchemy import Engine, select
 
 from core.errors import DomainError
+from core.rules.status import State
 from core.services import wizard
-from core.store.schema import contacts, status_events
+from core.store import states
+from core.store.schema import status_events
 from tests.conftest import TODAY, Cli
 from tests.services.usage_data import count, import_rows, make_list, person
 
@@ -85,7 +87,7 @@ def test_update_contacts_schedules_the_selection_with_the_wizard_as_source(
     assert count(engine, status_events) == events + 3
     with engine.connect() as conn:
         sources = (
-            conn.execute(select(contacts.c.status_source_type).where(contacts.c.pending_non_marketing.is_(True)))
+            conn.execute(select(states.column("status_source_type")).where(states.is_state(State.PENDING)))
             .scalars()
             .all()
         )

@@ -181,7 +181,10 @@ def test_postgres_row_locks_held_elsewhere_are_retried_until_they_succeed(postgr
     engine = _initialised(postgres_url)
     wid = _workflow(engine, 1_500)
     other = create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg://", 1)).connect()
-    sql = {"contacts": "SELECT id FROM contacts FOR UPDATE", "account": "SELECT id FROM account FOR UPDATE"}[locked]
+    sql = {  # a contact's state is written in its status row (migration 0008): that is the row a change locks
+        "contacts": "SELECT contact_id FROM contact_status FOR UPDATE",
+        "account": "SELECT id FROM account FOR UPDATE",
+    }[locked]
     holder = _hold(lambda: other.execute(text(sql)), other.rollback, lambda: _applied(engine) > 0, 2.0)
     result = _run_during_fault(engine, holder)
     other.close()

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, insert, select
 
+from core.store import states
 from core.store.schema import contacts, list_members, operations, static_lists, status_events
 from tests.conftest import Cli
 from tests.helpers import csv_text
@@ -66,12 +67,13 @@ def dated_contacts(engine: Engine, *, n: int, made_on: date, left_on: date | Non
                     "email_lower": f"h{cid}@example.com",
                     "created_at": made,
                     "source_type": "form",
-                    "marketing_status": "non_marketing" if left_on else "marketing",
-                    "status_source_type": "bulk_action" if left_on else "form",
                 }
                 for cid in ids
             ],
         )
+        status = {"marketing_status": "non_marketing" if left_on else "marketing"}
+        status["status_source_type"] = "bulk_action" if left_on else "form"
+        states.insert_states(conn, [{"contact_id": cid, **status} for cid in ids])
         event = {"operation_id": op, "requested_at": made, "actor": "test"}
         rows = [
             {

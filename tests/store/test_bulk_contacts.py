@@ -40,7 +40,7 @@ def test_a_contact_written_in_bulk_reads_back_in_its_state_with_its_event(engine
         writer.events([event])
     with engine.connect() as conn:
         found = contacts_by_email(conn, ["ada@example.com", "nobody@example.com"])
-        row = conn.execute(select(contacts).where(contacts.c.id == first)).mappings().one()
+        row = conn.execute(states.whole_rows(contacts.c.id == first)).mappings().one()
         logged = conn.execute(select(status_events).where(status_events.c.contact_id == first)).mappings().one()
     contact_id, stored, fields = found["ada@example.com"]
     assert (contact_id, stored, list(found)) == (first, state, ["ada@example.com"])

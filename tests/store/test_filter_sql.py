@@ -12,6 +12,7 @@ from sqlalchemy import Engine, select
 from core.errors import UnknownContacts
 from core.rules.filters import FilterError, parse_filter
 from core.rules.selection import Selection
+from core.store import states
 from core.store.schema import contacts
 from core.store.selection import where
 from tests.factories import add_contacts, add_list
@@ -71,7 +72,10 @@ def people(engine: Engine) -> Engine:
 
 def matching(engine: Engine, selection: Selection) -> set[str]:
     with engine.connect() as conn:
-        emails = conn.execute(select(contacts.c.email_lower).where(where(conn, selection))).scalars()
+        clause = where(conn, selection)
+        emails = conn.execute(
+            select(contacts.c.email_lower).select_from(states.rows_for(clause)).where(clause)
+        ).scalars()
         return {e[0] for e in emails}  # each test contact's email starts with its letter
 
 

@@ -12,11 +12,19 @@ from sqlalchemy.exc import IntegrityError
 
 from core.rules.sources import ALWAYS_NON_MARKETING
 from core.services.workflows import definitions as wf
+from core.store import states
 from core.store.engine import make_engine
 from core.store.migrate import _config, current_revisions, downgrade, head_revisions, upgrade
 from core.store.schema import account, contacts
 from tests.conftest import Cli
-from tests.factories import add_contacts, count, snapshot, write_csv
+from tests.factories import add_contacts, contact_rows, count, snapshot, write_csv
+
+STATE_INDEXES = {  # contacts' indexes of the state columns, before 0008_contact_status moved them
+    "ix_contacts_status",
+    "ix_contacts_effective_on",
+    "ix_contacts_status_source_type",
+    "ix_contacts_effective_pending",
+}
 
 
 def test_init_without_settings_makes_a_professional_annual_account_starting_today(db_url: str) -> None:
@@ -115,22 +123,17 @@ def test_init_with_demo_data_is_the_same_for_the_same_seed(db_url: str, tmp_path
     assert first("init", "--demo", "250", "--seed", "3", today="2026-11-26")["contacts"] == 250
     second_url = f"sqlite:///{tmp_path}/second.db"
     Cli(second_url)("init", "--demo", "250", "--seed", "3", today="2026-11-26")
-    columns = [contacts.c[c] for c in ("email", "marketing_status", "pending_non_marketing", "hard_bounced")]
+    columns = [states.column(c) for c in ("email", "marketing_status", "pending_non_marketing", "hard_bounced")]
     engines = [make_engine(db_url), make_engine(second_url)]
     rows = []
     for eng in engines:
         with eng.connect() as conn:
-            rows.append([tuple(r) for r in conn.execute(select(*columns).order_by(contacts.c.email_lower))])
+            query = select(*columns).select_from(states.ROWS).order_by(contacts.c.email_lower)
+            rows.append([tuple(r) for r in conn.execute(query)])
         eng.dispose()
     assert rows[0] == rows[1]
     usage = first("usage", today="2026-11-26")
     assert usage["total"] == 250 and 0 < usage["marketing"] < 250 and usage["pending"] > 0
-
-
-def _without_hubspot_id(rows: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
-    """Contacts as a snapshot had them before 0009_record_ids added ``hubspot_id`` (the last column, empty)."""
-    assert all(row[-1] == "None" for row in rows), "no contact gets a HubSpot Record ID by migrating"
-    return [row[:-1] for row in rows]
 
 
 def _database_at_0001(db_url: str) -> Engine:
@@ -160,15 +163,15 @@ def _database_at_0001(db_url: str) -> Engine:
 def test_an_older_schema_is_migrated_on_start_without_losing_data(db_url: str) -> None:
     engine = _database_at_0001(db_url)
     assert current_revisions(engine) == {"0001"}
-    before = snapshot(engine)
+    before, contacts_before = snapshot(engine), contact_rows(engine)
     usage = Cli(db_url)("usage", today="2026-11-26")
     assert (usage["marketing"], usage["pending"], usage["total"]) == (5, 2, 5)
     assert current_revisions(engine) == head_revisions()
     after = snapshot(engine)
     assert after["status_events"] == before["status_events"]
+    assert contact_rows(engine) == contacts_before, "0008 moves the state to contact_status, every value kept"
     for table in ("account", "operations"):  # 0007_acted_on adds one column to each, at the end
         assert [row[:-1] for row in after[table]] == before[table], table
-    assert _without_hubspot_id(after["contacts"]) == before["contacts"]
     assert after["account"][0][-1] == "2026-01-15", "last acted on: the day update dates were applied through"
     engine.dispose()
 
@@ -257,7 +260,7 @@ def test_the_contact_id_migration_keeps_every_row_index_and_list_membership(db_u
             {"d": datetime(2026, 1, 15), "day": date(2026, 1, 15)},
         )
     indexes_before = sorted(i["name"] for i in inspect(engine).get_indexes("contacts"))
-    before = snapshot(engine)
+    before, contacts_before = snapshot(engine), contact_rows(engine)
     assert upgrade(engine)  # as the app and every command do on start
     assert current_revisions(engine) == head_revisions()
     if engine.dialect.name == "sqlite":  # foreign keys were off for the rebuild only: back on for the pool
@@ -266,9 +269,10 @@ def test_the_contact_id_migration_keeps_every_row_index_and_list_membership(db_u
     after = snapshot(engine)
     for table in ("list_members", "static_lists", "status_events"):
         assert after[table] == before[table], table
-    assert _without_hubspot_id(after["contacts"]) == before["contacts"]
+    assert contact_rows(engine) == contacts_before
+    kept = [i for i in indexes_before if i not in STATE_INDEXES]  # 0008 moves those to contact_status
     indexes_after = sorted(i["name"] for i in inspect(engine).get_indexes("contacts"))
-    assert indexes_after == sorted([*indexes_before, "ux_contacts_hubspot_id"])  # 0009_record_ids adds one
+    assert indexes_after == sorted([*kept, "ux_contacts_hubspot_id"])  # 0009_record_ids adds one
     created = cli("create-contact", "--source", "manual", "--email", "new@example.com", today="2026-11-26")
     assert created["contact_id"] not in ids
     workflow = wf.create_workflow(
@@ -358,9 +362,9 @@ def test_demo_data_never_shows_a_contact_made_marketing_by_a_source_that_cannot(
     with engine.connect() as conn:
         by_source = dict(
             conn.execute(
-                select(contacts.c.status_source_type, func.count())
-                .where(contacts.c.marketing_status == "marketing")
-                .group_by(contacts.c.status_source_type)
+                select(states.column("status_source_type"), func.count())
+                .where(states.is_billed())
+                .group_by(states.column("status_source_type"))
             ).all()
         )
     assert by_source.get("bulk_action", 0) > 0
@@ -403,11 +407,11 @@ def test_the_acted_on_migration_dates_each_operation_by_its_request_and_keeps_ev
             ),
             {"c": contact_id, "day": date(2026, 3, 2)},
         )
-    before = snapshot(engine)
+    before, contacts_before = snapshot(engine), contact_rows(engine)
     assert upgrade(engine)
     after = snapshot(engine)
     assert after["status_events"] == before["status_events"]
-    assert _without_hubspot_id(after["contacts"]) == before["contacts"]
+    assert contact_rows(engine) == contacts_before
     for table in ("account", "operations"):  # one column more each, at the end
         assert [row[:-1] for row in after[table]] == before[table], table
     with engine.connect() as conn:
@@ -437,7 +441,8 @@ def test_after_the_acted_on_migration_no_change_acts_before_the_last_day_an_oper
 
 
 def _database_at_0007(db_url: str) -> Engine:
-    """The schema as the release before Record IDs left it (0007_acted_on), with its account row."""
+    """The schema before Record IDs and before the state moved to its own table (0007_acted_on), with its account
+    row."""
     engine = _database_at_0006(db_url)
     cfg = _config()
     with engine.connect().execution_options(write=True) as conn:
@@ -445,6 +450,41 @@ def _database_at_0007(db_url: str) -> Engine:
         command.upgrade(cfg, "0007_acted_on")
         conn.commit()
     return engine
+
+
+def test_the_contact_status_migration_moves_every_state_and_keeps_ids_lists_and_history(db_url: str) -> None:
+    engine = _database_at_0007(db_url)
+    kept = [
+        *add_contacts(engine, 2, state="marketing", prefix="m"),
+        *add_contacts(engine, 2, state="pending", prefix="p", effective_on=date(2026, 12, 1)),
+        *add_contacts(engine, 1, state="non_marketing", prefix="n"),
+    ]
+    gone = add_contacts(engine, 1, prefix="gone")[0]  # the highest id, deleted: never given out again
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO static_lists (name, created_at, created_by) VALUES ('L', :d, 'me')"), {"d": NOW})
+        conn.execute(
+            text("INSERT INTO list_members (list_id, contact_id, added_at) SELECT id, :c, :d FROM static_lists"),
+            {"c": kept[2], "d": NOW},
+        )
+        conn.execute(text("DELETE FROM contacts WHERE id = :c"), {"c": gone})
+    before, contacts_before = snapshot(engine), contact_rows(engine)
+    assert upgrade(engine)
+    assert "contact_status" in inspect(engine).get_table_names()
+    assert not {"marketing_status", "effective_on"} & {c["name"] for c in inspect(engine).get_columns("contacts")}
+    assert contact_rows(engine) == contacts_before, "every contact keeps its state, source and dates"
+    assert snapshot(engine)["list_members"] == before["list_members"]
+    usage = Cli(db_url)("usage", today="2026-11-26")
+    assert (usage["total"], usage["marketing"], usage["pending"]) == (5, 4, 2)
+    created = Cli(db_url)("create-contact", "--source", "manual", "--email", "new@example.com", today="2026-11-26")
+    assert created["contact_id"] > gone, "ids of deleted contacts are still never reused"
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM contacts WHERE id = :c"), {"c": created["contact_id"]})
+    downgrade(engine, "0007_acted_on")  # and back: the state returns to contacts, every value kept
+    assert contact_rows(engine) == contacts_before
+    assert count(engine, "list_members") == 1
+    assert upgrade(engine)
+    assert contact_rows(engine) == contacts_before
+    engine.dispose()
 
 
 def test_the_record_id_migration_keeps_every_contact_and_gives_none_a_hubspot_id(db_url: str) -> None:
@@ -456,11 +496,11 @@ def test_the_record_id_migration_keeps_every_contact_and_gives_none_a_hubspot_id
             text("INSERT INTO list_members (list_id, contact_id, added_at) SELECT id, :c, :d FROM static_lists"),
             {"c": ids[2], "d": NOW},
         )
-    before = snapshot(engine)
+    before, contacts_before = snapshot(engine), contact_rows(engine)
     assert upgrade(engine)
     assert "0009_record_ids" in current_revisions(engine)
     after = snapshot(engine)
-    assert _without_hubspot_id(after["contacts"]) == before["contacts"]
+    assert contact_rows(engine) == contacts_before, "no contact gets a HubSpot Record ID by migrating"
     for table in ("list_members", "static_lists", "status_events", "operations", "account"):
         assert after[table] == before[table], table
     with engine.begin() as conn:  # one contact per HubSpot Record ID; any number without one
@@ -469,7 +509,7 @@ def test_the_record_id_migration_keeps_every_contact_and_gives_none_a_hubspot_id
         conn.execute(contacts.update().where(contacts.c.id == ids[1]).values(hubspot_id=123_456_789_012))
     downgrade(engine, "0007_acted_on")  # and back: every row kept, list memberships too
     assert "hubspot_id" not in {c["name"] for c in inspect(engine).get_columns("contacts")}
-    assert snapshot(engine)["contacts"] == before["contacts"]
+    assert contact_rows(engine) == contacts_before
     assert snapshot(engine)["list_members"] == before["list_members"]
     assert upgrade(engine)
     engine.dispose()
@@ -502,4 +542,24 @@ def test_the_record_id_migration_makes_a_stage_stored_by_its_label_one_stage_wit
             conn.execute(select(contacts.c.lifecycle_stage, func.count()).group_by(contacts.c.lifecycle_stage)).all()
         )
     assert stages == {"marketingqualifiedlead": 5, "partner": 1, "salesqualifiedlead": 1}
+    engine.dispose()
+
+
+def test_the_jobs_migration_adds_its_table_and_keeps_every_row(db_url: str) -> None:
+    """0011_jobs: a database at 0007 with contacts and events gets the jobs table, nothing else touched; and back."""
+    engine = _database_at_0007(db_url)
+    add_contacts(engine, 3, state="marketing")
+    before = snapshot(engine)
+    cfg = _config()
+    for step, target in ((command.upgrade, "0011_jobs"), (command.downgrade, "0007_acted_on")):
+        with engine.connect().execution_options(write=True) as conn:
+            cfg.attributes["connection"] = conn
+            step(cfg, target)
+            conn.commit()
+        now = snapshot(engine)
+        if target == "0011_jobs":
+            assert now.pop("jobs") == [] and now.pop("alembic_version") == [("0011_jobs",)]
+            assert now == {k: v for k, v in before.items() if k != "alembic_version"}, "every existing row kept"
+        else:
+            assert "jobs" not in now and now == before
     engine.dispose()

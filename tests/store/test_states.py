@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, and_, delete, func, select
 
 from core.rules.requester import Requester
 from core.rules.status import MarketingStatus, Outcome, Request, State, UpdateDate, transition
@@ -54,7 +54,8 @@ def test_applying_a_request_in_sql_does_what_the_transition_table_says(
     contact_id = _one(engine, state)
     expected = transition(state, request_)
     with engine.connect() as conn:
-        predicted = conn.execute(select(states.outcome_of(request_)).where(contacts.c.id == contact_id)).scalar()
+        query = select(states.outcome_of(request_)).select_from(states.ROWS).where(contacts.c.id == contact_id)
+        predicted = conn.execute(query).scalar()
     done = _apply(engine, contact_id, request_, day)
     row = contact(engine, f"{state.value}-0@example.com")
     assert State.of(row["marketing_status"], row["pending_non_marketing"]) == expected.new
@@ -113,18 +114,20 @@ def test_reading_states_in_sql_agrees_with_the_pure_rule_on_every_day(engine: En
     ids = {s: _one(engine, s) for s in State}
     with engine.connect() as conn:
         for state, contact_id in ids.items():
-            row = conn.execute(select(contacts).where(contacts.c.id == contact_id)).mappings().one()
+            row = conn.execute(states.whole_rows(contacts.c.id == contact_id)).mappings().one()
             expected = State.on(row["marketing_status"], row["pending_non_marketing"], row["effective_on"], day)
             one = contacts.c.id == contact_id
-            assert conn.execute(select(states.state_on(day)).where(one)).scalar() == expected.value
+            assert conn.execute(select(states.state_on(day)).select_from(states.ROWS).where(one)).scalar() == (
+                expected.value
+            )
             for other in State:
-                found = conn.execute(select(contacts.c.id).where(one, states.is_state_on(other, day))).first()
+                found = conn.execute(states.ids_matching(and_(one, states.is_state_on(other, day)))).first()
                 assert (found is not None) == (other == expected), (state, other, day)
-            billed = conn.execute(select(contacts.c.id).where(one, states.billed_on(day))).first()
+            billed = conn.execute(states.ids_matching(and_(one, states.billed_on(day)))).first()
             assert (billed is not None) == expected.is_billed
         expected_counts = {s: 0 for s in State}
         for contact_id in ids.values():
-            row = conn.execute(select(contacts).where(contacts.c.id == contact_id)).mappings().one()
+            row = conn.execute(states.whole_rows(contacts.c.id == contact_id)).mappings().one()
             expected_counts[
                 State.on(row["marketing_status"], row["pending_non_marketing"], row["effective_on"], day)
             ] += 1
@@ -135,7 +138,8 @@ def test_reading_states_in_sql_agrees_with_the_pure_rule_on_every_day(engine: En
 def test_the_columns_a_state_is_written_as_read_back_as_that_state(engine: Engine, state: State) -> None:
     contact_id = _one(engine, state)
     with engine.connect() as conn:
-        assert conn.execute(select(states.stored_state()).where(contacts.c.id == contact_id)).scalar() == state.value
+        query = select(states.stored_state()).select_from(states.ROWS).where(contacts.c.id == contact_id)
+        assert conn.execute(query).scalar() == state.value
     with engine.connect() as conn:
         assert states.count_by_state(conn, contacts.c.id == contact_id) == {s: int(s == state) for s in State}
 
@@ -143,3 +147,69 @@ def test_the_columns_a_state_is_written_as_read_back_as_that_state(engine: Engin
 def test_a_pending_state_cannot_be_written_without_the_day_it_leaves_on() -> None:
     with pytest.raises(ValueError, match="update date"):
         states.columns_for(State.PENDING)
+
+
+# --- Where the state lives: its own table, joined by core.store.states only ---
+
+
+def test_every_contact_has_one_status_row_and_it_goes_with_its_contact(engine: Engine) -> None:
+    ids = add_contacts(engine, 3, state="pending")
+    with engine.begin() as conn:
+        assert states.count_by_state(conn) == {State.MARKETING: 0, State.PENDING: 3, State.NON_MARKETING: 0}
+        conn.execute(delete(contacts).where(states.matching(and_(contacts.c.id == ids[0], states.is_billed()))))
+    with engine.connect() as conn:
+        assert states.count_by_state(conn)[State.PENDING] == 2, "the status row was deleted with its contact"
+        joined = conn.execute(select(func.count()).select_from(states.ROWS)).scalar_one()
+        assert joined == conn.execute(select(func.count()).select_from(contacts)).scalar_one() == 2
+
+
+@pytest.mark.parametrize(
+    ("clause", "joins"),
+    [
+        pytest.param(lambda: contacts.c.lifecycle_stage == "lead", False, id="a profile condition reads contacts"),
+        pytest.param(lambda: states.is_state(State.PENDING), True, id="a state condition joins the status rows"),
+        pytest.param(
+            lambda: contacts.c.id.in_(select(states.ids_matching(states.is_billed()).subquery().c.id)),
+            True,
+            id="a state condition in a subquery joins too",
+        ),
+    ],
+)
+def test_a_query_reads_the_status_rows_only_when_its_condition_needs_them(clause, joins: bool) -> None:  # type: ignore[no-untyped-def]
+    assert states.needs_state(clause()) is joins
+    assert (states.rows_for(clause()) is states.ROWS) is joins
+
+
+def test_a_state_change_by_a_profile_condition_moves_only_the_contacts_matching_it(engine: Engine) -> None:
+    leads = add_contacts(engine, 2, prefix="lead", lifecycle_stage="lead")
+    others = add_contacts(engine, 2, prefix="other", lifecycle_stage="other")
+    with engine.begin() as conn:
+        op = start_operation(conn, kind="test", at=AT, on=AT.date(), by=BY)
+        done = states.apply(
+            conn,
+            where=contacts.c.lifecycle_stage == "lead",
+            request=MarketingStatus.NON_MARKETING,
+            day=TODAY,
+            at=AT,
+            by=BY,
+            operation_id=op,
+            effective_on=NEXT_UPDATE,
+        )
+    assert done[Outcome.SCHEDULED] == 2
+    assert [len(events_of(engine, i)) for i in leads + others] == [1, 1, 0, 0]
+    assert [contact(engine, f"lead{i}@example.com")["pending_non_marketing"] for i in range(2)] == [True, True]
+    assert [contact(engine, f"other{i}@example.com")["pending_non_marketing"] for i in range(2)] == [False, False]
+
+
+def test_status_columns_are_updated_contact_by_contact(engine: Engine) -> None:
+    ids = add_contacts(engine, 2)
+    moved = states.columns_for(State.PENDING, effective_on=NEXT_UPDATE) | states.source_for(BY, AT)
+    with engine.begin() as conn:
+        states.update_by_id(conn, [{"id": ids[1], **moved}])
+    assert contact(engine, "c0@example.com")["pending_non_marketing"] is False
+    row = contact(engine, "c1@example.com")
+    assert (row["pending_non_marketing"], row["effective_on"], row["status_source_type"]) == (
+        True,
+        NEXT_UPDATE,
+        "bulk_action",
+    )

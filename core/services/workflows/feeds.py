@@ -21,8 +21,8 @@ from core.rules.selection import Selection
 from core.rules.workflows import WHOLE_CONTACTS, Touch, reaching_status
 from core.services.unit import Unit
 from core.services.workflows.definitions import Workflow, enabled_workflows
+from core.store import states
 from core.store.filters import filter_clause
-from core.store.schema import contacts
 from core.store.selection import where
 from core.store.workflows.steps import enrollable
 
@@ -62,7 +62,8 @@ def fed_workflows(conn: Connection, touch: Touch, touched: Contacts) -> list[Fed
         except FilterError:  # a list it reads was deleted: it enrolls nobody until it is edited
             continue
         new = enrollable(workflow_id=wf.id, criteria=criteria, reenroll=wf.definition.reenroll)
-        n = int(conn.execute(select(func.count()).select_from(contacts).where(and_(new, clause))).scalar_one())
+        fed_here = and_(new, clause)
+        n = int(conn.execute(select(func.count()).select_from(states.rows_for(fed_here)).where(fed_here)).scalar_one())
         if n:
             fed.append(Fed(wf.id, wf.name, n))
     return fed

@@ -5,9 +5,11 @@ Migrations in ``core/store/migrations`` create it; these tables are the query mo
 
 from core.store.schema.contact_settings import saved_views, source_settings
 from core.store.schema.hubspot import hubspot_syncs
-from core.store.schema.indexes import contacts_due, events_by_day
+from core.store.schema.indexes import events_by_day
+from core.store.schema.jobs import jobs
 from core.store.schema.tables import (
     account,
+    contact_status,
     contacts,
     list_members,
     metadata,
@@ -40,10 +42,11 @@ __all__ = [
     "OPEN_STATES",
     "RETRYING",
     "account",
+    "contact_status",
     "contacts",
-    "contacts_due",
     "events_by_day",
     "hubspot_syncs",
+    "jobs",
     "list_members",
     "metadata",
     "operations",

@@ -2,15 +2,15 @@
 
 - history and forecast group the event log by day: a covering index on (effective_on, old_state, new_state)
   turns a full scan plus a temporary B-tree into an ordered index range scan;
-- counts "as of a day" count pending contacts due by that day: (effective_on, pending_non_marketing)
-  answers it from the index alone.
+- counts "as of a day" count pending contacts due by that day: the partial index ``ix_contact_status_due``
+  of ``contact_status`` (tables.py) answers it from the pending rows alone.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import Index
 
-from core.store.schema.tables import contacts, status_events
+from core.store.schema.tables import status_events
 
 events_by_day = Index(
     "ix_status_events_effective_on",
@@ -18,4 +18,3 @@ events_by_day = Index(
     status_events.c.old_state,
     status_events.c.new_state,
 )
-contacts_due = Index("ix_contacts_effective_pending", contacts.c.effective_on, contacts.c.pending_non_marketing)

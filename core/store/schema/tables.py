@@ -55,24 +55,45 @@ contacts = Table(
     Column("unsubscribed_all", Boolean, nullable=False, server_default=text("false")),
     Column("source_type", String(40), nullable=False),
     Column("source_id", String(100)),
-    Column("marketing_status", String(20), nullable=False),
-    Column("pending_non_marketing", Boolean, nullable=False, server_default=text("false")),
-    Column("status_source_type", String(40)),
-    Column("status_source_id", String(100)),
-    Column("status_changed_at", DateTime),
-    Column("effective_on", Date),
     Column("hubspot_id", BigInteger),  # HubSpot's Record ID, kept as the contact came with it (migration 0009)
     Index("ux_contacts_email_lower", "email_lower", unique=True),
     Index("ux_contacts_hubspot_id", "hubspot_id", unique=True),
-    Index("ix_contacts_status", "marketing_status", "pending_non_marketing"),
-    Index("ix_contacts_effective_on", "effective_on"),
     Index("ix_contacts_created_at", "created_at", "id"),
     Index("ix_contacts_last_activity_at", "last_activity_at", "id"),
     Index("ix_contacts_lifecycle_stage", "lifecycle_stage", "id"),
     Index("ix_contacts_source_type", "source_type"),
-    Index("ix_contacts_status_source_type", "status_source_type"),
     Index("ix_contacts_last_name", "last_name", "id"),
     sqlite_autoincrement=True,  # ids are never reused: events outlive their contact (migration 0006)
+)
+
+# A contact's state, apart from its profile (migration 0008_contact_status): a status change rewrites this
+# narrow row and its two small indexes, not the wide contact row and its profile indexes. One row per contact,
+# always (core.store.states writes both); only core.store.states reads or writes it.
+contact_status = Table(
+    "contact_status",
+    metadata,
+    Column(
+        "contact_id",
+        Integer,
+        ForeignKey("contacts.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("marketing_status", String(20), nullable=False),
+    Column("pending_non_marketing", Boolean, nullable=False, server_default=text("false")),
+    Column("effective_on", Date),  # the update date a pending contact leaves on
+    Column("status_source_type", String(40)),
+    Column("status_source_id", String(100)),
+    Column("status_changed_at", DateTime),
+    Index("ix_contact_status_state", "marketing_status", "pending_non_marketing"),
+    # "due by D": pending contacts by update date; the few pending rows only, on both engines
+    Index(
+        "ix_contact_status_due",
+        "effective_on",
+        postgresql_where=text("pending_non_marketing"),
+        sqlite_where=text("pending_non_marketing = 1"),
+    ),
+    postgresql_with={"fillfactor": 90},  # room on each page for the new row version of a status change
 )
 
 static_lists = Table(

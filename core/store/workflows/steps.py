@@ -77,7 +77,8 @@ class Batch:
 
 def rearm(conn: Connection, *, workflow_id: int, criteria: ColumnElement[bool]) -> int:
     """Re-enrollment: finished enrollments whose contact no longer matches may enroll again later."""
-    still_matches = select(contacts.c.id).where(contacts.c.id == E.c.contact_id, criteria).exists()
+    rows = states.rows_for(criteria)
+    still_matches = select(contacts.c.id).select_from(rows).where(contacts.c.id == E.c.contact_id, criteria).exists()
     result = conn.execute(
         update(E)
         .where(E.c.workflow_id == workflow_id, E.c.rearmed.is_(False), E.c.state.in_((COMPLETED, FAILED)))
@@ -100,6 +101,7 @@ def enroll(conn: Connection, *, workflow_id: int, criteria: ColumnElement[bool],
     seq: Any = select(func.coalesce(func.max(E.c.seq), 0) + 1).where(mine).scalar_subquery() if reenroll else literal(1)
     rows = (
         select(contacts.c.id, literal(workflow_id), seq, literal(now), literal(0), literal(ACTIVE), false())
+        .select_from(states.rows_for(criteria))
         .where(enrollable(workflow_id=workflow_id, criteria=criteria, reenroll=reenroll))
         .order_by(contacts.c.id)
     )
@@ -170,7 +172,7 @@ def record_outcomes(
             literal(now),
             literal(attempt_id),
         )
-        .select_from(E.join(contacts, contacts.c.id == E.c.contact_id))
+        .select_from(E.join(states.ROWS, contacts.c.id == E.c.contact_id))
         .where(batch.clause())
     )
     columns = ["enrollment_id", "action_index", "workflow_id", "outcome", "applied_at", "attempt_id"]

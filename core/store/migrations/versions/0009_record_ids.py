@@ -13,7 +13,7 @@ the other default stages are their internal names once lowered). The spellings a
 a migration means what it meant when it was written.
 
 Revision ID: 0009_record_ids
-Revises: 0007_acted_on
+Revises: 0008_contact_status
 Create Date: 2026-12-04
 """
 
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_record_ids"
-down_revision = "0007_acted_on"
+down_revision = "0008_contact_status"
 branch_labels = None
 depends_on = None
 
