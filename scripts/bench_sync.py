@@ -1,6 +1,6 @@
 """The HubSpot sync at scale (docs/testing.md, the benchmark): a full sync of N contacts from the local HubSpot of
 the tests (tests/hubspot_fake.py, in its own process) against reading the same pages raw (plain HTTP, json, one
-executemany of the same contact rows per page); then an incremental sync of 1 % of them.
+executemany of the same contact and contact status rows per page); then an incremental sync of 1 % of them.
 
 Used by scripts/benchmark.py (``--only sync``); runs alone too: .venv/bin/python scripts/bench_sync.py [N]
 """
@@ -52,23 +52,24 @@ def _raw(base: str, db: Path) -> tuple[float, int]:
     connection = http.client.HTTPConnection(parsed.hostname, parsed.port)
     headers = {"Authorization": f"Bearer {TOKEN}"}
     sql = (
-        "INSERT INTO contacts (hubspot_id, email, email_lower, first_name, last_name, lifecycle_stage, created_at, "
-        "hard_bounced, unsubscribed_all, marketing_status, pending_non_marketing, source_type, source_id) "
-        f"VALUES ({', '.join('?' * 13)})"
+        "INSERT INTO contacts (id, hubspot_id, email, email_lower, first_name, last_name, lifecycle_stage, "
+        f"created_at, hard_bounced, unsubscribed_all, source_type, source_id) VALUES ({', '.join('?' * 12)})"
     )
-    started, after, requests = time.perf_counter(), None, 0
+    status_sql = "INSERT INTO contact_status (contact_id, marketing_status, pending_non_marketing) VALUES (?, ?, ?)"
+    started, after, requests, next_id = time.perf_counter(), None, 0, 1
     con.execute("BEGIN IMMEDIATE")
     while True:
         query = {"limit": PAGE_SIZE, "properties": ",".join(PROPERTIES), **({"after": after} if after else {})}
         connection.request("GET", f"/crm/v3/objects/contacts?{urlencode(query)}", headers=headers)
         body = json.loads(connection.getresponse().read())
         requests += 1
-        rows = []
+        rows, statuses = [], []
         for result in body["results"]:
             p = result["properties"]
             created = datetime.fromisoformat(p["createdate"]).astimezone(UTC).replace(tzinfo=None)
             rows.append(
                 (
+                    next_id,
                     int(result["id"]),
                     p["email"],
                     p["email"].lower(),
@@ -78,13 +79,15 @@ def _raw(base: str, db: Path) -> tuple[float, int]:
                     created.isoformat(" "),
                     bool(p["hs_email_hard_bounce_reason_enum"]),
                     p["hs_email_optout"] == "true",
-                    "marketing" if p["hs_marketable_status"] == "true" else "non_marketing",
-                    p["hs_marketable_until_renewal"] == "true",
                     "integration",
                     "hubspot",
                 )
             )
+            marketing = "marketing" if p["hs_marketable_status"] == "true" else "non_marketing"
+            statuses.append((next_id, marketing, p["hs_marketable_until_renewal"] == "true"))
+            next_id += 1
         con.executemany(sql, rows)
+        con.executemany(status_sql, statuses)
         after = (body.get("paging") or {}).get("next", {}).get("after")
         if after is None:
             break

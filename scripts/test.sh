@@ -15,6 +15,6 @@ fi
 
 echo "== ruff check";          .venv/bin/ruff check .
 echo "== ruff format --check"; .venv/bin/ruff format --check .
-echo "== mypy core pages app.py"; .venv/bin/mypy core pages app.py
+echo "== mypy core pages app.py server.py"; .venv/bin/mypy core pages app.py server.py
 echo "== pytest"
 exec .venv/bin/python -m pytest -n 2 "$@"

@@ -46,7 +46,7 @@ class Selection:
         if self.ids is not None:
             return f"{len(self.ids):,} contact(s) by id"
         if self.record_ids is not None:
-            return f"{len(self.record_ids):,} contact(s) by Record ID"
+            return f"{len(self.record_ids):,} contact(s) by id"  # as before Record IDs: audit summaries keep it
         if self.emails is not None:
             return f"{len(self.emails):,} contact(s) by email"
         if self.list_name is not None:

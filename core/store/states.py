@@ -36,6 +36,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    true,
     update,
 )
 from sqlalchemy.sql.util import find_tables
@@ -51,6 +52,11 @@ SOURCE_COLUMNS = ("status_source_type", "status_source_id", "status_changed_at")
 STATUS_COLUMNS = (*STATE_COLUMNS, *SOURCE_COLUMNS)  # a contact's status row, besides its contact_id
 
 STATUS_TABLE = contact_status.name  # for the bulk writer's COPY / executemany of new contacts' status rows
+
+# "= true", not "IS true": both engines use the partial index of pending rows only when the condition is written
+# as its predicate (the column is NOT NULL, so the two mean the same)
+_PENDING: ColumnElement[bool] = _C.pending_non_marketing == true()
+_NOT_PENDING: ColumnElement[bool] = _C.pending_non_marketing == false()
 
 ROWS: FromClause = contacts.join(contact_status, contact_status.c.contact_id == contacts.c.id)
 """Contacts with their state: select from this whenever a query names both (``rows_for`` picks for you)."""
@@ -99,8 +105,8 @@ def is_state(state: State) -> ColumnElement[bool]:
     if state == State.NON_MARKETING:
         return _C.marketing_status == MarketingStatus.NON_MARKETING.value
     if state == State.PENDING:
-        return _C.pending_non_marketing.is_(True)
-    return and_(_C.marketing_status == MarketingStatus.MARKETING.value, _C.pending_non_marketing.is_(False))
+        return _PENDING
+    return and_(_C.marketing_status == MarketingStatus.MARKETING.value, _NOT_PENDING)
 
 
 def in_states(states: Iterable[State]) -> ColumnElement[bool]:
@@ -120,14 +126,14 @@ def is_billed() -> ColumnElement[bool]:
 
 def due_by(day: date) -> ColumnElement[bool]:
     """Pending contacts whose update date has come by ``day`` (answered from the (effective_on, flag) index)."""
-    return and_(_C.pending_non_marketing.is_(True), _C.effective_on <= day)
+    return and_(_PENDING, _C.effective_on <= day)
 
 
 def stored_state() -> ColumnElement[str]:
     """A contact's stored state as a SQL expression: 'marketing', 'pending' or 'non_marketing'."""
     return case(
         (is_state(State.NON_MARKETING), State.NON_MARKETING.value),
-        (_C.pending_non_marketing.is_(True), State.PENDING.value),
+        (_PENDING, State.PENDING.value),
         else_=State.MARKETING.value,
     )
 
@@ -139,7 +145,7 @@ def state_on(day: date | None) -> ColumnElement[str]:
         return stored_state()
     return case(
         (is_state(State.NON_MARKETING), State.NON_MARKETING.value),
-        (_C.pending_non_marketing.is_(False), State.MARKETING.value),
+        (_NOT_PENDING, State.MARKETING.value),
         (_C.effective_on <= day, State.NON_MARKETING.value),
         else_=State.PENDING.value,
     )
@@ -150,7 +156,7 @@ def is_state_on(state: State, day: date | None) -> ColumnElement[bool]:
     if day is None:
         return is_state(state)
     if state == State.PENDING:
-        return and_(_C.pending_non_marketing.is_(True), _C.effective_on > day)
+        return and_(_PENDING, _C.effective_on > day)
     if state == State.NON_MARKETING:
         return or_(is_state(State.NON_MARKETING), due_by(day))
     return is_state(State.MARKETING)
@@ -160,7 +166,7 @@ def billed_on(day: date | None) -> ColumnElement[bool]:
     """Marketing (billed) contacts on ``day``: pending ones count until their update date."""
     if day is None:
         return is_billed()
-    return and_(is_billed(), or_(_C.pending_non_marketing.is_(False), _C.effective_on > day))
+    return and_(is_billed(), or_(_NOT_PENDING, _C.effective_on > day))
 
 
 def outcome_of(request: Request) -> ColumnElement[str]:

@@ -27,7 +27,7 @@ def _remove_action(row_id: int) -> None:
 
 def action_row(number: int, row: dict[str, Any], lists: list[str]) -> dict[str, Any] | None:
     """Draw action ``number``; return it in the definition's form, or None while its value is missing."""
-    cols = st.columns([0.6, 6, 4, 1.2], vertical_alignment="center")
+    cols = st.columns([0.5, 7, 5, 1.4], vertical_alignment="center")  # "Set marketing contact status" fits at 1280 px
     cols[0].markdown(f"**{number}.**")
     kind = cols[1].selectbox(
         "Action",

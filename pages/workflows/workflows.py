@@ -77,7 +77,7 @@ pick = st.selectbox(
     format_func=lambda i: "+ New workflow" if i == 0 else by_id[i].name,  # stable labels keep the choice
 )
 chosen = by_id.get(pick)
-left, right = st.columns([5, 4], gap="large")
+left, right = st.columns([3, 2], gap="large")  # the editor's action row needs the room
 with left:
     workflows_editor.editor(engine, chosen, refused=bool(refusal))
 with right:

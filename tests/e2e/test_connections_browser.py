@@ -29,7 +29,7 @@ def test_the_connections_page_syncs_from_hubspot_with_a_progress_bar(
         settle(page)
         page.get_by_test_id("stSidebarNav").get_by_role("link", name="Connections", exact=True).click()
         settle(page)
-        assert "No sync yet." in page.get_by_test_id("stMain").inner_text()
+        page.get_by_text("No sync yet.").wait_for(timeout=30_000)  # the page, not the one before it
         page.get_by_role("button", name="Sync now").click()
         bar = page.get_by_test_id("stProgress")
         bar.wait_for(state="visible", timeout=30_000)

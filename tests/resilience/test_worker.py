@@ -58,10 +58,24 @@ def test_two_workers_run_each_scheduled_slot_once_on_the_leader(
         engine, selection=leads, to=MarketingStatus.NON_MARKETING, today=date(2026, 7, 10), actor="test"
     ).scheduled
     assert scheduled > 0
-    workers = [_worker(db_url, "--for", "8") for _ in range(2)]
-    reports = [json.loads(finish(w, timeout=120).out) for w in workers]
-    led = [r for r in reports if r["runs"]]
-    assert len(led) == 1, f"one leader ran the schedule: {reports}"
+    workers = [_worker(db_url) for _ in range(2)]
+    try:
+        _wait_for(lambda: len(_runs(engine)) >= 1)
+        time.sleep(5)  # both alive, one leading, for several slots
+        leader_pid = _pid(_runs(engine)[0][1])
+        leader, follower = sorted(workers, key=lambda w: w.pid != leader_pid)
+        for process in (follower, leader):  # the follower first: it never sees the lead free
+            process.send_signal(signal.SIGTERM)
+            process.wait(60)
+        reports = {p.pid: json.loads(finish(p, timeout=60).out) for p in (leader, follower)}
+    finally:
+        for process in workers:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    assert reports[follower.pid]["runs"] == [] and reports[follower.pid]["leader_changes"] == 0, reports
+    led = [reports[leader.pid]]
+    assert led[0]["leader_changes"] == 1
     runs = _runs(engine)
     assert len(runs) >= 4, runs
     slots = [slot for slot, _, _ in runs]
@@ -71,7 +85,7 @@ def test_two_workers_run_each_scheduled_slot_once_on_the_leader(
     with engine.connect() as conn:
         update_dates = [str(d) for (d,) in conn.execute(text("SELECT update_date FROM update_runs ORDER BY 1"))]
         left = conn.execute(text("SELECT count(*) FROM status_events WHERE new_state = 'non_marketing'")).scalar_one()
-        pending = conn.execute(text("SELECT count(*) FROM contacts WHERE pending_non_marketing")).scalar_one()
+        pending = conn.execute(text("SELECT count(*) FROM contact_status WHERE pending_non_marketing")).scalar_one()
     assert len(update_dates) == len(set(update_dates)) and "2026-08-01" in update_dates, "each update date once"
     assert pending == 0 and left >= scheduled
     assert replay_mismatches(engine) == 0 and broken_chains(engine) == 0

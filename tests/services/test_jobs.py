@@ -33,7 +33,7 @@ LEADS = Selection(
 def _counts(engine: Engine) -> dict[str, int]:
     with engine.connect() as conn:
         rows = conn.exec_driver_sql(
-            "SELECT marketing_status, pending_non_marketing, count(*) FROM contacts GROUP BY 1, 2"
+            "SELECT marketing_status, pending_non_marketing, count(*) FROM contact_status GROUP BY 1, 2"
         ).all()
     return {f"{s}{'/pending' if p else ''}": int(n) for s, p, n in rows}
 

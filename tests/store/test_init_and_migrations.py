@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
@@ -498,7 +502,7 @@ def test_the_record_id_migration_keeps_every_contact_and_gives_none_a_hubspot_id
         )
     before, contacts_before = snapshot(engine), contact_rows(engine)
     assert upgrade(engine)
-    assert "0009_record_ids" in current_revisions(engine)
+    assert current_revisions(engine) == head_revisions()  # 0009_record_ids and every later revision
     after = snapshot(engine)
     assert contact_rows(engine) == contacts_before, "no contact gets a HubSpot Record ID by migrating"
     for table in ("list_members", "static_lists", "status_events", "operations", "account"):
@@ -546,20 +550,25 @@ def test_the_record_id_migration_makes_a_stage_stored_by_its_label_one_stage_wit
 
 
 def test_the_jobs_migration_adds_its_table_and_keeps_every_row(db_url: str) -> None:
-    """0011_jobs: a database at 0007 with contacts and events gets the jobs table, nothing else touched; and back."""
+    """0011_jobs: a database at the revision before it, with contacts, gets the jobs table, nothing else touched;
+    and back."""
+    previous = str(ScriptDirectory.from_config(_config()).get_revision("0011_jobs").down_revision)
     engine = _database_at_0007(db_url)
-    add_contacts(engine, 3, state="marketing")
-    before = snapshot(engine)
     cfg = _config()
-    for step, target in ((command.upgrade, "0011_jobs"), (command.downgrade, "0007_acted_on")):
+
+    def step(move: Callable[[Config, str], None], target: str) -> dict[str, Any]:
         with engine.connect().execution_options(write=True) as conn:
             cfg.attributes["connection"] = conn
-            step(cfg, target)
+            move(cfg, target)
             conn.commit()
-        now = snapshot(engine)
-        if target == "0011_jobs":
-            assert now.pop("jobs") == [] and now.pop("alembic_version") == [("0011_jobs",)]
-            assert now == {k: v for k, v in before.items() if k != "alembic_version"}, "every existing row kept"
-        else:
-            assert "jobs" not in now and now == before
+        return snapshot(engine)
+
+    step(command.upgrade, previous)
+    add_contacts(engine, 3, state="marketing")
+    before = snapshot(engine)
+    assert "jobs" not in before
+    after = step(command.upgrade, "0011_jobs")
+    assert after.pop("jobs") == [] and after.pop("alembic_version") == [("0011_jobs",)]
+    assert after == {k: v for k, v in before.items() if k != "alembic_version"}, "every existing row kept"
+    assert step(command.downgrade, previous) == before
     engine.dispose()

@@ -213,3 +213,18 @@ def test_status_columns_are_updated_contact_by_contact(engine: Engine) -> None:
         NEXT_UPDATE,
         "bulk_action",
     )
+
+
+def test_counting_the_contacts_due_by_a_day_reads_the_partial_index_of_pending_rows(engine: Engine) -> None:
+    add_contacts(engine, 3, state="pending")
+    add_contacts(engine, 3, prefix="m")
+    query = select(func.count()).select_from(states.ROWS.right).where(states.due_by(NEXT_UPDATE))
+    with engine.connect() as conn:
+        compiled = query.compile(conn, compile_kwargs={"literal_binds": True})
+        if conn.dialect.name == "sqlite":
+            plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}"))
+        else:
+            conn.exec_driver_sql("SET enable_seqscan = off")  # a table this small would be read whole anyway
+            plan = " ".join(str(r[0]) for r in conn.exec_driver_sql(f"EXPLAIN {compiled}"))
+        assert "ix_contact_status_due" in plan, plan
+        assert states.count_due(conn, NEXT_UPDATE) == 3
