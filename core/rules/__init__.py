@@ -1,1 +1,1 @@
-"""Pure business rules of DOMAIN.md: no database, no Streamlit, no clock (``today`` is a parameter)."""
+"""Pure business rules of docs/domain.md: no database, no Streamlit, no clock (``today`` is a parameter)."""

@@ -1,4 +1,4 @@
-"""What creating (or re-submitting) one contact from a tool does to its status, and why (DOMAIN.md §5)."""
+"""What creating (or re-submitting) one contact from a tool does to its status, and why (docs/domain.md §5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The HubSpot-style CSV format: headers, and how cells are read and written (DOMAIN.md §9)."""
+"""The HubSpot-style CSV format: headers, and how cells are read and written (docs/domain.md §9)."""
 
 from __future__ import annotations
 
@@ -132,7 +132,7 @@ def parse_status(text: str) -> bool | None:
 
 
 def status_request(status: bool | None, pending: bool | None) -> StatusRequest | None:
-    """What a row asks for; non-marketing *and* until-next-update is contradictory (DOMAIN.md §9)."""
+    """What a row asks for; non-marketing *and* until-next-update is contradictory (docs/domain.md §9)."""
     if status is False and pending:
         raise CellError("contradictory status: non-marketing and marketing until next update")
     if pending:

@@ -1,4 +1,4 @@
-"""Roles and what each may do (DOMAIN.md §6: changing status needs the Marketing contact access grant). PURE."""
+"""Roles and what each may do (docs/domain.md §6: changing status needs the Marketing contact access grant). PURE."""
 
 from __future__ import annotations
 

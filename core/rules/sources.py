@@ -1,4 +1,4 @@
-"""Default marketing status of new contacts by the tool that creates them (DOMAIN.md §5)."""
+"""Default marketing status of new contacts by the tool that creates them (docs/domain.md §5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Workflows (DOMAIN.md §6.3): definitions, what their actions do to counts, retry backoff, error kinds.
+"""Workflows (docs/domain.md §6.3): definitions, what their actions do to counts, retry backoff, error kinds.
 
 Pure: no storage, no clock. The engine (core.services.workflows.engine) applies these rules set-based.
 """
@@ -183,7 +183,7 @@ def parse_definition(raw: Any) -> WorkflowDefinition:
 
 
 def edition_allows_workflows(edition: Edition) -> bool:
-    """Only Professional and Enterprise accounts may create or enable workflows (DOMAIN.md §6.3)."""
+    """Only Professional and Enterprise accounts may create or enable workflows (docs/domain.md §6.3)."""
     return edition in WORKFLOW_EDITIONS
 
 
@@ -198,7 +198,7 @@ class Projection:
 
 
 def project(states: dict[State, int], actions: tuple[WorkflowAction, ...]) -> Projection:
-    """Walk each state group through the status actions in order (DOMAIN.md §2); lists change no count."""
+    """Walk each state group through the status actions in order (docs/domain.md §2); lists change no count."""
     billed = scheduled = undone = 0
     final: dict[State, int] = dict.fromkeys(State, 0)
     for start, n in states.items():

@@ -139,7 +139,7 @@ def generate(
         events: list[tuple[Any, ...]] = []
         state, status_source = State.NON_MARKETING, NO_SOURCE
         if (source in ("form", "import") and rand() < 0.85) or rand() < 0.1:
-            made_by = "bulk_action" if source in _NEVER_MARKETING else source  # DOMAIN.md §5: set by hand later
+            made_by = "bulk_action" if source in _NEVER_MARKETING else source  # docs/domain.md §5: set by hand later
             made_at, by_tool = stamp(created), tool if made_by == source else None
             state, status_source = State.MARKETING, (made_by, by_tool, made_at)  # states.SOURCE_COLUMNS' order
             events.append((cid, operation_id, None, _MARKETING, made_at, day(created.date()), made_by, by_tool, "demo"))

@@ -1,4 +1,4 @@
-"""Default status by creation source (DOMAIN.md §5): per-tool settings, and creating one contact by a tool."""
+"""Default status by creation source (docs/domain.md §5): per-tool settings, and creating one contact by a tool."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Managing users, roles and the Marketing contact access grant (DOMAIN.md §6); every change is audited."""
+"""Managing users, roles and the Marketing contact access grant (docs/domain.md §6); every change is audited."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Manage marketing contacts (DOMAIN.md §6.1): the wizard's counts, its selection, its review and its update.
+"""Manage marketing contacts (docs/domain.md §6.1): the wizard's counts, its selection, its review and its update.
 
 The Review step shows ``preview_status_change`` for the wizard's selection, so its counts equal
 ``set-status --to non-marketing --dry-run`` for the same contacts; Update contacts is ``set_status``

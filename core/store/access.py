@@ -2,7 +2,7 @@
 
 Local mode: while no user exists, everyone may act (the app shows a banner saying so). Once users
 exist, the actor must be an enabled user whose role allows the action; changing a marketing status
-also needs the Marketing contact access grant (DOMAIN.md §6). The application's own actors
+also needs the Marketing contact access grant (docs/domain.md §6). The application's own actors
 (``system`` for update dates, ``workflow:<id>`` for workflow actions) may act; the command line and
 the pages never act as them once users exist (see ``require_person``).
 """

@@ -130,7 +130,8 @@ def set_billed_tier(
 def raise_tier_to_fit(
     conn: Connection, acct: Account, *, marketing: int, today: date, now: datetime, actor: str
 ) -> int:
-    """DOMAIN §4: going over the billed tier upgrades it at once to the smallest that fits; returns the tier."""
+    """docs/domain.md §4: going over the billed tier upgrades it at once to the smallest that fits; returns the
+    tier."""
     new = tier_after_change(acct.pricing, acct.billed_tier, marketing)
     set_billed_tier(
         conn,

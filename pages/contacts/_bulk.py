@@ -1,4 +1,5 @@
-"""Bulk status changes from the Contacts index (DOMAIN.md §6.2): More → Set as (non-)marketing, confirmed in a dialog.
+"""Bulk status changes from the Contacts index (docs/domain.md §6.2): More → Set as (non-)marketing, confirmed in
+a dialog.
 
 The dialog shows the counts of ``preview_status_change``; acting on every contact matching the filter needs
 the "apply to all N" box; Set as marketing unlocks only once the number of contacts that change is typed,

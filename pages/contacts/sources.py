@@ -1,4 +1,4 @@
-"""Default status of new contacts by the tool that creates them (DOMAIN.md §5): per form, chatflow and app.
+"""Default status of new contacts by the tool that creates them (docs/domain.md §5): per form, chatflow and app.
 
 Switching a tool on goes through a confirmation that shows how close the account is to a tier upgrade.
 """

@@ -1,4 +1,4 @@
-"""Usage & limits, Manage marketing contacts (DOMAIN.md §6.1): intro → Unengaged contacts → Filters and lists →
+"""Usage & limits, Manage marketing contacts (docs/domain.md §6.1): intro → Unengaged contacts → Filters and lists →
 Review and update → done. The state lives in st.session_state; nothing is written before Update contacts."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Workflows (DOMAIN.md §6.3): contact-based workflows that set marketing status; list, edit, enable, run, log."""
+"""Workflows (docs/domain.md §6.3): contact-based workflows that set marketing status; list, edit, enable, run, log."""
 
 import pandas as pd
 import streamlit as st

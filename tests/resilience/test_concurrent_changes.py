@@ -46,7 +46,7 @@ def _ids(engine: Engine, prop: str, values: list[str]) -> set[int]:
 
 
 def _serial(before: dict[int, str], ops: list[tuple[str, set[int]]]) -> tuple[dict[int, str], list[int]]:
-    """Final states and per-operation change counts of running ``ops`` one after the other (DOMAIN.md §2)."""
+    """Final states and per-operation change counts of running ``ops`` one after the other (docs/domain.md §2)."""
     states, counts = dict(before), []
     for to, ids in ops:
         changed = 0

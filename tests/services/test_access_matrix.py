@@ -1,4 +1,4 @@
-"""Every changing service refuses whoever may not act (DOMAIN.md §6), and leaves no trace when it does.
+"""Every changing service refuses whoever may not act (docs/domain.md §6), and leaves no trace when it does.
 
 The list of services is read from the source (tests/services/service_scan.py): a new service that
 checks access, or that writes without checking, fails these tests until it is added to CASES (or,
@@ -243,7 +243,7 @@ NOT_CHECKED = {  # services that write without checking who acts, and why that i
     "signin.sign_in_oidc": "the identity provider signed the person in; unknown emails are refused and audited",
     "signin.sign_out": "ends one's own session",
     "signin.resume": "only records a session's last activity or its end",
-    "updates.apply_updates": "applies update dates that are due (DOMAIN.md §3): no one decides anything",
+    "updates.apply_updates": "applies update dates that are due (docs/domain.md §3): no one decides anything",
     "setup.open_database": "the app's first start, acting as the application itself ('system')",
     "setup.open_engine": "opens the database for the dashboard: its first start, acting as the application itself",
     "workflows.attempts.short_write": "the workflow engine's unit of work; the engine checks access",

@@ -1,4 +1,4 @@
-"""CSV import and export (DOMAIN.md §9) through the command line, on SQLite and PostgreSQL."""
+"""CSV import and export (docs/domain.md §9) through the command line, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 

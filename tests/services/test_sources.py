@@ -1,4 +1,5 @@
-"""Default status of new contacts by the tool that creates them (DOMAIN.md §5), through create-contact and services."""
+"""Default status of new contacts by the tool that creates them (docs/domain.md §5), through create-contact and
+services."""
 
 from __future__ import annotations
 

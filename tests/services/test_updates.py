@@ -1,4 +1,4 @@
-"""apply-updates, renewals and simulate, on SQLite and PostgreSQL (DOMAIN.md §3, §4)."""
+"""apply-updates, renewals and simulate, on SQLite and PostgreSQL (docs/domain.md §3, §4)."""
 
 from __future__ import annotations
 

@@ -372,7 +372,7 @@ def test_demo_data_never_shows_a_contact_made_marketing_by_a_source_that_cannot(
             ).all()
         )
     assert by_source.get("bulk_action", 0) > 0
-    assert not {s.value for s in ALWAYS_NON_MARKETING} & set(by_source), by_source  # DOMAIN.md §5
+    assert not {s.value for s in ALWAYS_NON_MARKETING} & set(by_source), by_source  # docs/domain.md §5
 
 
 def _database_at_0006(db_url: str) -> Engine:

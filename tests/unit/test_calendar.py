@@ -1,4 +1,4 @@
-"""The update-date and renewal calendar of DOMAIN.md §3 and §4, edge by edge."""
+"""The update-date and renewal calendar of docs/domain.md §3 and §4, edge by edge."""
 
 from __future__ import annotations
 

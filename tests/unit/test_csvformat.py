@@ -1,4 +1,4 @@
-"""Reading and writing HubSpot-format CSV cells (DOMAIN.md §9)."""
+"""Reading and writing HubSpot-format CSV cells (docs/domain.md §9)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Folding an import's rows in file order (DOMAIN.md §2, §9), through the one transition table. Pure."""
+"""Folding an import's rows in file order (docs/domain.md §2, §9), through the one transition table. Pure."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Reading an import file (DOMAIN.md §9): text, header and rows, with no database and no clock."""
+"""Reading an import file (docs/domain.md §9): text, header and rows, with no database and no clock."""
 
 from __future__ import annotations
 

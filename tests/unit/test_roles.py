@@ -1,4 +1,4 @@
-"""Roles and the Marketing contact access grant (DOMAIN.md §6): the permission table, as pure rules."""
+"""Roles and the Marketing contact access grant (docs/domain.md §6): the permission table, as pure rules."""
 
 from __future__ import annotations
 

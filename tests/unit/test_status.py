@@ -1,4 +1,4 @@
-"""A stored contact's state on a later day (DOMAIN.md §2): the rule "Simulate as of" shows."""
+"""A stored contact's state on a later day (docs/domain.md §2): the rule "Simulate as of" shows."""
 
 from __future__ import annotations
 

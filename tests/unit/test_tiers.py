@@ -1,4 +1,4 @@
-"""Tiers, prices and alerts of DOMAIN.md §4."""
+"""Tiers, prices and alerts of docs/domain.md §4."""
 
 from __future__ import annotations
 

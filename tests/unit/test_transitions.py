@@ -1,4 +1,4 @@
-"""Every row of DOMAIN.md §2: what a status request does to a contact in each state."""
+"""Every row of docs/domain.md §2: what a status request does to a contact in each state."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Folding incoming rows in order (DOMAIN.md §9, §11): each row is matched to a contact by its Record ID, then
+"""Folding incoming rows in order (docs/domain.md §9, §11): each row is matched to a contact by its Record ID, then
 its email (``core.rules.record_id.decide``); a later row updates the contact an earlier row created; a row
 older than the contact's last status change keeps that status (stale, ``core.rules.stale``); and every status
 request goes through the transition table (``core.rules.status``), for new and existing contacts alike.
@@ -69,7 +69,7 @@ class Folded:
 
 
 def request_status(record: Record, request: StatusRequest, *, today: date, effective: date) -> None:
-    """Apply one row's status request to the record through the transition table (DOMAIN.md §2): a contact
+    """Apply one row's status request to the record through the transition table (docs/domain.md §2): a contact
     made pending counts from the update date ``effective``, any other move from ``today``."""
     if request == StatusRequest.UNTIL_UPDATE and record.state == State.PENDING:
         return  # already marketing until the next update: unchanged
@@ -83,7 +83,7 @@ def request_status(record: Record, request: StatusRequest, *, today: date, effec
 
 def created_state(request: StatusRequest | None, *, as_marketing: bool) -> State:
     """A contact an import creates starts in the status its row names, else in the import's default
-    (``--as-marketing`` is the import's setting, DOMAIN.md §5)."""
+    (``--as-marketing`` is the import's setting, docs/domain.md §5)."""
     named = NAMED_STATUS[request]
     if named is None:
         named = default_for_new_contact(SourceType.IMPORT, tool_setting=as_marketing)

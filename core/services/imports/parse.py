@@ -1,4 +1,4 @@
-"""Reading an import file (DOMAIN.md §9): its text, its header, and each row as a contact's fields and status
+"""Reading an import file (docs/domain.md §9): its text, its header, and each row as a contact's fields and status
 request, or a rejection with its line number. PURE: no database, no clock.
 
 Cells are read by ``core.rules.csvformat``; names and lifecycle stages are cleaned by

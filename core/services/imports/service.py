@@ -1,4 +1,4 @@
-"""CSV import (DOMAIN.md §9): rows apply in file order, statuses follow §2 with ``import`` as the source.
+"""CSV import (docs/domain.md §9): rows apply in file order, statuses follow §2 with ``import`` as the source.
 
 The file is read and its rows parsed (``parse``) before the write lock is taken; then, in one unit of work,
 they go the one way incoming contacts go into the database (``apply.apply_rows``), as a HubSpot sync's do.

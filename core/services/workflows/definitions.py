@@ -1,4 +1,4 @@
-"""Workflows (DOMAIN.md §6.3): create, edit, dry-run, enable with the tier guardrail, disable, delete.
+"""Workflows (docs/domain.md §6.3): create, edit, dry-run, enable with the tier guardrail, disable, delete.
 
 Only Professional and Enterprise accounts may create, edit or enable workflows; the core refuses a
 Starter account, whatever the page shows. Running them is core.services.workflows.engine.
@@ -112,7 +112,7 @@ def get_workflow(engine: Engine, workflow_id: int) -> Workflow:
 
 
 def require_edition(conn: Connection) -> None:
-    """Workflows are a Professional and Enterprise feature (DOMAIN.md §6.3)."""
+    """Workflows are a Professional and Enterprise feature (docs/domain.md §6.3)."""
     edition = load_account(conn).edition
     if not edition_allows_workflows(edition):
         raise DomainError(

@@ -1,6 +1,6 @@
-"""Running workflows (DOMAIN.md §6.3): enroll set-based, then apply each action batch by batch, exactly once.
+"""Running workflows (docs/domain.md §6.3): enroll set-based, then apply each action batch by batch, exactly once.
 
-Each batch of enrollments at action k is one transaction: the status change (DOMAIN.md §2, the
+Each batch of enrollments at action k is one transaction: the status change (docs/domain.md §2, the
 workflow recorded as the source), its action-run rows and the enrollments' advance commit together
 or not at all. A killed run leaves whole batches done; the next run continues where it stopped.
 Transient faults (store busy or locked, PostgreSQL lock / serialization / deadlock errors, a

@@ -1,4 +1,4 @@
-"""Tables of the Contacts feature: saved views and the per-tool default status settings (DOMAIN.md §5).
+"""Tables of the Contacts feature: saved views and the per-tool default status settings (docs/domain.md §5).
 
 Static lists use ``static_lists`` / ``list_members`` of ``core.store.schema``. Migration: 0003_contacts.
 """

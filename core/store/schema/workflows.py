@@ -1,4 +1,4 @@
-"""Workflow tables (DOMAIN.md §6.3): definitions, enrollments, applied actions, attempts and runs.
+"""Workflow tables (docs/domain.md §6.3): definitions, enrollments, applied actions, attempts and runs.
 
 Exactly once: an enrollment's action k is applied in the same transaction that inserts the row
 (enrollment_id, k) of ``workflow_action_runs`` (its primary key) and advances the enrollment, so a
