@@ -17,4 +17,4 @@ echo "== ruff check";          .venv/bin/ruff check .
 echo "== ruff format --check"; .venv/bin/ruff format --check .
 echo "== mypy core pages app.py server.py"; .venv/bin/mypy core pages app.py server.py
 echo "== pytest"
-exec .venv/bin/python -m pytest -n 2 "$@"
+exec .venv/bin/python -m pytest -n 4 "$@"

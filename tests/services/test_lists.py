@@ -94,7 +94,7 @@ def test_every_list_change_is_in_the_audit_with_who_when_which_list_and_how_many
     }
     assert [e["summary"] for e in entries] == [
         {"list": "Webinar"},
-        {"list": "Webinar", "added": 3, "selection": "3 contact(s) by Record ID"},
+        {"list": "Webinar", "added": 3, "selection": "3 contact(s) by id"},
         {"list": "Webinar", "removed": 1, "selection": "filter: email is c0@example.com"},
         {"list": "Webinar", "members": 2},
     ]
