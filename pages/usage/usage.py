@@ -54,7 +54,7 @@ if money is not None:
         help=f"Tier {money.renewal.tier_before:,}: the smallest that fits that day's count",
     )
     saves = usage.pending_saves.renewal.price_change if usage.pending_saves else 0
-    cols[3].metric("Pending changes save", amount(saves, usage.currency) + " a month", help="From renewal on")
+    cols[3].metric("Pending changes save a month", amount(saves, usage.currency), help="From renewal on")
 
 runs = session.run(lambda: recent_update_runs(session.engine(), limit=3)) or []
 if runs:

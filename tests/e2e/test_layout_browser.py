@@ -29,11 +29,13 @@ PAGES = {  # url path -> the page's heading
     "audit": "Audit",
     "users": "Users",
 }
-# Labels whose text the browser had to cut (an ellipsis): buttons, tabs, popovers, page links, radio options.
+# Labels whose text the browser had to cut (an ellipsis): buttons, tabs, popovers, page links, radio options,
+# metric values.
 CUT_LABELS = """() => [...document.querySelectorAll(
     '[data-testid="stMain"] button, [data-testid="stMain"] [role="tab"], [data-testid="stMain"] a,'
     + ' [data-testid="stMain"] label, [data-testid="stMain"] [data-testid="stMarkdownContainer"] p,'
-    + ' [data-testid="stMain"] [data-testid="stSelectbox"] [data-baseweb="select"] > div')]
+    + ' [data-testid="stMain"] [data-testid="stSelectbox"] [data-baseweb="select"] > div,'
+    + ' [data-testid="stMain"] [data-testid="stMetricValue"]')]
   .filter(e => e.offsetParent !== null)
   .flatMap(e => [e, ...e.querySelectorAll('*')])
   .filter(e => !e.closest('[data-testid="stIconMaterial"]'))
