@@ -4,22 +4,44 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.i18n import ENGLISH, N_, Translator
+
 
 class DomainError(Exception):
-    """Bad input or a request the rules refuse; the message is meant for the user."""
+    """Bad input or a request the rules refuse; the message is meant for the user.
+
+    ``DomainError(N_("no contact with {kind} {shown}"), kind=..., shown=...)``: the English sentence with its fields
+    and their values, so that a page can show it in the user's language (``text``) while ``str()`` (the command line,
+    the logs) stays English. A message without fields is used as it is."""
 
     exit_code = 2
+
+    def __init__(self, message: str = "", /, **params: Any) -> None:
+        self.message = message
+        self.params = params
+        super().__init__(ENGLISH(message, **params) if params else message)
+
+    def text(self, t: Translator) -> str:
+        """The message in ``t``'s language."""
+        return t(self.message, **self.params) if self.message else str(self)
 
 
 class NotInitialised(DomainError):
     def __init__(self) -> None:
-        super().__init__("this database was never initialised: run `python -m core init` first")
+        super().__init__(N_("this database was never initialised: run `python -m core init` first"))
 
 
 class UnknownContacts(DomainError):
     def __init__(self, kind: str, missing: list[str]) -> None:
-        shown = ", ".join(missing[:20]) + (f" and {len(missing) - 20} more" if len(missing) > 20 else "")
-        super().__init__(f"no contact with {kind} {shown}")
+        if len(missing) > 20:
+            super().__init__(
+                N_("no contact with {kind} {shown} and {more} more"),
+                kind=kind,
+                shown=", ".join(missing[:20]),
+                more=len(missing) - 20,
+            )
+        else:
+            super().__init__(N_("no contact with {kind} {shown}"), kind=kind, shown=", ".join(missing))
         self.missing = missing
 
 
@@ -30,8 +52,12 @@ class TierUpgradeRequired(DomainError):
 
     def __init__(self, payload: dict[str, Any]) -> None:
         super().__init__(
-            f"this change would raise the billed tier from {payload['tier_limit_before']:,} to "
-            f"{payload['tier_limit_after']:,} contacts; confirm the upgrade to go ahead"
+            N_(
+                "this change would raise the billed tier from {before} to {after} contacts; "
+                "confirm the upgrade to go ahead"
+            ),
+            before=int(payload["tier_limit_before"]),
+            after=int(payload["tier_limit_after"]),
         )
         self.payload = payload
 
@@ -43,9 +69,12 @@ class UndoRequired(DomainError):
 
     def __init__(self, payload: dict[str, Any]) -> None:
         super().__init__(
-            f"this import would undo {payload['undone']:,} scheduled non-marketing change(s); nothing was imported. "
-            "Check the file is current (stale rows are kept out by their Last Modified Date) or consent to undo "
-            "them (--allow-undo)"
+            N_(
+                "this import would undo {undone} scheduled non-marketing change(s); nothing was imported. "
+                "Check the file is current (stale rows are kept out by their Last Modified Date) or consent to undo "
+                "them (--allow-undo)"
+            ),
+            undone=int(payload["undone"]),
         )
         self.payload = payload
 
@@ -62,9 +91,11 @@ class ConfirmationOutdated(DomainError):
 
     def __init__(self, differences: list[str], payload: dict[str, Any]) -> None:
         super().__init__(
-            "the change differs from what was confirmed: "
-            + "; ".join(differences)
-            + ". Nothing was changed; review the new figures and confirm again"
+            N_(
+                "the change differs from what was confirmed: {differences}. "
+                "Nothing was changed; review the new figures and confirm again"
+            ),
+            differences="; ".join(differences),
         )
         self.differences = differences
         self.payload = payload

@@ -13,6 +13,7 @@ from core.errors import ConfirmationOutdated, DomainError
 from core.rules.filters import FilterError
 from core.services.setup import account_timezone, open_engine
 from core.settings import database_url, default_actor
+from pages.shared import i18n
 from pages.shared.text import plain
 
 T = TypeVar("T")
@@ -77,12 +78,12 @@ def run(action: Callable[[], T], *, outdated: Callable[[ConfirmationOutdated], N
         return action()
     except ConfirmationOutdated as exc:
         if outdated is None:
-            st.error(plain(exc))
+            st.error(plain(i18n.error_text(exc)))
         else:
             outdated(exc)
         return None
     except (DomainError, FilterError) as exc:  # a filter naming a deleted list, say
-        st.error(plain(exc))  # errors echo what was typed
+        st.error(plain(i18n.error_text(exc)))  # errors echo what was typed
         return None
 
 
@@ -104,4 +105,5 @@ def apply_resets(*keys: str) -> None:
 
 
 def number(n: int | float) -> str:
-    return f"{n:,}"
+    """``1,583`` / ``1 583``: in the session's language."""
+    return i18n.number(n)

@@ -7,7 +7,7 @@ import streamlit as st
 from core.services.background import UPDATES, due_updates, runs_in_background, updates_job
 from core.services.jobs import running_job
 from core.services.updates import apply_updates
-from pages.shared import jobs
+from pages.shared import jobs, language
 from pages.shared.session import engine, real_today, run
 from pages.shared.simulation import simulate_as_of
 
@@ -42,3 +42,4 @@ def draw() -> None:
         st.caption(f"Today: {real_today():%d %b %Y}")
         jobs.draw()
         simulate_as_of()
+        language.picker()

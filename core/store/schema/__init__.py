@@ -7,6 +7,7 @@ from core.store.schema.contact_settings import saved_views, source_settings
 from core.store.schema.hubspot import hubspot_syncs
 from core.store.schema.indexes import events_by_day
 from core.store.schema.jobs import jobs
+from core.store.schema.preferences import user_preferences
 from core.store.schema.tables import (
     account,
     contact_status,
@@ -56,6 +57,7 @@ __all__ = [
     "status_events",
     "tier_changes",
     "update_runs",
+    "user_preferences",
     "user_sessions",
     "users",
     "workflow_action_runs",
