@@ -572,3 +572,29 @@ def test_the_jobs_migration_adds_its_table_and_keeps_every_row(db_url: str) -> N
     assert after == {k: v for k, v in before.items() if k != "alembic_version"}, "every existing row kept"
     assert step(command.downgrade, previous) == before
     engine.dispose()
+
+
+def test_the_preferences_migration_adds_its_table_and_keeps_every_row(db_url: str) -> None:
+    """0012_preferences: a database at the revision before it, with contacts, gets the user_preferences table,
+    nothing else touched; and back."""
+    previous = str(ScriptDirectory.from_config(_config()).get_revision("0012_preferences").down_revision)
+    assert previous == "0011_jobs"
+    engine = _database_at_0007(db_url)
+    cfg = _config()
+
+    def step(move: Callable[[Config, str], None], target: str) -> dict[str, Any]:
+        with engine.connect().execution_options(write=True) as conn:
+            cfg.attributes["connection"] = conn
+            move(cfg, target)
+            conn.commit()
+        return snapshot(engine)
+
+    step(command.upgrade, previous)
+    add_contacts(engine, 3, state="marketing")
+    before = snapshot(engine)
+    assert "user_preferences" not in before
+    after = step(command.upgrade, "0012_preferences")
+    assert after.pop("user_preferences") == [] and after.pop("alembic_version") == [("0012_preferences",)]
+    assert after == {k: v for k, v in before.items() if k != "alembic_version"}, "every existing row kept"
+    assert step(command.downgrade, previous) == before
+    engine.dispose()
