@@ -9,6 +9,7 @@ from typing import Any
 import streamlit as st
 
 from core.services.jobs import Job, job_status, recent_jobs
+from pages.admin._connections import outcome as sync_outcome
 from pages.shared import session
 
 FOLLOWED = "jobs_followed"  # ids of the jobs this session shows
@@ -19,6 +20,7 @@ LABELS = {
     "import": "Import",
     "apply_updates": "Update dates",
     "workflows_run": "Workflows",
+    "hubspot_sync": "HubSpot sync",
 }
 
 
@@ -45,6 +47,8 @@ def _outcome(job: Job) -> str:
     if job.kind == "apply_updates":
         left = sum(int(a.get("became_non_marketing", 0)) for a in r.get("applied", []))
         return f"Update dates applied: {left:,} contacts became non-marketing."
+    if job.kind == "hubspot_sync":
+        return sync_outcome(r)
     return f"{_label(job)} done."
 
 
