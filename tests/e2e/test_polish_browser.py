@@ -1,0 +1,118 @@
+"""Issue 15: a fresh start with ``MARKETABLE_LANGUAGE=pl``, in Chromium. Every page of the navigation opens with a
+Polish heading, the Usage page shows Polish numbers and dates, and the text a person reads on each page (the main
+area and the sidebar) has no English word left (``tests.pages.i18n_app.english_words``).
+
+What Streamlit's own frontend draws is not ours to translate: its file uploader's drop zone has no option for its
+text in Streamlit 1.67 (``FileUploader.*.js`` hard-codes it). Only those strings are allowed, and only inside the
+drop zone; everything else on the page must be Polish. Material icons are drawn from ligatures (the icon
+``contacts`` is the text "contacts" in the Material Symbols font): a person sees a picture, so their text is left
+out."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+
+from core.i18n import LANGUAGE_ENV, translator
+from tests.conftest import Cli
+from tests.e2e.conftest import Server, screenshot, settle
+from tests.pages.i18n_app import english_words
+
+pytestmark = pytest.mark.e2e
+
+# Every page of the navigation (app.py), by its URL path; the Contact page is reached from a row, or by its URL.
+PAGES = [
+    "",
+    "contacts",
+    "contact",
+    "import_contacts",
+    "sources",
+    "workflows",
+    "settings",
+    "connections",
+    "audit",
+    "users",
+]
+USAGE_HEADING = "Użycie i limity"
+
+# Streamlit's file uploader (its frontend, not translatable in 1.67): the drop zone's instructions and button.
+STREAMLIT_CHROME = (
+    re.compile(r"Drag and drop (a file|files) here"),
+    re.compile(r"Upload"),
+    re.compile(r"[\d.]+\s?[KMG]?B per file( • [A-Z, .]+)?"),
+)
+
+# The visible text of an element, without icon ligatures and without Streamlit's file drop zones (checked apart).
+VISIBLE_TEXT = """(selector) => {
+  const root = document.querySelector(selector);
+  if (!root) return "";
+  const icon = e => e.children.length === 0 && getComputedStyle(e).fontFamily.includes('Material Symbols');
+  const hidden = [...root.querySelectorAll('[data-testid="stFileUploaderDropzone"], *')]
+    .filter(e => e.matches('[data-testid="stFileUploaderDropzone"], [data-testid="stIconMaterial"]') || icon(e));
+  const before = hidden.map(e => e.style.display);
+  hidden.forEach(e => { e.style.display = 'none'; });
+  const text = root.innerText;
+  hidden.forEach((e, i) => { e.style.display = before[i]; });
+  return text;
+}"""
+DROP_ZONES = """() => [...document.querySelectorAll('[data-testid="stFileUploaderDropzone"]')].map(zone => {
+  const icons = [...zone.querySelectorAll('*')]
+    .filter(e => e.children.length === 0 && getComputedStyle(e).fontFamily.includes('Material Symbols'));
+  icons.forEach(e => { e.style.display = 'none'; });
+  const text = zone.innerText;
+  icons.forEach(e => { e.style.display = ''; });
+  return text;
+})"""
+
+
+def _chrome_only(text: str) -> bool:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return all(any(known.fullmatch(line) for known in STREAMLIT_CHROME) for line in lines)
+
+
+def _english(page: Any) -> list[str]:
+    """The lines of the main area and the sidebar that contain an English word."""
+    left = []
+    for selector in ("[data-testid='stMain']", "[data-testid='stSidebar']"):
+        for line in page.evaluate(VISIBLE_TEXT, selector).splitlines():
+            if english_words(line):
+                left.append(line.strip())
+    for zone in page.evaluate(DROP_ZONES):
+        if not _chrome_only(zone):
+            left.append(f"file drop zone: {zone!r}")
+    return left
+
+
+def _usage_problems(page: Any, server: Server) -> list[str]:
+    """The Usage page's Polish heading, number and date (the figures the command line gives for the same day)."""
+    pl = translator("pl")
+    usage = Cli(server.db_url)("usage")
+    text = page.get_by_test_id("stMain").inner_text()
+    marketing = pl.number(usage["marketing"])
+    next_update = pl.day(date.fromisoformat(usage["next_update_date"]))
+    checks = {
+        f"the heading {USAGE_HEADING!r}": page.locator("[data-testid='stMain'] h1").first.inner_text() == USAGE_HEADING,
+        f"the marketing count as {marketing!r}": "\u00a0" in marketing and marketing in text,
+        f"the next update date as {next_update!r}": next_update in text,
+        "the navigation naming the page in Polish": USAGE_HEADING in page.get_by_test_id("stSidebar").inner_text(),
+    }
+    return [f"missing {what}" for what, ok in checks.items() if not ok]
+
+
+def test_a_fresh_polish_start_shows_every_page_in_polish(page: Any, start_server: Callable[..., Server]) -> None:
+    server = start_server(env={LANGUAGE_ENV: "pl"})  # a fresh database: the first start creates the demo
+    problems: dict[str, list[str]] = {}
+    for path in PAGES:
+        page.goto(f"{server.url}/{path}")
+        settle(page)
+        page.wait_for_timeout(800)  # the Contact page has no heading: it opens on its lookup field
+        screenshot(page, f"polish-{path or 'usage'}")
+        found = _usage_problems(page, server) if path == "" else []
+        found += _english(page)  # the heading included
+        if found:
+            problems[path or "usage"] = found
+    assert problems == {}, "pages not in Polish yet:\n" + "\n".join(f"{p}: {found}" for p, found in problems.items())
