@@ -26,6 +26,8 @@ from core.errors import (
 from core.i18n import ENGLISH, LANGUAGE_ENV, N_, STRICT_ENV, message_text, translator
 from core.rules import acting_day, tiers
 from core.rules.roles import Action, Role, check_username, refusal
+from core.services.selection_errors import InvalidSelection, user_errors
+from core.store.filters import UnknownList
 from tests.conftest import Cli
 from tests.factories import add_contacts, snapshot
 
@@ -95,6 +97,13 @@ def test_an_error_rewrapped_through_str_keeps_its_translation(strict: None) -> N
     rewrapped = DomainError(str(caught.value))
     assert str(rewrapped) == "the username 'system' is reserved"
     assert rewrapped.text(translator("pl")) == "nazwa użytkownika 'system' jest zarezerwowana"
+
+
+def test_an_unknown_list_stays_translatable_through_the_services_rewrapping(strict: None) -> None:
+    with pytest.raises(InvalidSelection) as caught, user_errors():
+        raise UnknownList(["Webinar", "VIP"])
+    assert str(caught.value) == "no static list named 'Webinar', 'VIP'"
+    assert message_text(caught.value, translator("pl")) == "brak listy statycznej o nazwie 'Webinar', 'VIP'"
 
 
 def test_tier_alerts_keep_english_json_and_have_polish_text(strict: None) -> None:
