@@ -50,12 +50,18 @@ def _strings(value: Any) -> Iterator[str]:
                 yield item
 
 
+def _repeated(field: Any) -> bool:
+    """Whether a protobuf field is repeated (``is_repeated`` in protobuf 7, ``label`` before)."""
+    flag = getattr(field, "is_repeated", None)
+    return bool(flag) if flag is not None else field.label == field.LABEL_REPEATED
+
+
 def _proto_texts(message: Any) -> Iterator[str]:
     for field, value in message.ListFields():
         if field.name == "spec" and isinstance(value, str):
             yield from _chart_texts(json.loads(value))
         elif field.message_type is not None:
-            items = value if field.label == field.LABEL_REPEATED else [value]
+            items = value if _repeated(field) else [value]
             for item in items:
                 if hasattr(item, "ListFields"):
                     yield from _proto_texts(item)
