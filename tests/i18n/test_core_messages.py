@@ -8,9 +8,10 @@ import io
 import json
 from contextlib import redirect_stderr, redirect_stdout
 from datetime import date
+from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from core.cli import main
 from core.errors import (
@@ -27,8 +28,11 @@ from core.i18n import ENGLISH, LANGUAGE_ENV, N_, STRICT_ENV, message_text, trans
 from core.rules import acting_day, tiers
 from core.rules.roles import Action, Role, check_username, refusal
 from core.services.selection_errors import InvalidSelection, user_errors
+from core.services.setup import init
+from core.store.engine import make_engine
 from core.store.filters import UnknownList
-from tests.conftest import Cli
+from core.store.schema import contacts
+from tests.conftest import TODAY, Cli
 from tests.factories import add_contacts, snapshot
 
 NBSP = "\u00a0"
@@ -164,3 +168,42 @@ def test_the_command_line_says_a_refused_day_in_polish_with_nothing_on_stdout(
     assert (code, out) == (2, "")
     assert err.startswith("błąd: 2099-01-01 to dzień w przyszłości; zmiany działają na dziś"), err
     assert err.count("\n") == 1
+
+
+def _demo(url: str) -> list[tuple[object, ...]]:
+    engine = make_engine(url)
+    init(engine, today=TODAY, actor="test", demo=300, seed=7)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(contacts.c.id, contacts.c.email, contacts.c.source_type, contacts.c.source_id).order_by(
+                contacts.c.id
+            )
+        ).all()
+    engine.dispose()
+    return [tuple(row) for row in rows]
+
+
+def test_a_polish_demo_names_its_tools_in_polish_and_is_otherwise_the_english_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(LANGUAGE_ENV, raising=False)
+    english = _demo(f"sqlite:///{tmp_path}/en.db")
+    monkeypatch.setenv(LANGUAGE_ENV, "pl")
+    monkeypatch.setenv(STRICT_ENV, "1")
+    polish = _demo(f"sqlite:///{tmp_path}/pl.db")
+
+    assert {row[3] for row in english if row[3]} == {
+        "contact-us",
+        "newsletter-signup",
+        "webinar-registration",
+        "website-chat",
+        "crm-sync",
+    }, "the English demo is the one it always was"
+    assert {row[3] for row in polish if row[3]} == {
+        "formularz-kontaktowy",
+        "zapis-na-newsletter",
+        "rejestracja-na-webinar",
+        "czat-na-stronie",
+        "synchronizacja-crm",
+    }
+    assert [row[:3] for row in polish] == [row[:3] for row in english], "the same people, from the same kinds of source"
