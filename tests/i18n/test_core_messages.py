@@ -62,6 +62,9 @@ def test_unknown_contacts_name_their_kind_in_the_language(strict: None) -> None:
     assert str(many).endswith("and 1,205 more")
     assert many.text(translator("pl")).startswith("brak kontaktów: identyfikator 1, 2, 3")
     assert many.text(translator("pl")).endswith(f"i 1{NBSP}205 innych")
+    for missing, english, polish in ((21, "and 1 more", "i 1 inny"), (23, "and 3 more", "i 3 inne")):
+        few = UnknownContacts(N_("id"), [str(i) for i in range(missing)])
+        assert str(few).endswith(english) and few.text(translator("pl")).endswith(polish), "Polish's three forms"
 
 
 def test_the_undo_refusal_says_its_count_in_polish_whatever_the_number(strict: None) -> None:
