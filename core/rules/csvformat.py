@@ -7,9 +7,9 @@ from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from core.errors import Sentence
 from core.i18n import N_
 from core.rules import email_address
-from core.rules.sentence import Sentence
 
 EMAIL = "Email"
 RECORD_ID = "Record ID"
@@ -68,6 +68,19 @@ _FALSE = {"false", "no", "0"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def reason_of(error: BaseException) -> str:
+    """What an error says, for a rejected row's ``reason``: its ``Sentence`` (the English, with its sentence and fields
+    kept so that the dashboard can translate it) when it was raised with one or is a ``DomainError``; else its
+    English text as it is."""
+    first = error.args[0] if len(error.args) == 1 else None
+    if isinstance(first, Sentence):
+        return first
+    sentence = getattr(error, "sentence", None)
+    if isinstance(sentence, Sentence) and sentence == str(error):
+        return sentence
+    return str(error)
+
+
 class CellError(ValueError):
     """One cell cannot be read; the message names the column and the value. Raised with a ``Sentence`` (its
     English is ``str(error)``), so that the dashboard can show a rejected row's reason in the reader's language."""
@@ -90,7 +103,7 @@ def parse_email(text: str) -> str:
 
 def _email_reason(error: email_address.EmailError, text: str) -> str:
     """The address rule's refusal as a ``Sentence`` (for the dashboard to translate), saying exactly what it says."""
-    said = Sentence.of(error)
+    said = reason_of(error)
     if isinstance(said, Sentence):
         return said
     known = (Sentence(N_("missing email")), Sentence(N_("invalid email {email}"), email=repr(text.strip())))

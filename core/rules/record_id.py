@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Generic, TypeVar
 
+from core.errors import Sentence
 from core.i18n import N_
-from core.rules.sentence import Sentence
 
 OWN_PREFIX = "mk-"
 HUBSPOT_MAX = 2**63 - 1  # contacts.hubspot_id is a signed 64-bit integer

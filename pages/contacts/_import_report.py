@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from core.i18n import message_text
+from core.errors import translated
 from core.services.imports.preview import rejected_lines_csv
 from core.services.imports.service import ImportResult
 from pages.shared import session
@@ -29,7 +29,7 @@ class Imported:
 def said(text: str) -> str:
     """What the import says (a rejected row's reason, a step of its progress) in the session's language: it says it
     in English as a ``core.rules.sentence.Sentence``, which keeps its sentence and fields; plain text as it is."""
-    return message_text(text, t())  # type: ignore[arg-type]  # a Sentence has ``text(t)``, as a DomainError does
+    return translated(text, t())
 
 
 def rejected_frame(rejected: list[dict[str, Any]]) -> pd.DataFrame:

@@ -6,23 +6,12 @@ import streamlit as st
 
 from core.rules.sources import SourceType
 from core.services.sources import PER_TOOL, SourceSetting, set_source_default
+from pages.contacts._sources_text import KINDS, LISTED, NEEDS_ID
 from pages.shared import allowed, session
 from pages.shared.allowed import Action
-from pages.shared.i18n import N_, _, t
+from pages.shared.i18n import _, t
 from pages.shared.messages import flash
 from pages.shared.text import plain
-
-KINDS = {SourceType.FORM: N_("Form"), SourceType.CHATFLOW: N_("Chatflow"), SourceType.INTEGRATION: N_("Connected app")}
-NEEDS_ID = {
-    SourceType.FORM: N_("Give the form its ID: the one the tool sends with each contact it creates."),
-    SourceType.CHATFLOW: N_("Give the chatflow its ID: the one the tool sends with each contact it creates."),
-    SourceType.INTEGRATION: N_("Give the connected app its ID: the one the tool sends with each contact it creates."),
-}
-LISTED = {
-    SourceType.FORM: N_("A form with the ID “{id}” is already listed above: switch its toggle there."),
-    SourceType.CHATFLOW: N_("A chatflow with the ID “{id}” is already listed above: switch its toggle there."),
-    SourceType.INTEGRATION: N_("A connected app with the ID “{id}” is already listed above: switch its toggle there."),
-}
 
 
 def _add(kind: str, source_id: str, name: str) -> None:

@@ -9,50 +9,13 @@ import streamlit as st
 
 from core.rules.sources import ADJUSTABLE_DEFAULTS, SourceType
 from core.services.sources import PER_TOOL, SourceSetting, headroom, set_source_default
+from pages.contacts._sources_text import EFFECT, NONE_YET, SWITCH_ON, TITLES, UNTIL_SWITCHED
 from pages.shared import allowed, session
 from pages.shared.allowed import Action
-from pages.shared.i18n import N_, _, day, money, ngettext, pgettext, t
+from pages.shared.i18n import _, day, money, ngettext, pgettext, t
 from pages.shared.messages import flash
 from pages.shared.text import code, plain
 
-# Each kind of tool has its own sentences (whole, so that each language can say them its way).
-TITLES = {
-    SourceType.FORM: N_("Forms"),
-    SourceType.CHATFLOW: N_("Chatflows"),
-    SourceType.INTEGRATION: N_("Connected apps"),
-}
-EFFECT = {
-    SourceType.FORM: N_(
-        "new contacts from this form are marketing, and an existing non-marketing contact who "
-        "submits it becomes marketing (a pending change is undone)"
-    ),
-    SourceType.CHATFLOW: N_("new contacts from this chatflow are marketing"),
-    SourceType.INTEGRATION: N_("contacts this app creates from now on are marketing (existing ones keep their status)"),
-}
-SWITCH_ON = {
-    SourceType.FORM: N_(
-        "**Switch on form {id}?** While on, new contacts from this form are marketing, and an existing "
-        "non-marketing contact who submits it becomes marketing (a pending change is undone)."
-    ),
-    SourceType.CHATFLOW: N_("**Switch on chatflow {id}?** While on, new contacts from this chatflow are marketing."),
-    SourceType.INTEGRATION: N_(
-        "**Switch on connected app {id}?** While on, contacts this app creates from now on are marketing "
-        "(existing ones keep their status)."
-    ),
-}
-UNTIL_SWITCHED = {  # by whether the kind's default is marketing (core.rules.sources.ADJUSTABLE_DEFAULTS)
-    (SourceType.FORM, True): N_("New forms make marketing contacts until switched."),
-    (SourceType.FORM, False): N_("New forms make non-marketing contacts until switched."),
-    (SourceType.CHATFLOW, True): N_("New chatflows make marketing contacts until switched."),
-    (SourceType.CHATFLOW, False): N_("New chatflows make non-marketing contacts until switched."),
-    (SourceType.INTEGRATION, True): N_("New connected apps make marketing contacts until switched."),
-    (SourceType.INTEGRATION, False): N_("New connected apps make non-marketing contacts until switched."),
-}
-NONE_YET = {
-    SourceType.FORM: N_("No forms yet: add one below, or it appears when it first creates a contact."),
-    SourceType.CHATFLOW: N_("No chatflows yet: add one below, or it appears when it first creates a contact."),
-    SourceType.INTEGRATION: N_("No connected apps yet: add one below, or it appears when it first creates a contact."),
-}
 CONFIRM = "src_confirm"
 
 

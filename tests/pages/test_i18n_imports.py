@@ -15,9 +15,9 @@ from typing import Any, cast
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.errors import Sentence
 from core.i18n import ENGLISH, LANGUAGE_ENV, STRICT_ENV, translator
 from core.rules import csvformat as fmt
-from core.rules.sentence import Sentence
 from core.services.imports.parse import parse_csv
 from core.settings import HUBSPOT_TOKEN_ENV, HUBSPOT_URL_ENV
 from tests.factories import add_contacts
@@ -240,4 +240,4 @@ def test_a_rejection_reason_is_english_in_the_json_and_polish_on_the_page() -> N
     )
     with pytest.raises(fmt.CellError) as caught:
         fmt.parse_email("nobody")
-    assert Sentence.of(caught.value).text(polish) == "nieprawidłowy adres e-mail 'nobody'"  # type: ignore[attr-defined]
+    assert fmt.reason_of(caught.value).text(polish) == "nieprawidłowy adres e-mail 'nobody'"  # type: ignore[attr-defined]

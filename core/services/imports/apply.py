@@ -14,11 +14,10 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from core.errors import TierUpgradeRequired, UndoRequired
+from core.errors import Sentence, TierUpgradeRequired, UndoRequired
 from core.i18n import N_
 from core.rules import tiers
 from core.rules.requester import Requester
-from core.rules.sentence import Sentence
 from core.rules.status import State
 from core.services.imports.fold import Folded, Record, event_counts, fold_rows
 from core.services.imports.incoming import IncomingRow

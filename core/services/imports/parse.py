@@ -11,7 +11,7 @@ import csv
 import io
 from typing import Any
 
-from core.errors import DomainError
+from core.errors import DomainError, Sentence
 from core.i18n import N_
 from core.rules import contact_fields, email_address
 from core.rules import csvformat as fmt
@@ -19,7 +19,6 @@ from core.rules.contact_fields import FieldError
 from core.rules.csvformat import CellError, StatusRequest
 from core.rules.record_id import RecordIdError
 from core.rules.record_id import parse as parse_record_id
-from core.rules.sentence import Sentence
 from core.services.imports.incoming import IncomingRow
 
 Rejection = dict[str, Any]  # {"line": ..., "reason": ...}: as the command line's JSON lists it (reason: a Sentence)
@@ -112,7 +111,7 @@ class RowParser:
             try:
                 row.record_id = parse_record_id(cells[self.record_id])
             except RecordIdError as exc:
-                raise CellError(Sentence.of(exc)) from None
+                raise CellError(fmt.reason_of(exc)) from None
         if self.modified is not None and cells[self.modified]:
             row.modified_at = fmt.parse_datetime(cells[self.modified], fmt.LAST_MODIFIED, self.tz)
         return row
@@ -164,7 +163,7 @@ def parse_csv(text: str, *, timezone: str = "UTC") -> tuple[list[ParsedRow], lis
                 raise CellError(Sentence(N_("a cell contains a NUL character")))
             rows.append(parse_row(cells, line, "'" in joined))
         except (CellError, FieldError) as exc:
-            rejected.append({"line": line, "reason": Sentence.of(exc)})
+            rejected.append({"line": line, "reason": fmt.reason_of(exc)})
     if last[0] and quote_left_open(text[last[1] :]):
         _reject_open_quote(rows, rejected, last[0], reader.line_num)
     return rows, rejected

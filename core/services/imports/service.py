@@ -12,10 +12,9 @@ from typing import IO
 
 from sqlalchemy import Engine
 
-from core.errors import DomainError
+from core.errors import DomainError, Sentence
 from core.i18n import N_
 from core.rules.requester import Requester
-from core.rules.sentence import Sentence
 from core.services.imports.apply import NO_CONSENT, Consent, ImportResult, Progress, apply_rows, existing_records
 from core.services.imports.gc_pause import paused_gc
 from core.services.imports.parse import decode, parse_csv
