@@ -70,14 +70,19 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def reason_of(error: BaseException) -> str:
     """What an error says, for a rejected row's ``reason``: its ``Sentence`` (the English, with its sentence and fields
-    kept so that the dashboard can translate it) when it was raised with one or is a ``DomainError``; else its
-    English text as it is."""
+    kept so that the dashboard can translate it) when it was raised with one, or carries its sentence and fields as a
+    ``DomainError`` does; else its English text as it is."""
     first = error.args[0] if len(error.args) == 1 else None
     if isinstance(first, Sentence):
         return first
     sentence = getattr(error, "sentence", None)
     if isinstance(sentence, Sentence) and sentence == str(error):
         return sentence
+    message, params = getattr(error, "message", None), getattr(error, "params", None)
+    if isinstance(message, str) and message and isinstance(params, dict):  # shaped like a DomainError
+        said = Sentence(message, **params)
+        if said == str(error):  # only when the sentence says exactly what the error says
+            return said
     return str(error)
 
 

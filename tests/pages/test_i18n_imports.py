@@ -241,3 +241,20 @@ def test_a_rejection_reason_is_english_in_the_json_and_polish_on_the_page() -> N
     with pytest.raises(fmt.CellError) as caught:
         fmt.parse_email("nobody")
     assert fmt.reason_of(caught.value).text(polish) == "nieprawidłowy adres e-mail 'nobody'"  # type: ignore[attr-defined]
+
+
+class _Shaped(ValueError):
+    """An error shaped like a DomainError (its English sentence and fields), as other rules raise them."""
+
+    def __init__(self, message: str, /, **params: Any) -> None:
+        self.message, self.params = message, params
+        super().__init__(ENGLISH(message, **params))
+
+
+def test_a_reason_keeps_the_sentence_of_an_error_shaped_like_a_domain_error() -> None:
+    polish = translator("pl")
+    said = fmt.reason_of(_Shaped("unreadable date in {column}: {value}", column="'Create Date'", value="'x'"))
+    assert said == "unreadable date in 'Create Date': 'x'"
+    assert isinstance(said, Sentence) and said.text(polish) == "nieczytelna data w kolumnie 'Create Date': 'x'"
+    plain = fmt.reason_of(ValueError("something else"))
+    assert plain == "something else" and not isinstance(plain, Sentence)
