@@ -42,7 +42,7 @@ def _rejected(done: Imported) -> None:
     st.dataframe(rejected_frame(done.result.rejected), hide_index=True, key="imp_rejected", width="stretch")
     st.download_button(
         _("Download the rejected lines (CSV)"),
-        data=rejected_lines_csv(done.data, done.result.rejected),
+        data=rejected_lines_csv(done.data, done.result.rejected, t=t()),
         file_name="rejected-lines.csv",
         mime="text/csv",
         key="imp_rejected_download",

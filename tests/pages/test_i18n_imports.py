@@ -19,6 +19,7 @@ from core.errors import Sentence
 from core.i18n import ENGLISH, LANGUAGE_ENV, STRICT_ENV, translator
 from core.rules import csvformat as fmt
 from core.services.imports.parse import parse_csv
+from core.services.imports.preview import rejected_lines_csv
 from core.settings import HUBSPOT_TOKEN_ENV, HUBSPOT_URL_ENV
 from tests.factories import add_contacts
 from tests.helpers import csv_text
@@ -258,3 +259,14 @@ def test_a_reason_keeps_the_sentence_of_an_error_shaped_like_a_domain_error() ->
     assert isinstance(said, Sentence) and said.text(polish) == "nieczytelna data w kolumnie 'Create Date': 'x'"
     plain = fmt.reason_of(ValueError("something else"))
     assert plain == "something else" and not isinstance(plain, Sentence)
+
+
+def test_the_rejected_lines_file_downloaded_in_polish_names_its_columns_and_reasons_in_polish() -> None:
+    data = csv_text([["oops-at-example.com", "Ada", "", "", "", "", "", ""]]).encode()
+    _rows, rejected = parse_csv(data.decode())
+    english = rejected_lines_csv(data, rejected).decode().splitlines()
+    assert english[0].startswith("Line,Reason,Email,")
+    assert english[1].startswith("2,invalid email 'oops-at-example.com'")
+    polish = rejected_lines_csv(data, rejected, t=translator("pl")).decode().splitlines()
+    assert polish[0].startswith("Wiersz,Powód,Email,")
+    assert polish[1].startswith("2,nieprawidłowy adres e-mail 'oops-at-example.com',oops-at-example.com,Ada")

@@ -15,7 +15,8 @@ from typing import IO, Any
 
 from sqlalchemy import Engine
 
-from core.i18n import N_
+from core.errors import translated
+from core.i18n import ENGLISH, N_, Translator
 from core.rules import csvformat as fmt
 from core.rules import tiers
 from core.rules.calendar import next_update_date
@@ -158,15 +159,16 @@ def preview_import(
     )
 
 
-def rejected_lines_csv(source: bytes, rejected: list[dict[str, Any]]) -> bytes:
-    """The rejected lines of a file as CSV: line number, reason, then the line's original cells."""
+def rejected_lines_csv(source: bytes, rejected: list[dict[str, Any]], *, t: Translator = ENGLISH) -> bytes:
+    """The rejected lines of a file as CSV: line number, reason, then the line's original cells (the file's own
+    header). ``t``: the language of the first two columns' names and of the reasons (the dashboard's reader's)."""
     text = read_text(source)
-    wanted = {int(r["line"]): str(r["reason"]) for r in rejected}
+    wanted = {int(r["line"]): translated(r["reason"], t) for r in rejected}
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, [])
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["Line", "Reason", *header])
+    writer.writerow([t(N_("Line")), t(N_("Reason")), *header])
     found: dict[int, list[str]] = {}
     while True:
         line = reader.line_num + 1  # numbered like the import: the line where the record starts
