@@ -27,8 +27,7 @@ from core.store.schema import contacts, source_settings
 from core.store.tool_settings import SourceSetting
 
 PER_TOOL = (SourceType.FORM, SourceType.CHATFLOW, SourceType.INTEGRATION)
-TOOL_NAMES = {SourceType.FORM: "form", SourceType.CHATFLOW: "chatflow", SourceType.INTEGRATION: "connected app"}
-NEEDS_ID = {  # whole sentences, so that each can be translated (a tool's name changes its words in Polish)
+NEEDS_ID = {  # per kind of tool, whole sentences: each can be translated (a tool's name changes the words around it)
     SourceType.FORM: N_("a form needs its ID (--source-id)"),
     SourceType.CHATFLOW: N_("a chatflow needs its ID (--source-id)"),
     SourceType.INTEGRATION: N_("a connected app needs its ID (--source-id)"),
