@@ -210,3 +210,15 @@ def test_a_polish_demo_names_its_tools_in_polish_and_is_otherwise_the_english_on
         "synchronizacja-crm",
     }
     assert [row[:3] for row in polish] == [row[:3] for row in english], "the same people, from the same kinds of source"
+
+
+def test_a_sentence_given_as_a_field_is_said_in_the_language_of_the_sentence_around_it(strict: None) -> None:
+    """A page writes ``_("... {why}", why=reason)`` with a rule's reason: the reason follows the page's language."""
+    reason = refusal("vic", Role.VIEWER, False, Action.MANAGE_USERS)
+    assert translator("pl")("{username} ({role}) may not manage users: only admins may", username="x", role=reason) == (
+        "x (vic (przeglądający) nie może zarządzać użytkownikami: przeglądający ma dostęp tylko do odczytu) "
+        "nie może zarządzać użytkownikami: tylko administratorzy mają do tego prawo"
+    )
+    assert ENGLISH("{username} ({role}) may not manage users: only admins may", username="x", role=reason) == (
+        f"x ({reason}) may not manage users: only admins may"
+    )
