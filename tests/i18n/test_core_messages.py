@@ -222,3 +222,22 @@ def test_a_sentence_given_as_a_field_is_said_in_the_language_of_the_sentence_aro
     assert ENGLISH("{username} ({role}) may not manage users: only admins may", username="x", role=reason) == (
         f"x ({reason}) may not manage users: only admins may"
     )
+
+
+def test_a_refused_argument_is_said_in_polish_and_in_english_as_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    argv = ["--today", "2026-11-31", "init", "--demo", "99999999999"]
+    monkeypatch.delenv(LANGUAGE_ENV, raising=False)
+    assert _main(*argv) == (2, "", "error: argument --today: expected a date YYYY-MM-DD, got '2026-11-31'\n")
+    monkeypatch.setenv(LANGUAGE_ENV, "pl")
+    monkeypatch.setenv(STRICT_ENV, "1")
+    assert _main(*argv) == (
+        2,
+        "",
+        "błąd: argument --today: oczekiwano daty w formacie RRRR-MM-DD, podano '2026-11-31'\n",
+    )
+    code, out, err = _main("init", "--demo", "99999999999")
+    assert (code, out) == (2, "")
+    assert err == (
+        f"błąd: argument --demo: oczekiwano: liczba kontaktów demonstracyjnych, od 0 do 10{NBSP}000{NBSP}000 "
+        "(cyfry ASCII), podano '99999999999'\n"
+    )
