@@ -271,6 +271,14 @@ def reap(engine: Engine) -> int:
     )
 
 
+KEEP_FINISHED = timedelta(days=90)
+
+
+def prune(engine: Engine, *, now: datetime | None = None) -> int:
+    """Forget jobs that ended more than 90 days ago (the worker does it with its reaping)."""
+    return store.prune(engine, finished_before=(now or utc_now()) - KEEP_FINISHED)
+
+
 def wait_for(engine: Engine, job_id: int, *, timeout: float = 600, every: float = 0.2) -> Job:
     """Wait until a job has finished (the command line, tests)."""
     deadline = time.monotonic() + timeout
