@@ -16,7 +16,7 @@ from pages.contacts import _state as state
 from pages.contacts._state import DeleteDialog, ListDialog, Target, typed_matches
 from pages.shared import allowed, i18n, session
 from pages.shared.allowed import Action
-from pages.shared.i18n import _, ngettext
+from pages.shared.i18n import _, ngettext, pgettext
 from pages.shared.money import money_line
 from pages.shared.text import plain
 
@@ -51,7 +51,7 @@ def _delete_body(box: DeleteDialog) -> None:
     )
     cols = st.columns(2)
     cols[0].metric(_("Marketing contacts among them"), i18n.number(found.marketing))
-    cols[1].metric(_("Non-marketing"), i18n.number(found.non_marketing))
+    cols[1].metric(pgettext("contacts", "Non-marketing"), i18n.number(found.non_marketing))
     st.caption(
         _(
             "The marketing count drops at once; the billed tier stays as it is until the renewal date. "

@@ -11,7 +11,7 @@ from core.rules.hubspot_labels import LIFECYCLE_STAGES, stage_label
 from core.rules.status import STATE_LABELS
 from core.services.contact_detail import describe_source
 from pages.shared import i18n
-from pages.shared.i18n import N_, _, ngettext
+from pages.shared.i18n import N_, _, ngettext, pgettext
 
 STATUS_TEXT = {state.value: label for state, label in STATE_LABELS.items()}  # translated where shown
 # The key columns first: the status (this app's subject), then the email. On a phone (390 px) the grid shows
@@ -30,7 +30,6 @@ COLUMN_ORDER = [
 # them in English (``COLUMN_ORDER``, ``HEADER_SORTS``), the frame and its headers in the language.
 HEADERS = {
     "Email": N_("Email"),
-    "Name": N_("Name"),
     "Lifecycle stage": N_("Lifecycle stage"),
     "Marketing status": N_("Marketing status"),
     "Status set by": N_("Status set by"),
@@ -71,6 +70,8 @@ def columns(sort: str, descending: bool) -> dict[str, Any]:
 
 def header(name: str) -> str:
     """A column's header in the session's language (``name``: one of ``COLUMN_ORDER``)."""
+    if name == "Name":
+        return pgettext("a person's", "Name")  # first and last name, not the name of a thing
     return _(HEADERS[name]) if name in HEADERS else name
 
 
