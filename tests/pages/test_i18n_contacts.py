@@ -70,6 +70,35 @@ def test_a_filter_applied_in_polish_shows_polish_counts_columns_and_status_cells
 
 
 @pytest.mark.usefixtures("polish")
+def test_the_filter_builder_names_properties_operators_and_values_in_polish(
+    open_app: Callable[..., AppTest], app_env: str
+) -> None:
+    known_database(app_env)
+    at = open_contacts(open_app)
+    use_filter(
+        at,
+        json.dumps(
+            [
+                {"property": "source_type", "operator": "eq", "value": "integration"},
+                {"property": "marketing_status", "operator": "neq", "value": "non_marketing"},
+            ]
+        ),
+    )
+    first, second = sorted(r["id"] for r in at.session_state["ct_filter__rows"])
+    assert "Typ źródła" in at.selectbox(key=f"ct_filter_{first}_property").options
+    assert at.selectbox(key=f"ct_filter_{first}_operator_source_type").options[:3] == [
+        "jest",
+        "nie jest",
+        "jest jednym z",
+    ]
+    tools = at.selectbox(key=f"ct_filter_{first}_value_source_type_eq").options
+    assert {"połączona aplikacja", "formularz", "działanie zbiorcze"} <= set(tools)
+    statuses = at.selectbox(key=f"ct_filter_{second}_value_marketing_status_neq")
+    assert statuses.options == ["Kontakt marketingowy", "Kontakt niemarketingowy"]
+    assert _english_here(at) == []
+
+
+@pytest.mark.usefixtures("polish")
 def test_a_filter_that_cannot_be_used_says_why_in_polish(open_app: Callable[..., AppTest], app_env: str) -> None:
     known_database(app_env)
     at = open_contacts(open_app)
