@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.i18n import LANGUAGE_ENV, STRICT_ENV
 from tests.conftest import Cli
-from tests.factories import state_of
+from tests.factories import add_contacts, state_of
 from tests.pages.contacts_app import (
     dialog,
     dialog_metrics,
@@ -136,6 +136,32 @@ def test_the_set_as_marketing_dialog_in_polish_counts_with_polish_plurals(
     assert dialog(at) is None
     assert at.success[0].value.startswith(
         "4 kontakty stały się marketingowe, cofnięto 0 zmian oczekujących, już marketingowe: 0."
+    )
+
+
+@pytest.mark.usefixtures("polish")
+def test_a_tier_rise_in_polish_shows_polish_numbers_and_money_and_asks_consent(
+    open_app: Callable[..., AppTest], app_env: str
+) -> None:
+    engine = known_database(app_env)
+    add_contacts(engine, 1992, state="marketing", prefix="full")  # 2,000 marketing: the tier is full
+    at = open_contacts(open_app)
+    at.radio(key="ct_quick").set_value("non_marketing").run()
+    select_rows(at, [0])
+    at.menu_button(key="ct_more").click("marketing").run()
+    text = dialog_text(at)
+    assert "To podnosi rozliczany poziom kontaktów z **2\u00a0000** do **7\u00a0000** kontaktów marketingowych" in text
+    assert "**1\u00a0140,00\u00a0USD** miesięcznie zamiast 890,00\u00a0USD" in text
+    consent = at.checkbox(key="ct_dlg_upgrade")
+    assert consent.label == "Zgadzam się na poziom 7\u00a0000 kontaktów za 1\u00a0140,00\u00a0USD miesięcznie"
+    assert _english_here(at) == []
+    at.text_input(key="ct_dlg_typed").set_value("1").run()
+    assert at.button(key="ct_dlg_confirm").disabled, "typing the count is not consent to the upgrade"
+    at.checkbox(key="ct_dlg_upgrade").check().run()
+    at.button(key="ct_dlg_confirm").click().run()
+    assert at.success[0].value == (
+        "1 kontakt stał się marketingowy, cofnięto 0 zmian oczekujących, już marketingowe: 0. "
+        "Rozliczany poziom kontaktów podniesiono do 7\u00a0000."
     )
 
 
