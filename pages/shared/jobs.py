@@ -8,18 +8,24 @@ from typing import Any
 
 import streamlit as st
 
-from core.services.jobs import Job, job_status, recent_jobs
-from pages.shared import session
+from core.i18n import N_
+from core.services.background import WORKFLOWS_STEP
+from core.services.jobs import INTERRUPTED, INTERRUPTED_IN_BATCHES, Job, job_status, recent_jobs
+from pages.shared import i18n, session
+from pages.shared.i18n import _, ngettext
 
 FOLLOWED = "jobs_followed"  # ids of the jobs this session shows
 ENDED = "jobs_ended"  # how the jobs that ended since the last run went: (level, text), shown once
 POLL_S = 1.0
-LABELS = {
-    "set_status": "Bulk status change",
-    "import": "Import",
-    "apply_updates": "Update dates",
-    "workflows_run": "Workflows",
+LABELS = {  # translated where shown
+    "set_status": N_("Bulk status change"),
+    "import": N_("Import"),
+    "apply_updates": N_("Update dates"),
+    "workflows_run": N_("Workflows"),
 }
+# A job's error and step as core wrote them (stored in English): those known here are said in the reader's language.
+KNOWN_ERRORS = (INTERRUPTED, INTERRUPTED_IN_BATCHES)
+KNOWN_STEPS = (WORKFLOWS_STEP,)
 
 
 def follow(job_id: int) -> None:
@@ -31,21 +37,60 @@ def follow(job_id: int) -> None:
 
 def _label(job: Job) -> str:
     detail = job.params.get("label") or job.params.get("file_name") or ""
-    return f"{LABELS.get(job.kind, job.kind)}{f' ({detail})' if detail else ''}"
+    kind = _(LABELS[job.kind]) if job.kind in LABELS else job.kind
+    return _("{kind} ({detail})", kind=kind, detail=detail) if detail else kind
+
+
+def _set_status_outcome(job: Job, r: dict[str, Any]) -> str:
+    n, label = int(r.get("will_change", 0)), _label(job)
+    if r.get("to") == "marketing":
+        said = ngettext(
+            "{label} done: {n} contact set as marketing.", "{label} done: {n} contacts set as marketing.", n, label=label
+        )
+    elif r.get("to") == "non-marketing":
+        said = ngettext(
+            "{label} done: {n} contact set as non-marketing.",
+            "{label} done: {n} contacts set as non-marketing.",
+            n,
+            label=label,
+        )
+    else:
+        said = ngettext(
+            "{label} done: {n} contact set as {to}.", "{label} done: {n} contacts set as {to}.", n, label=label,
+            to=str(r.get("to")),
+        )
+    if r.get("effective_on"):
+        said += " " + _("They become non-marketing on {day}.", day=str(r["effective_on"]))
+    return said
 
 
 def _outcome(job: Job) -> str:
     r: dict[str, Any] = job.result or {}
     if job.kind == "set_status":
-        when = f" They become non-marketing on {r['effective_on']}." if r.get("effective_on") else ""
-        return f"{_label(job)} done: {int(r.get('will_change', 0)):,} contacts set as {r.get('to')}.{when}"
+        return _set_status_outcome(job, r)
     if job.kind == "import":
         created, updated, rejected = r.get("created", 0), r.get("updated", 0), len(r.get("rejected", []))
-        return f"{_label(job)} done: {created:,} created, {updated:,} updated, {rejected:,} rows rejected."
+        return ngettext(
+            "{label} done: {created} created, {updated} updated, {n} row rejected.",
+            "{label} done: {created} created, {updated} updated, {n} rows rejected.",
+            rejected,
+            label=_label(job),
+            created=int(created),
+            updated=int(updated),
+        )
     if job.kind == "apply_updates":
         left = sum(int(a.get("became_non_marketing", 0)) for a in r.get("applied", []))
-        return f"Update dates applied: {left:,} contacts became non-marketing."
-    return f"{_label(job)} done."
+        return ngettext(
+            "Update dates applied: {n} contact became non-marketing.",
+            "Update dates applied: {n} contacts became non-marketing.",
+            left,
+        )
+    return _("{label} done.", label=_label(job))
+
+
+def _failure(job: Job) -> str:
+    error = job.error or ""
+    return _("{label} failed: {error}", label=_label(job), error=_(error) if error in KNOWN_ERRORS else error)
 
 
 def _adopt_running() -> None:
@@ -67,10 +112,13 @@ def _progress() -> None:
             if job is not None:
                 ended = True
                 done = job.state == "done"
-                text = _outcome(job) if done else f"{_label(job)} failed: {job.error}"
+                text = _outcome(job) if done else _failure(job)
                 st.session_state.setdefault(ENDED, []).append(("success" if done else "error", text))
             continue
-        st.progress(job.progress, text=f"{_label(job)}: {job.step} ({job.progress:.0%})")
+        st.progress(
+            job.progress,
+            text=_("{label}: {step} ({percent})", label=_label(job), step=_(job.step) if job.step in KNOWN_STEPS else job.step, percent=i18n.t().percent(job.progress)),
+        )
     if ended:
         st.rerun(scope="app")  # the pages draw again: new counts, and the message once
 
@@ -85,5 +133,5 @@ def draw() -> None:
     for level, text in st.session_state.pop(ENDED, []):
         (st.success if level == "success" else st.error)(text)
     if st.session_state.get(FOLLOWED):
-        st.caption("Running in the background — you can leave this page.")
+        st.caption(_("Running in the background — you can leave this page."))
         _progress()
