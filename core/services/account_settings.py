@@ -100,15 +100,11 @@ def defaults_for(edition: str) -> Pricing:
     return Pricing.default(Edition(edition))
 
 
-def _choice(
-    value: str, kind: type[Edition] | type[Commitment], what: str, problems: list[DomainError]
-) -> bool:
+def _choice(value: str, kind: type[Edition] | type[Commitment], what: str, problems: list[DomainError]) -> bool:
     allowed = [v.value for v in kind]
     if value in allowed:
         return True
-    problems.append(
-        DomainError(_CHOICE[what], choices=", ".join(allowed[:-1]), last=allowed[-1], value=repr(value))
-    )
+    problems.append(DomainError(_CHOICE[what], choices=", ".join(allowed[:-1]), last=allowed[-1], value=repr(value)))
     return False
 
 

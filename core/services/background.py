@@ -16,6 +16,7 @@ from core.rules.requester import SYSTEM
 from core.rules.selection import Selection
 from core.rules.status import MarketingStatus
 from core.services import jobs
+from core.services.hubspot import sync as hubspot_sync
 from core.services.imports.apply import NO_CONSENT, Consent
 from core.services.imports.service import import_csv
 from core.services.status import set_status
@@ -106,6 +107,24 @@ def import_job(
         return result.as_json()
 
     return jobs.start_job(engine, kind="import", actor=actor, params=params, work=work)
+
+
+SYNC = hubspot_sync.SYNC_KIND
+
+
+def sync_job(engine: Engine, *, today: date, actor: str, full: bool = False) -> int:
+    """Start a HubSpot sync as a job, whatever its size (how many contacts HubSpot holds is known only once it
+    answers): the page can be left, and the sidebar follows it. The sync writes page by page and resumes where it
+    stopped (``core.services.hubspot.sync``). One sync at a time: while one runs, its id is returned instead."""
+    _may(engine, actor, *hubspot_sync.NEEDS)
+    if (running := jobs.running_job(engine, kind=SYNC)) is not None:
+        return running.id
+
+    def work(progress: jobs.Progress) -> dict[str, Any]:
+        return hubspot_sync.sync(engine, today=today, actor=actor, full=full, progress=progress).as_json()
+
+    params = {"full": full, "today": today.isoformat()}
+    return jobs.start_job(engine, kind=SYNC, actor=actor, params=params, work=work)
 
 
 def due_updates(engine: Engine, *, today: date) -> int:

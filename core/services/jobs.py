@@ -42,9 +42,7 @@ INTERRUPTED = N_(
 )  # stored as the job's error, in English; the sidebar translates it
 # A workflow run commits batch by batch (docs/domain.md §6.3): what it did stays, and the next run goes on from there.
 IN_BATCHES = {"workflows_run"}
-INTERRUPTED_IN_BATCHES = N_(
-    "Interrupted: the process running it stopped. The batches done stay; the next run goes on."
-)
+INTERRUPTED_IN_BATCHES = N_("Interrupted: the process running it stopped. The batches done stay; the next run goes on.")
 
 
 def interrupted(kind: str) -> str:
@@ -274,6 +272,14 @@ def reap(engine: Engine) -> int:
         store.fail_stale(engine, ids=[r.id for r in dead if r.kind == kind], now=now, message=interrupted(kind))
         for kind in {r.kind for r in dead}
     )
+
+
+KEEP_FINISHED = timedelta(days=90)
+
+
+def prune(engine: Engine, *, now: datetime | None = None) -> int:
+    """Forget jobs that ended more than 90 days ago (the worker does it with its reaping)."""
+    return store.prune(engine, finished_before=(now or utc_now()) - KEEP_FINISHED)
 
 
 def wait_for(engine: Engine, job_id: int, *, timeout: float = 600, every: float = 0.2) -> Job:

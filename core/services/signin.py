@@ -149,7 +149,10 @@ def sign_in_oidc(engine: Engine, *, email: str, today: date, now: datetime | Non
         record(conn, kind="sign_in_failed", by=Requester(actor, "sign_in", "oidc"), today=today, summary=summary)
     if not mail:
         raise SignInRefused(
-            N_("(no email from the identity provider) has no access to Marketable: ask an admin to add a user with this email")
+            N_(
+                "(no email from the identity provider) has no access to Marketable: "
+                "ask an admin to add a user with this email"
+            )
         )
     raise SignInRefused(
         N_("{email} has no access to Marketable: ask an admin to add a user with this email"), email=mail

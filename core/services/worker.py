@@ -115,6 +115,7 @@ class Worker:
     def reap(self) -> None:
         try:
             found = jobs.reap(self.engine)
+            jobs.prune(self.engine)
         except Exception:  # the database is away: try again next time
             log.warning("cannot mark dead jobs", exc_info=True)
             return

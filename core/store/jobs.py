@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, and_, insert, or_, select, update
+from sqlalchemy import Engine, and_, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.store import engine as db
@@ -184,6 +184,14 @@ def fail_stale(engine: Engine, *, ids: list[int], now: datetime, message: str) -
             .values(state=FAILED, error=message, finished_at=now)
         )
         return int(done.rowcount or 0)
+
+
+def prune(engine: Engine, *, finished_before: datetime) -> int:
+    """Delete the jobs that ended before ``finished_before`` (their outcome is in the audit; a job row only serves
+    the sidebar and the worker's slots, which never go back that far)."""
+    with db.write_job(engine) as conn:
+        gone = conn.execute(delete(jobs).where(jobs.c.state.in_((DONE, FAILED)), jobs.c.finished_at < finished_before))
+        return int(gone.rowcount or 0)
 
 
 def silent_since(engine: Engine, *, before: datetime) -> list[JobRow]:

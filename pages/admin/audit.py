@@ -63,7 +63,9 @@ if page_number > result.pages:
 
 st.write(
     i18n.ngettext(
-        "{n} entry · page {page} of {pages}", "{n} entries · page {page} of {pages}", result.total,
+        "{n} entry · page {page} of {pages}",
+        "{n} entries · page {page} of {pages}",
+        result.total,
         page=page_number,
         pages=result.pages,
     )

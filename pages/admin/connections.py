@@ -1,11 +1,13 @@
-"""Connections: HubSpot. Sync contacts from HubSpot with a progress bar, and see the last sync. The access token is
+"""Connections: HubSpot. Sync contacts from HubSpot (a background job, its progress in the sidebar), and see the
+last sync. The access token is
 read from the environment or .streamlit/secrets.toml by the core and never shown here."""
 
 import streamlit as st
 
-from core.services.hubspot.sync import status, sync
+from core.services.background import sync_job
+from core.services.hubspot.sync import status
 from pages.admin import _connections
-from pages.shared import access, allowed, i18n, messages, session
+from pages.shared import access, allowed, jobs, messages, session
 from pages.shared.allowed import Action
 from pages.shared.i18n import _
 
@@ -44,18 +46,13 @@ clicked = st.button(
 )
 allowed.note(reason)
 if clicked:
-    bar = st.progress(0.0, text=_("Asking HubSpot how many contacts there are…"))
-    result = session.run(
-        lambda: sync(
-            session.engine(),
-            today=session.real_today(),
-            actor=session.actor(),
-            full=full,
-            progress=lambda share, text: bar.progress(share, text=text),
-            t=i18n.t(),
-        )
+    started = session.run(
+        lambda: sync_job(session.engine(), today=session.real_today(), actor=session.actor(), full=full)
     )
-    if result is not None:
-        st.cache_data.clear()  # contacts and counts changed
-        messages.flash(_connections.outcome(result.as_json()))
+    if started is not None:
+        jobs.follow(started)  # the sidebar shows its progress on every page, and how it went
+        messages.flash(
+            _("The HubSpot sync runs in the background: its progress is in the sidebar, and you can leave this page."),
+            level="info",
+        )
         st.rerun()

@@ -5,7 +5,6 @@ import streamlit as st
 from core.errors import DomainError
 from core.rules.calendar import Commitment
 from core.rules.tiers import Edition, Pricing
-from core.services.audit import detail_label
 from core.services.account_settings import (
     InvalidSettings,
     SettingsInput,
@@ -13,6 +12,7 @@ from core.services.account_settings import (
     defaults_for,
     update_settings,
 )
+from core.services.audit import detail_label
 from pages.shared import access, allowed, i18n, session
 from pages.shared.allowed import Action
 from pages.shared.i18n import _, ngettext, pgettext

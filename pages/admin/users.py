@@ -71,9 +71,7 @@ def change_user(person: UserInfo) -> None:
     """Role, Marketing contact access, disabled, password: one button each."""
     engine, name, actor, today = session.engine(), person.username, session.actor(), session.real_today()
     cols = st.columns(4)
-    new_role = Role(
-        cols[0].selectbox(_("Role"), ROLES, index=ROLES.index(person.role), format_func=role_name)
-    )
+    new_role = Role(cols[0].selectbox(_("Role"), ROLES, index=ROLES.index(person.role), format_func=role_name))
     if cols[0].button(_("Set role"), key="set_role", disabled=frozen):
         change(
             lambda: users.set_role(engine, username=name, role=new_role, actor=actor, today=today),

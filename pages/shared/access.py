@@ -7,12 +7,12 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
+from core.errors import DomainError
+from core.i18n import N_
 from core.rules.roles import Action
 from core.services.permissions import permissions
 from core.services.signin import SignedIn, SignInRefused, local_mode, resume, sign_in_oidc
 from core.services.signin import sign_out as end_session
-from core.errors import DomainError
-from core.i18n import N_
 from pages.shared import browser_session
 from pages.shared.i18n import _, pgettext
 from pages.shared.messages import flash

@@ -4,6 +4,7 @@ the browser and coming back, loses nothing: running jobs are found again from th
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import streamlit as st
@@ -11,6 +12,7 @@ import streamlit as st
 from core.i18n import N_
 from core.services.background import WORKFLOWS_STEP
 from core.services.jobs import INTERRUPTED, INTERRUPTED_IN_BATCHES, Job, job_status, recent_jobs
+from pages.admin._connections import outcome as sync_outcome
 from pages.shared import i18n, session
 from pages.shared.i18n import _, ngettext
 
@@ -22,10 +24,12 @@ LABELS = {  # translated where shown
     "import": N_("Import"),
     "apply_updates": N_("Update dates"),
     "workflows_run": N_("Workflows"),
+    "hubspot_sync": N_("HubSpot sync"),
 }
 # A job's error and step as core wrote them (stored in English): those known here are said in the reader's language.
 KNOWN_ERRORS = (INTERRUPTED, INTERRUPTED_IN_BATCHES)
 KNOWN_STEPS = (WORKFLOWS_STEP,)
+SYNC_STEP = re.compile(r"([\d,]+) of ([\d,]+) contacts")  # core.services.hubspot.sync's progress: "130 of 260 contacts"
 
 
 def follow(job_id: int) -> None:
@@ -41,11 +45,24 @@ def _label(job: Job) -> str:
     return _("{kind} ({detail})", kind=kind, detail=detail) if detail else kind
 
 
+def _step(job: Job) -> str:
+    """The step a job reported (stored in English), in the reader's language when it is one core says."""
+    if job.step in KNOWN_STEPS:
+        return _(job.step)
+    if job.kind == "hubspot_sync" and (found := SYNC_STEP.fullmatch(job.step)):
+        fetched, total = (int(part.replace(",", "")) for part in found.groups())
+        return ngettext("{fetched} of {n} contact", "{fetched} of {n} contacts", total, fetched=fetched)
+    return job.step
+
+
 def _set_status_outcome(job: Job, r: dict[str, Any]) -> str:
     n, label = int(r.get("will_change", 0)), _label(job)
     if r.get("to") == "marketing":
         said = ngettext(
-            "{label} done: {n} contact set as marketing.", "{label} done: {n} contacts set as marketing.", n, label=label
+            "{label} done: {n} contact set as marketing.",
+            "{label} done: {n} contacts set as marketing.",
+            n,
+            label=label,
         )
     elif r.get("to") == "non-marketing":
         said = ngettext(
@@ -56,7 +73,10 @@ def _set_status_outcome(job: Job, r: dict[str, Any]) -> str:
         )
     else:
         said = ngettext(
-            "{label} done: {n} contact set as {to}.", "{label} done: {n} contacts set as {to}.", n, label=label,
+            "{label} done: {n} contact set as {to}.",
+            "{label} done: {n} contacts set as {to}.",
+            n,
+            label=label,
             to=str(r.get("to")),
         )
     if r.get("effective_on"):
@@ -85,6 +105,8 @@ def _outcome(job: Job) -> str:
             "Update dates applied: {n} contacts became non-marketing.",
             left,
         )
+    if job.kind == "hubspot_sync":
+        return sync_outcome(r)
     return _("{label} done.", label=_label(job))
 
 
@@ -117,7 +139,12 @@ def _progress() -> None:
             continue
         st.progress(
             job.progress,
-            text=_("{label}: {step} ({percent})", label=_label(job), step=_(job.step) if job.step in KNOWN_STEPS else job.step, percent=i18n.t().percent(job.progress)),
+            text=_(
+                "{label}: {step} ({percent})",
+                label=_label(job),
+                step=_step(job),
+                percent=i18n.t().percent(job.progress),
+            ),
         )
     if ended:
         st.rerun(scope="app")  # the pages draw again: new counts, and the message once

@@ -8,8 +8,10 @@ from collections.abc import Callable, Iterator
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.services import background, jobs
 from core.settings import HUBSPOT_TOKEN_ENV, HUBSPOT_URL_ENV
-from tests.conftest import Cli
+from core.store.engine import make_engine
+from tests.conftest import TODAY, Cli
 from tests.hubspot_fake import HubSpotState, running
 from tests.pages.usage_app import keep_running_app_py
 
@@ -43,15 +45,30 @@ def _texts(at: AppTest) -> str:
     return "\n".join(parts)
 
 
-def test_the_page_syncs_from_hubspot_with_a_progress_bar_and_shows_the_figures(
+def _sync_and_wait(at: AppTest, url: str) -> tuple[jobs.Job, str]:
+    """Click Sync now; the sync runs as a background job: wait for it, and return it with what the sidebar said."""
+    at.button(key="hubspot_sync").click().run()
+    assert not at.exception, at.exception
+    said = [v for e in at.sidebar if isinstance(v := getattr(e, "value", None), str)]
+    engine = make_engine(url)
+    (job,) = jobs.recent_jobs(engine, kind="hubspot_sync", limit=5)
+    done = jobs.wait_for(engine, job.id, timeout=60)
+    engine.dispose()
+    at.run()
+    assert not at.exception, at.exception
+    said += [v for e in at.sidebar if isinstance(v := getattr(e, "value", None), str)]
+    return done, "\n".join(said)
+
+
+def test_the_page_syncs_from_hubspot_in_the_background_and_shows_the_figures(
     open_app: Callable[..., AppTest], app_env: str, hubspot: HubSpotState
 ) -> None:
     at = open_app(PAGE)
     assert "No sync yet." in _texts(at)
     assert "Manage marketing contacts → Use a list" in _texts(at)
-    at.button(key="hubspot_sync").click().run()
-    assert not at.exception, at.exception
-    assert at.success[0].value.startswith("HubSpot sync finished: 130 fetched, 130 created, 0 updated")
+    job, said = _sync_and_wait(at, app_env)
+    assert job.state == "done" and job.requested_by == "dashboard"
+    assert "HubSpot sync finished: 130 fetched, 130 created, 0 updated" in said, "the sidebar says how it went"
     texts = _texts(at)
     assert "Last sync (full)" in texts and "130 of 130 contacts read in 2 pages" in texts
     assert {m.label: m.value for m in at.metric}["Created"] == "130"
@@ -62,15 +79,22 @@ def test_the_page_syncs_from_hubspot_with_a_progress_bar_and_shows_the_figures(
     assert TOKEN not in texts
 
 
-def test_the_progress_bar_is_drawn_while_the_sync_runs(
-    open_app: Callable[..., AppTest], hubspot: HubSpotState, monkeypatch: pytest.MonkeyPatch
+def test_the_sync_reports_its_progress_and_a_second_click_follows_the_running_sync(
+    open_app: Callable[..., AppTest], app_env: str, hubspot: HubSpotState
 ) -> None:
-    at = open_app(PAGE)
-    monkeypatch.setattr("streamlit.rerun", lambda: None)  # stay on the run that drew the bar
-    at.button(key="hubspot_sync").click().run()
-    bars = at.get("progress")
-    assert bars, "a progress bar"
-    assert bars[0].proto.value == 100 and "130 of 130 contacts" in bars[0].proto.text
+    open_app(PAGE)  # the database, as the dashboard makes it
+    engine = make_engine(app_env)
+    first = background.sync_job(engine, today=TODAY, actor="dashboard")
+    second = background.sync_job(engine, today=TODAY, actor="dashboard")
+    done = jobs.wait_for(engine, first, timeout=60)
+    if second != first:  # allowed only if the first had already ended when the second was asked for
+        status = jobs.job_status(engine, first)
+        assert status is not None and status.finished_at is not None
+        assert status.finished_at <= jobs.job_status(engine, second).created_at  # type: ignore[union-attr]
+        jobs.wait_for(engine, second, timeout=60)
+    assert done.state == "done" and done.progress == 1.0
+    assert done.result is not None and done.result["fetched"] == 130 and done.result["created"] == 130
+    engine.dispose()
 
 
 def test_without_a_token_the_page_says_how_to_configure_one_and_cannot_sync(
@@ -83,12 +107,12 @@ def test_without_a_token_the_page_says_how_to_configure_one_and_cannot_sync(
 
 
 def test_a_refused_token_is_shown_as_an_error_without_the_token(
-    open_app: Callable[..., AppTest], hubspot: HubSpotState, monkeypatch: pytest.MonkeyPatch
+    open_app: Callable[..., AppTest], app_env: str, hubspot: HubSpotState, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     wrong = "pat-eu1-wrong-0000-0000-0000-000000000000"
     monkeypatch.setenv(HUBSPOT_TOKEN_ENV, wrong)
     at = open_app(PAGE)
-    at.button(key="hubspot_sync").click().run()
-    assert not at.exception, at.exception
-    assert "HubSpot refused the access token (401)" in at.error[0].value
-    assert wrong not in _texts(at) and TOKEN not in _texts(at)
+    job, said = _sync_and_wait(at, app_env)
+    assert job.state == "failed"
+    assert "HubSpot sync failed: HubSpot refused the access token (401)" in said
+    assert wrong not in said + _texts(at) and TOKEN not in said + _texts(at)

@@ -217,3 +217,17 @@ def test_a_worker_on_its_own_applies_the_update_dates_that_have_come(engine: Eng
     assert report["leader_changes"] == 1
     assert [(r["kind"], r["slot"], r["state"]) for r in report["runs"]] == [("apply_updates", "day:2026-12-03", "done")]
     assert cli("usage", today="2026-12-03")["pending"] == 0
+
+
+def test_jobs_that_ended_more_than_90_days_ago_are_forgotten_and_running_ones_never(engine: Engine) -> None:
+    old, recent, running = (
+        job_rows.create(engine, kind="import", requested_by="test", params={}, now=when, claimed_by="x:1")
+        for when in (datetime(2026, 1, 1), datetime(2026, 11, 1), datetime(2026, 1, 1))
+    )
+    assert old is not None and recent is not None and running is not None
+    job_rows.finish(engine, old, now=datetime(2026, 1, 2), result={}, error=None)
+    job_rows.finish(engine, recent, now=datetime(2026, 11, 2), result={}, error=None)
+    assert jobs.prune(engine, now=datetime(2026, 12, 4)) == 1
+    assert job_rows.get(engine, old) is None
+    assert job_rows.get(engine, recent) is not None and job_rows.get(engine, running) is not None
+    assert jobs.prune(engine, now=datetime(2026, 12, 4)) == 0

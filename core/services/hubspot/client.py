@@ -112,7 +112,10 @@ class HubSpotApi:
                 said = _message(exc)
                 failure = (
                     HubSpotError(
-                        N_("HubSpot answered {status} {message} (after {attempts} retries); run the sync again to resume"),
+                        N_(
+                            "HubSpot answered {status} {message} (after {attempts} retries); "
+                            "run the sync again to resume"
+                        ),
                         status=str(status),
                         message=said,
                         attempts=attempt,
@@ -150,7 +153,9 @@ class HubSpotApi:
                 status=str(status),
             )
         if message:
-            return HubSpotError(N_("HubSpot refused the request ({status}): {message}"), status=str(status), message=message)
+            return HubSpotError(
+                N_("HubSpot refused the request ({status}): {message}"), status=str(status), message=message
+            )
         return HubSpotError(N_("HubSpot refused the request ({status})"), status=str(status))
 
     # --- contacts -----------------------------------------------------------------------------------------

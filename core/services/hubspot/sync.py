@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from core.clock import utc_now
-from core.i18n import ENGLISH, N_, Translator
+from core.i18n import N_
 from core.rules import hubspot as props
 from core.rules.requester import Requester
 from core.rules.roles import Action
@@ -127,9 +127,7 @@ def _next(mode: str, cursor: PageCursor, page: Page) -> PageCursor | None:
     if mode == "incremental" and int(page.after) + SEARCH_PAGE_SIZE > SEARCH_WINDOW:
         latest = props.latest_modified(page.contacts)
         if latest is None or latest <= (cursor.window_ms or 0):
-            raise HubSpotError(
-                N_("more than 10,000 contacts share one modification time in HubSpot: run a full sync")
-            )
+            raise HubSpotError(N_("more than 10,000 contacts share one modification time in HubSpot: run a full sync"))
         return PageCursor(latest, None)
     return PageCursor(cursor.window_ms, page.after)
 
@@ -147,10 +145,8 @@ class _BatchWriter:
         by: Requester,
         today: date,
         progress: Progress | None,
-        t: Translator = ENGLISH,
     ) -> None:
         self.engine, self.api, self.run, self.by, self.today, self.progress = engine, api, run, by, today, progress
-        self.t = t  # the progress text's language
         self.pages: list[Page] = []
         # Requests and retries so far: this process's traffic is added to what the run had when it was resumed.
         self.sent = run.requests - api.traffic.requests
@@ -180,8 +176,7 @@ class _BatchWriter:
         self.pages = []
         if self.progress:
             share = min(1.0, run.fetched / run.total) if run.total else (0.0 if cursor else 1.0)
-            total = run.total or run.fetched
-            self.progress(share, self.t.ngettext("{fetched} of {n} contact", "{fetched} of {n} contacts", total, fetched=run.fetched))
+            self.progress(share, f"{run.fetched:,} of {run.total or run.fetched:,} contacts")  # the sidebar translates
 
 
 def _summary(run: runs.SyncRun) -> dict[str, Any]:
@@ -197,13 +192,12 @@ def sync(
     full: bool = False,
     api: HubSpotApi | None = None,
     progress: Progress | None = None,
-    t: Translator = ENGLISH,
 ) -> SyncResult:
     """Pull HubSpot's contacts into Marketable (docs/domain.md §12), resuming an interrupted sync."""
     connection = api or connect()
     by = Requester(actor, "integration", "hubspot")
     run, resumed = _begin(engine, connection, by=by, today=today, full=full)
-    writer = _BatchWriter(engine, connection, run, by=by, today=today, progress=progress, t=t)
+    writer = _BatchWriter(engine, connection, run, by=by, today=today, progress=progress)
     # The next page is fetched while the pages read are written: HubSpot's answers and the writes overlap.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hubspot") as fetcher:
         first = PageCursor(run.window_ms, run.after)
