@@ -177,11 +177,42 @@ def detail_label(key: str, t: Translator = ENGLISH) -> str:
     return t(label) if label else key.replace("_", " ")
 
 
-def _detail_value(value: Any, t: Translator) -> str:
+def _value_label(key: str, value: str, t: Translator) -> str | None:
+    """The words of a detail whose values are codes the dashboard names (why a sign-in failed, a role...)."""
+    if key == "reason":
+        names = {
+            "unknown user": t.pgettext("sign-in refused", "unknown user"),
+            "unknown email": t.pgettext("sign-in refused", "unknown email"),
+            "disabled": t.pgettext("sign-in refused", "disabled"),
+            "locked": t.pgettext("sign-in refused", "locked"),
+            "locked after failed attempts": t.pgettext("sign-in refused", "locked after failed attempts"),
+            "wrong password": t.pgettext("sign-in refused", "wrong password"),
+            "refused": t.pgettext("sign-in refused", "refused"),
+        }
+    elif key == "method":
+        names = {"local": t.pgettext("sign-in method", "local"), "oidc": t.pgettext("sign-in method", "oidc")}
+    elif key == "role":
+        names = {
+            "admin": t.pgettext("role", "admin"),
+            "editor": t.pgettext("role", "editor"),
+            "viewer": t.pgettext("role", "viewer"),
+        }
+    elif key == "commitment":
+        names = {"annual": t.pgettext("commitment", "annual"), "monthly": t.pgettext("commitment", "monthly")}
+    elif key == "mode":
+        names = {"full": t.pgettext("sync mode", "full"), "incremental": t.pgettext("sync mode", "incremental")}
+    else:
+        return None
+    return names.get(value)
+
+
+def _detail_value(key: str, value: Any, t: Translator) -> str:
     if isinstance(value, bool):  # English keeps True / False, as the table always showed
         return str(value) if t.language == ENGLISH.language else t(N_("yes") if value else N_("no"))
     if isinstance(value, int):
         return t.number(value)
+    if isinstance(value, str) and t.language != ENGLISH.language:
+        return _value_label(key, value, t) or value
     return str(value)
 
 
@@ -220,7 +251,9 @@ class AuditEntry:
     def readable(self, t: Translator) -> str:
         """``readable_details`` in ``t``'s language: its keys named, its numbers written the language's way."""
         return " · ".join(
-            f"{detail_label(k, t)}: {_detail_value(v, t)}" for k, v in self.summary.items() if v not in (None, [], {})
+            f"{detail_label(k, t)}: {_detail_value(k, v, t)}"
+            for k, v in self.summary.items()
+            if v not in (None, [], {})
         )
 
     def as_json(self) -> dict[str, Any]:

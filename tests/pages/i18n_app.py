@@ -37,8 +37,9 @@ ENGLISH_WORDS = set(
     everything everyone someone something must may should cannot can't don't doesn't isn't won't choose chosen
     select selected selection all clear reset back home language total entries entry""".split()  # noqa: SIM905 (a block of words reads better)
 )
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
-_DATA = re.compile(r"\S+@\S+|https?://\S+|`[^`]*`|\{[^}]*\}")  # e-mail addresses, links, code, placeholders
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['-])*")  # whole words, Polish letters included ("Próby" is not "by")
+# e-mail addresses, links, code, placeholders, icons (:material/close:)
+_DATA = re.compile(r"\S+@\S+|https?://\S+|`[^`]*`|\{[^}]*\}|:material/\w+:")
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -50,12 +51,18 @@ def _strings(value: Any) -> Iterator[str]:
                 yield item
 
 
+def _repeated(field: Any) -> bool:
+    """Whether a protobuf field is repeated (``is_repeated`` in protobuf 7, ``label`` before)."""
+    flag = getattr(field, "is_repeated", None)
+    return bool(flag) if flag is not None else field.label == field.LABEL_REPEATED
+
+
 def _proto_texts(message: Any) -> Iterator[str]:
     for field, value in message.ListFields():
         if field.name == "spec" and isinstance(value, str):
             yield from _chart_texts(json.loads(value))
         elif field.message_type is not None:
-            items = value if field.label == field.LABEL_REPEATED else [value]
+            items = value if _repeated(field) else [value]
             for item in items:
                 if hasattr(item, "ListFields"):
                     yield from _proto_texts(item)
