@@ -7,6 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from core.i18n import ENGLISH, N_, Translator
+
+# Shown beside the money sentence (pages/shared/money.py): why the price at renewal can differ from the next update's.
+LOWER_TIER_NOTE = N_("The tier is never lowered before renewal (docs/domain.md §4).")
+
 
 @dataclass(frozen=True)
 class PriceOn:
@@ -62,31 +67,34 @@ class MoneyEffect:
         }
 
 
-def amount(value: int, currency: str) -> str:
-    """``1,140 USD``."""
-    return f"{value:,} {currency}"
+def amount(value: int, currency: str, t: Translator = ENGLISH) -> str:
+    """``1,140 USD`` (``890,00 USD`` in Polish)."""
+    return t.money(value, currency)
 
 
-def _change(point: PriceOn, currency: str) -> str:
+def _change(point: PriceOn, currency: str, t: Translator) -> str:
+    price = amount(point.price_after, currency, t)
     if point.price_change == 0:
-        return f"{amount(point.price_after, currency)} a month (unchanged)"
+        return t(N_("{price} a month (unchanged)"), price=price)
     sign = "+" if point.price_change > 0 else "−"
-    return (
-        f"{amount(point.price_after, currency)} a month ({sign}{amount(abs(point.price_change), currency)}; "
-        f"tier {point.tier_after:,})"
-    )
+    change = f"{sign}{amount(abs(point.price_change), currency, t)}"
+    return t(N_("{price} a month ({change}; tier {tier})"), price=price, change=change, tier=point.tier_after)
 
 
-def describe(effect: MoneyEffect) -> str:
+def describe(effect: MoneyEffect, t: Translator = ENGLISH) -> str:
     """One sentence a confirmation shows next to its counts: the price now, from the next update date and from
-    renewal, and the date from which a lower tier could apply."""
+    renewal, and the date from which a lower tier could apply (in ``t``'s language; English by default)."""
     c = effect.currency
-    sentence = (
-        f"Money: now {_change(effect.now, c)}; from the update date {effect.next_update.on:%d %b %Y} "
-        f"{_change(effect.next_update, c)}; from renewal {effect.renewal.on:%d %b %Y} {_change(effect.renewal, c)}."
+    sentence = t(
+        N_("Money: now {now}; from the update date {update_day} {update}; from renewal {renewal_day} {renewal}."),
+        now=_change(effect.now, c, t),
+        update_day=effect.next_update.on,
+        update=_change(effect.next_update, c, t),
+        renewal_day=effect.renewal.on,
+        renewal=_change(effect.renewal, c, t),
     )
     if effect.renewal.tier_after < effect.now.tier_after:
-        sentence += f" A lower tier applies from {effect.lower_tier_from:%d %b %Y}, not before."
+        after = t(N_("A lower tier applies from {day}, not before."), day=effect.lower_tier_from)
     else:
-        sentence += f" A lower tier could apply from {effect.lower_tier_from:%d %b %Y} at the earliest."
-    return sentence
+        after = t(N_("A lower tier could apply from {day} at the earliest."), day=effect.lower_tier_from)
+    return f"{sentence} {after}"

@@ -11,11 +11,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from itertools import islice
 from typing import Any
 
+from babel.numbers import format_decimal
 from sqlalchemy import Connection, Engine
 
+from core.i18n import ENGLISH, N_, Translator
 from core.rules import tiers
 from core.rules.calendar import iter_update_dates, renewal_dates_between
 from core.rules.sources import ADJUSTABLE_DEFAULTS, ALWAYS_NON_MARKETING, SourceType
@@ -32,11 +35,16 @@ MONTHS = 12
 # Sources whose default is decided by a person each time (an import's "set all as marketing", a contact created
 # by hand): their share is what happened at creation over the window. The others follow their switch today.
 DECIDED_EACH_TIME = frozenset({SourceType.IMPORT, SourceType.MANUAL})
-RELATION_TO_SIMULATOR = (
+RELATION_TO_SIMULATOR = N_(
     "The simulator (and “Simulate as of”) shows a day if nothing else changes: no contact arrives, only the "
     "departures already scheduled happen. The forecast adds the contacts expected to arrive, so its figures are "
     "the simulator's plus the arrivals; “if nothing else changes” is given beside each month."
 )
+
+
+def one_decimal(value: float, t: Translator = ENGLISH) -> str:
+    """A rate with one decimal: ``1,234.5`` / ``1 234,5`` (rounded as Python's ``{:,.1f}``)."""
+    return format_decimal(Decimal(f"{value:.1f}"), "#,##0.0", locale=t.language)
 
 
 @dataclass(frozen=True)
@@ -116,15 +124,27 @@ class Forecast:
 
     @property
     def method(self) -> str:
+        """How the forecast was made, in English (the JSON's ``method``)."""
+        return self.method_text(ENGLISH)
+
+    def method_text(self, t: Translator = ENGLISH) -> str:
+        """How the forecast was made, in ``t``'s language."""
         low, expected, high = self.pace.marketing
-        return (
-            f"Contacts arriving: {self.arrivals_per_day:,.1f} a day (by creation date, {self.window_start:%d %b} to "
-            f"{self.window_end:%d %b %Y}), of which {expected:,.1f} become marketing under today's default-status "
-            f"rules (a form, chatflow or app by its switch; imports and manual creation as they went at creation). "
-            f"Status changes of existing contacts are decisions, not growth: they are in today's count, not in the "
-            f"pace. Scheduled departures leave on their update date; the tier rises when the count exceeds it and "
-            f"is lowered only at renewal. Band: the slowest and fastest 30 days of the window ({low:,.1f} to "
-            f"{high:,.1f} marketing arrivals a day)."
+        return t(
+            N_(
+                "Contacts arriving: {arrivals} a day (by creation date, {start} to {end}), of which {expected} "
+                "become marketing under today's default-status rules (a form, chatflow or app by its switch; imports "
+                "and manual creation as they went at creation). Status changes of existing contacts are decisions, "
+                "not growth: they are in today's count, not in the pace. Scheduled departures leave on their update "
+                "date; the tier rises when the count exceeds it and is lowered only at renewal. Band: the slowest "
+                "and fastest 30 days of the window ({low} to {high} marketing arrivals a day)."
+            ),
+            arrivals=one_decimal(self.arrivals_per_day, t),
+            start=t.day_month(self.window_start),
+            end=self.window_end,
+            expected=one_decimal(expected, t),
+            low=one_decimal(low, t),
+            high=one_decimal(high, t),
         )
 
     def as_json(self) -> dict[str, Any]:

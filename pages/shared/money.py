@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.rules.money import MoneyEffect, describe
+from core.rules.money import LOWER_TIER_NOTE, MoneyEffect, describe
+from pages.shared import i18n
 
 
 def money_line(effect: MoneyEffect | None) -> None:
     """One line under a confirmation's counts: the price now, from the next update date and from renewal."""
     if effect is not None:
-        st.markdown(describe(effect), help="The tier is never lowered before renewal (docs/domain.md §4).")
+        t = i18n.t()
+        st.markdown(describe(effect, t), help=t(LOWER_TIER_NOTE))

@@ -7,22 +7,29 @@ from datetime import date
 
 import plotly.graph_objects as go
 import streamlit as st
+from babel.dates import format_date
 
+from core.i18n import Translator
 from core.rules.money import amount
-from core.services.forecast import RELATION_TO_SIMULATOR, Forecast, get_forecast
+from core.services.forecast import RELATION_TO_SIMULATOR, Forecast, get_forecast, one_decimal
 from core.services.history import data_version
 from core.settings import database_url
-from pages.shared import session
+from pages.shared import i18n, session
+from pages.shared.i18n import _
+from pages.usage._charts import localise
 
 MAX_TIER_LINES = 6
 
 
-def _figure(forecast: Forecast) -> go.Figure:
+def _figure(forecast: Forecast, t: Translator) -> go.Figure:
     months, rows = [m.on for m in forecast.months], forecast.months
+    shown = [t.month(d) for d in months]  # the hover's month, in the language (Plotly's %b is English)
     figure = go.Figure()
-    figure.add_scatter(name="High", x=months, y=[m.marketing_high for m in rows], line={"width": 0}, showlegend=False)
     figure.add_scatter(
-        name="Band (low to high)",
+        name=_("High"), x=months, y=[m.marketing_high for m in rows], line={"width": 0}, showlegend=False
+    )
+    figure.add_scatter(
+        name=_("Band (low to high)"),
         x=months,
         y=[m.marketing_low for m in rows],
         fill="tonexty",
@@ -30,23 +37,26 @@ def _figure(forecast: Forecast) -> go.Figure:
         line={"width": 0},
     )
     figure.add_scatter(
-        name="Projected marketing contacts", x=months, y=[m.marketing for m in rows], line_color="#2e7d32"
+        name=_("Projected marketing contacts"), x=months, y=[m.marketing for m in rows], line_color="#2e7d32"
     )
-    figure.add_scatter(name="Projected contacts", x=months, y=[m.total for m in rows], line_color="#9e9e9e")
+    figure.add_scatter(name=_("Projected contacts"), x=months, y=[m.total for m in rows], line_color="#9e9e9e")
     figure.add_scatter(
-        name="If nothing else changes (simulator)",
+        name=_("If nothing else changes (simulator)"),
         x=months,
         y=[m.if_nothing_changes for m in rows],
         line={"color": "#1565c0", "dash": "dot"},
     )
     figure.add_scatter(
-        name="Projected billed tier", x=months, y=[m.tier for m in rows], line={"color": "#c62828", "dash": "dash"}
+        name=_("Projected billed tier"),
+        x=months,
+        y=[m.tier for m in rows],
+        line={"color": "#c62828", "dash": "dash"},
     )
     for tier in forecast.thresholds[:MAX_TIER_LINES]:
-        figure.add_hline(y=tier, line_width=1, line_dash="dot", line_color="#bdbdbd", annotation_text=f"{tier:,}")
-    figure.update_traces(hovertemplate="%{x|%b %Y}: %{y:,}")
+        figure.add_hline(y=tier, line_width=1, line_dash="dot", line_color="#bdbdbd", annotation_text=t.number(tier))
+    figure.update_traces(customdata=shown, hovertemplate="%{customdata}: %{y:,}")
     figure.update_layout(height=420, margin={"t": 30}, yaxis_tickformat=",", legend={"orientation": "h", "y": -0.15})
-    return figure
+    return localise(figure, t, ticks=months)
 
 
 @st.cache_data(max_entries=8, ttl=600, show_spinner=False)
@@ -62,30 +72,47 @@ def render_forecast() -> None:
     forecast = session.run(lambda: _forecast(database_url(), version, session.real_today()))
     if forecast is None:
         return
+    t = i18n.t()
     if forecast.exceeds_on:
         st.warning(
-            f"At the expected pace the marketing count goes above the billed tier ({forecast.billed_tier:,}) "
-            f"in {forecast.exceeds_on:%B %Y}."
+            _(
+                "At the expected pace the marketing count goes above the billed tier ({tier}) in {month}.",
+                tier=forecast.billed_tier,
+                month=format_date(forecast.exceeds_on, "LLLL y", locale=t.language),
+            )
         )
     else:
-        st.success(f"At the expected pace the marketing count stays within the billed tier ({forecast.billed_tier:,}).")
+        st.success(
+            _(
+                "At the expected pace the marketing count stays within the billed tier ({tier}).",
+                tier=forecast.billed_tier,
+            )
+        )
     low, expected, high = forecast.pace.marketing
     st.markdown(
-        f"**Pace:** {forecast.arrivals_per_day:,.1f} contacts arrive a day; **{expected:,.1f}** of them become "
-        f"marketing (band {low:,.1f} to {high:,.1f})."
+        _(
+            "**Pace:** {arrivals} contacts arrive a day; **{expected}** of them become marketing (band {low} to "
+            "{high}).",
+            arrivals=one_decimal(forecast.arrivals_per_day, t),
+            expected=one_decimal(expected, t),
+            low=one_decimal(low, t),
+            high=one_decimal(high, t),
+        )
     )
-    st.plotly_chart(_figure(forecast), key="forecast_chart")
-    st.caption(f"**Method.** {forecast.method}")
-    st.caption(f"**The simulator.** {RELATION_TO_SIMULATOR}")
+    st.plotly_chart(_figure(forecast, t), key="forecast_chart")
+    st.caption(_("**Method.** {method}", method=forecast.method_text(t)))
+    st.caption(_("**The simulator.** {relation}", relation=t(RELATION_TO_SIMULATOR)))
     rows = [
         {
-            "Update date": f"{m.on:%d %b %Y}",
-            "Contacts": f"{m.total:,}",
-            "Marketing (low – high)": f"{m.marketing:,} ({m.marketing_low:,} – {m.marketing_high:,})",
-            "If nothing else changes": f"{m.if_nothing_changes:,}",
-            "Billed tier": f"{m.tier:,}",
-            "Monthly price": amount(m.monthly_price, forecast.currency),
-            "Monthly price (high)": amount(m.monthly_price_high, forecast.currency),
+            _("Update date"): i18n.day(m.on),
+            _("Contacts"): t.number(m.total),
+            _("Marketing (low – high)"): (
+                f"{t.number(m.marketing)} ({t.number(m.marketing_low)} – {t.number(m.marketing_high)})"
+            ),
+            _("If nothing else changes"): t.number(m.if_nothing_changes),
+            _("Billed tier"): t.number(m.tier),
+            _("Monthly price"): amount(m.monthly_price, forecast.currency, t),
+            _("Monthly price (high)"): amount(m.monthly_price_high, forecast.currency, t),
         }
         for m in forecast.months
     ]

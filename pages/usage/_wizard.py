@@ -13,6 +13,7 @@ from core.services import wizard
 from pages.shared import allowed, session, text
 from pages.shared.allowed import Action
 from pages.shared.filter_builder import filter_builder
+from pages.shared.i18n import _, ngettext
 from pages.shared.messages import outdated_text
 from pages.usage._simulator import effect_metrics
 from pages.usage._wizard_flow import FILTER_KEY, SHOWN, buttons, go, reset
@@ -20,35 +21,48 @@ from pages.usage._wizard_flow import FILTER_KEY, SHOWN, buttons, go, reset
 
 def _intro(next_update: date) -> None:
     st.markdown(
-        "Clean up contacts you no longer market to. The ones you pick stay marketing contacts, and billed, "
-        f"until the next update date (**{next_update:%d %b %Y}**); from then on they stop counting. "
-        "Nothing changes until you confirm on the last step."
+        _(
+            "Clean up contacts you no longer market to. The ones you pick stay marketing contacts, and billed, "
+            "until the next update date (**{day}**); from then on they stop counting. "
+            "Nothing changes until you confirm on the last step.",
+            day=next_update,
+        )
     )
-    if st.button("Start", key="wiz_start", type="primary", icon=":material/cleaning_services:"):
+    if st.button(_("Start"), key="wiz_start", type="primary", icon=":material/cleaning_services:"):
         go("unengaged")
 
 
 def _unengaged(today: date) -> None:
-    st.subheader("1. Unengaged contacts", anchor=False)
+    st.subheader(_("1. Unengaged contacts"), anchor=False)
     counts = session.run(lambda: wizard.unengaged_counts(session.engine(), today=today))
     if counts is not None:
         cols = st.columns(4)
-        cols[0].metric("Hard bounced", session.number(counts.hard_bounced), help="Marketing contacts, not yet pending")
-        cols[1].metric("Unsubscribed from all email", session.number(counts.unsubscribed))
-        cols[2].metric("Unengaged marketing contacts", session.number(counts.marketing), help="Either of the two")
-        cols[3].metric("Already pending or non-marketing", session.number(counts.not_included))
-        st.caption(f"Preselected: **Next** includes these {counts.marketing:,} contacts, **Skip** leaves them out.")
+        cols[0].metric(
+            _("Hard bounced"), session.number(counts.hard_bounced), help=_("Marketing contacts, not yet pending")
+        )
+        cols[1].metric(_("Unsubscribed from all email"), session.number(counts.unsubscribed))
+        cols[2].metric(_("Unengaged marketing contacts"), session.number(counts.marketing), help=_("Either of the two"))
+        cols[3].metric(_("Already pending or non-marketing"), session.number(counts.not_included))
+        st.caption(
+            ngettext(
+                "Preselected: **Next** includes these {n} contacts, **Skip** leaves them out.",
+                "Preselected: **Next** includes these {n} contacts, **Skip** leaves them out.",
+                counts.marketing,
+            )
+        )
     clicked_next, clicked_skip = buttons(back="intro", skip=True)
     if clicked_next or clicked_skip:
         go("filters", wiz_unengaged=clicked_next)
 
 
 def _filters(today: date) -> None:
-    st.subheader("2. Filters and lists", anchor=False)
+    st.subheader(_("2. Filters and lists"), anchor=False)
     conditions = filter_builder(FILTER_KEY)
     names = session.run(lambda: wizard.static_list_names(session.engine())) or []
     chosen = [n for n in st.session_state.get("wiz_lists", []) if n in names]
-    lists = st.multiselect("Static lists", names, default=chosen, key="wiz_lists_pick", placeholder="Choose lists")
+    lists = st.multiselect(
+        _("Static lists"), names, default=chosen, key="wiz_lists_pick", placeholder=_("Choose lists")
+    )
     if conditions or lists:
         change = session.run(  # the filter and lists alone: how many contacts they add to step 1's
             lambda: wizard.preview(
@@ -58,13 +72,18 @@ def _filters(today: date) -> None:
             )
         )
         if change is not None:
-            st.metric("Matching marketing contacts", session.number(change.scheduled))
+            st.metric(_("Matching marketing contacts"), session.number(change.scheduled))
             st.caption(
-                f"{change.selected:,} contacts match; {change.unchanged:,} are already pending or non-marketing."
+                ngettext(
+                    "{n} contacts match; {unchanged} are already pending or non-marketing.",
+                    "{n} contacts match; {unchanged} are already pending or non-marketing.",
+                    change.selected,
+                    unchanged=change.unchanged,
+                )
             )
     if st.session_state.get("wiz_unengaged"):
-        st.caption("The unengaged contacts from step 1 are included as well.")
-    clicked_next, _ = buttons(back="unengaged")
+        st.caption(_("The unengaged contacts from step 1 are included as well."))
+    clicked_next, _skip = buttons(back="unengaged")
     if clicked_next:
         go("review", wiz_conditions=conditions, wiz_lists=lists)
 
@@ -72,13 +91,21 @@ def _filters(today: date) -> None:
 def _figures(selection: Selection, review: wizard.Review) -> None:
     change, on = review.change, review.effect.next_update_date
     cols = st.columns(3)
-    cols[0].metric("Marketing contacts now", session.number(change.marketing_before))
-    cols[1].metric("Become non-marketing", session.number(change.scheduled), help=f"On {on:%d %b %Y}")
-    cols[2].metric("Not included", session.number(change.unchanged), help="Already pending or non-marketing")
+    cols[0].metric(_("Marketing contacts now"), session.number(change.marketing_before))
+    cols[1].metric(_("Become non-marketing"), session.number(change.scheduled), help=_("On {day}", day=on))
+    cols[2].metric(_("Not included"), session.number(change.unchanged), help=_("Already pending or non-marketing"))
     effect_metrics(review.effect)
-    st.caption(f"Selected: {text.plain(selection.describe())}. They leave on the next update date, {on:%d %b %Y}.")
+    st.caption(
+        _(
+            "Selected: {selection}. They leave on the next update date, {day}.",
+            selection=text.plain(selection.describe()),
+            day=on,
+        )
+    )
     if not change.scheduled:
-        st.warning("No marketing contact is selected: go back and include the unengaged contacts, a filter or a list.")
+        st.warning(
+            _("No marketing contact is selected: go back and include the unengaged contacts, a filter or a list.")
+        )
 
 
 def _update(selection: Selection, today: date, shown: Confirmed | None) -> None:
@@ -98,7 +125,7 @@ def _update(selection: Selection, today: date, shown: Confirmed | None) -> None:
 
 
 def _review(today: date) -> None:
-    st.subheader("3. Review and update", anchor=False)
+    st.subheader(_("3. Review and update"), anchor=False)
     state = st.session_state
     shown = state.pop(SHOWN, None)  # the Review's figures as drawn before this run: what Update contacts confirms
     selection = session.run(
@@ -116,8 +143,8 @@ def _review(today: date) -> None:
         state[SHOWN] = Confirmed(changes=review.change.will_change)
     refused = bool(allowed.refused(Action.CHANGE_STATUS))
     nothing = not (review and review.change.scheduled)
-    clicked, _ = buttons(
-        back="filters", next_label="Update contacts", next_key="wiz_update", disabled=refused or nothing
+    clicked, _skip = buttons(
+        back="filters", next_label=_("Update contacts"), next_key="wiz_update", disabled=refused or nothing
     )
     if clicked and selection is not None:
         _update(selection, today, shown if isinstance(shown, Confirmed) else None)
@@ -125,13 +152,27 @@ def _review(today: date) -> None:
 
 def _done() -> None:
     result = st.session_state["wiz_result"]
-    when = f"on {result.effective_on:%d %b %Y}" if result.effective_on else "on the next update date"
-    st.success(
-        f"Contacts updated: {result.scheduled:,} become non-marketing {when} (marketing until then); "
-        f"{result.unchanged:,} not included (already pending or non-marketing).",
-        icon=":material/check_circle:",
-    )
-    if st.button("Manage more contacts", key="wiz_again"):
+    if result.effective_on:
+        done = ngettext(
+            "Contacts updated: {n} become non-marketing on {day} (marketing until then); {unchanged} not included "
+            "(already pending or non-marketing).",
+            "Contacts updated: {n} become non-marketing on {day} (marketing until then); {unchanged} not included "
+            "(already pending or non-marketing).",
+            result.scheduled,
+            day=result.effective_on,
+            unchanged=result.unchanged,
+        )
+    else:
+        done = ngettext(
+            "Contacts updated: {n} become non-marketing on the next update date (marketing until then); "
+            "{unchanged} not included (already pending or non-marketing).",
+            "Contacts updated: {n} become non-marketing on the next update date (marketing until then); "
+            "{unchanged} not included (already pending or non-marketing).",
+            result.scheduled,
+            unchanged=result.unchanged,
+        )
+    st.success(done, icon=":material/check_circle:")
+    if st.button(_("Manage more contacts"), key="wiz_again"):
         reset()
 
 

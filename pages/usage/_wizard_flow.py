@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from pages.shared.filter_builder import clear
+from pages.shared.i18n import _
 
 FILTER_KEY = "wiz_filter"
 SHOWN = "wiz_shown"  # the Review's figures as last drawn: what Update contacts confirms (docs/domain.md §10)
@@ -30,14 +31,20 @@ def reset() -> None:
 
 
 def buttons(
-    *, back: str, next_label: str = "Next", next_key: str = "wiz_next", disabled: bool = False, skip: bool = False
+    *,
+    back: str,
+    next_label: str | None = None,
+    next_key: str = "wiz_next",
+    disabled: bool = False,
+    skip: bool = False,
 ) -> tuple[bool, bool]:
-    """Back / Next / Skip / Cancel in one row; returns (next clicked, skip clicked)."""
+    """Back / Next / Skip / Cancel in one row (``next_label``: Next unless given, translated); returns (next
+    clicked, skip clicked)."""
     row = st.container(horizontal=True)
-    if row.button("Back", key="wiz_back", icon=":material/arrow_back:"):
+    if row.button(_("Back"), key="wiz_back", icon=":material/arrow_back:"):
         go(back)
-    clicked_next = row.button(next_label, key=next_key, type="primary", disabled=disabled)
-    clicked_skip = skip and row.button("Skip", key="wiz_skip")
-    if row.button("Cancel", key="wiz_cancel"):
+    clicked_next = row.button(next_label or _("Next"), key=next_key, type="primary", disabled=disabled)
+    clicked_skip = skip and row.button(_("Skip"), key="wiz_skip")
+    if row.button(_("Cancel"), key="wiz_cancel"):
         reset()
     return clicked_next, clicked_skip
