@@ -37,6 +37,7 @@ REFUSED_TEXT = N_(
 )
 REFUSED_FIELDS = {"attempts": MAX_FAILED, "minutes": int(LOCK.total_seconds() // 60)}
 REFUSED = ENGLISH(REFUSED_TEXT, **REFUSED_FIELDS)
+UNVERIFIED = N_("your identity provider has not verified your email address")  # the sign-in page refuses it
 _DUMMY_HASH = hasher.hash("not a real password, only here to spend the same time")
 
 

@@ -9,10 +9,10 @@ from core.rules.roles import Role
 from core.services import users
 from core.services.users import UserInfo
 from pages.shared import access, allowed, session
-from pages.shared.access import role_name
 from pages.shared.allowed import Action
 from pages.shared.i18n import _
 from pages.shared.messages import Level, flash, show_flash
+from pages.shared.roles import role_name
 
 ROLES = [r.value for r in Role]
 

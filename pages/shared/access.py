@@ -7,15 +7,15 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-from core.errors import DomainError
 from core.i18n import N_
 from core.rules.roles import Action
 from core.services.permissions import permissions
-from core.services.signin import SignedIn, SignInRefused, local_mode, resume, sign_in_oidc
+from core.services.signin import UNVERIFIED, SignedIn, SignInRefused, local_mode, resume, sign_in_oidc
 from core.services.signin import sign_out as end_session
 from pages.shared import browser_session
-from pages.shared.i18n import _, pgettext
+from pages.shared.i18n import _
 from pages.shared.messages import flash
+from pages.shared.roles import role_name
 from pages.shared.session import engine, per_run, real_today
 from pages.shared.text import plain
 
@@ -24,17 +24,6 @@ LOCAL_MODE_TEXT = N_(
     ":orange-background[**Local mode**] anyone who can reach this app acts as an admin. Create the first admin "
     "with `python -m core users add --username ... --role admin --password-stdin`."
 )  # translated where shown
-
-
-def role_name(role: str) -> str:
-    """A role as people read it: ``admin`` / ``administrator``, ``editor`` / ``edytor``, ``viewer`` /
-    ``przeglądający`` (the stored value stays the code)."""
-    names = {
-        "admin": pgettext("role", "admin"),
-        "editor": pgettext("role", "editor"),
-        "viewer": pgettext("role", "viewer"),
-    }
-    return names.get(role, role)
 
 
 def oidc_configured() -> bool:
@@ -70,7 +59,7 @@ def _oidc_user() -> SignedIn | None:
     if not (oidc_configured() and st.user.is_logged_in) or st.session_state.get("oidc_refused"):
         return None
     if st.user.get("email_verified") is False:
-        st.session_state["oidc_refused"] = DomainError(N_("your identity provider has not verified your email address"))
+        st.session_state["oidc_refused"] = SignInRefused(UNVERIFIED)
         return None
     try:
         return sign_in_oidc(engine(), email=str(st.user.get("email") or ""), today=real_today())
@@ -123,10 +112,9 @@ def sign_out() -> None:
 def _sign_in_everywhere(sections: dict[str, list[StreamlitPage]]) -> list[StreamlitPage]:
     """Before signing in, every page's address shows the sign-in form: a deep link keeps its address, and the
     rerun after signing in opens the page it names."""
-    title = _("Sign in")
-    here = st.Page(SIGNIN_PAGE, title=title, icon=":material/login:", url_path="sign-in", default=True)
+    here = st.Page(SIGNIN_PAGE, title=_("Sign in"), icon=":material/login:", url_path="sign-in", default=True)
     paths = [p.url_path for pages in sections.values() for p in pages if p.url_path and p.url_path != "sign-in"]
-    return [here, *(st.Page(SIGNIN_PAGE, title=title, url_path=path, visibility="hidden") for path in paths)]
+    return [here, *(st.Page(SIGNIN_PAGE, title=_("Sign in"), url_path=path, visibility="hidden") for path in paths)]
 
 
 def gate(sections: dict[str, list[StreamlitPage]]) -> dict[str, list[StreamlitPage]] | list[StreamlitPage]:
