@@ -22,7 +22,10 @@ t = i18n.t()
 choices = audit_choices(session.engine())
 cols = st.columns([2, 3, 2, 3])
 actor = cols[0].selectbox(
-    _("Actor"), [ALL, *choices["actors"]], key="audit_actor", format_func=lambda a: a if a else _("All")
+    _("Actor"),
+    [ALL, *choices["actors"]],
+    key="audit_actor",
+    format_func=lambda a: a or i18n.pgettext("every actor", "All"),
 )
 kinds = cols[1].multiselect(
     _("Kind"),
@@ -35,7 +38,7 @@ source = cols[2].selectbox(
     _("Source"),
     [ALL, *choices["source_types"]],
     key="audit_source",
-    format_func=lambda s: source_label(s, t) if s else _("All"),
+    format_func=lambda s: source_label(s, t) if s else i18n.pgettext("every source", "All"),
 )
 days = cols[3].date_input(
     _("Dates acted on"),

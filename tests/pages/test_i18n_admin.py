@@ -229,6 +229,18 @@ def test_a_signed_in_users_choice_is_kept_for_their_next_session(
     assert "Signed in as **vic** (viewer)" in sidebar(other), "one person's choice is theirs only"
 
 
+def test_a_choice_made_on_the_sign_in_page_becomes_the_choice_of_who_signs_in(
+    open_app: Callable[..., AppTest], with_users: Engine, no_preset: None
+) -> None:
+    at = open_app()
+    at.sidebar.selectbox(key="language_choice").select("pl").run()
+    assert at.title[0].value == "Zaloguj się do Marketable"
+    assert language_of(with_users, "ada") is None, "nobody is signed in yet: nothing stored"
+    at = sign_in(at, "ada", PASSWORD, "pl")
+    assert "Zalogowano jako **ada** (administrator)" in sidebar(at)
+    assert language_of(with_users, "ada") == "pl", "kept for ada's next sessions"
+
+
 def test_the_deployment_language_presets_polish_for_someone_who_never_chose(
     open_app: Callable[..., AppTest], with_users: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
