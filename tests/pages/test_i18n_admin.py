@@ -13,16 +13,19 @@ from streamlit.testing.v1 import AppTest
 
 from core.i18n import LANGUAGE_ENV, STRICT_ENV
 from core.rules.roles import Role
-from core.services import users
+from core.services import jobs, users
 from core.services.preferences import choose_language, language_of
 from core.services.setup import init
-from core.settings import default_actor
+from core.settings import HUBSPOT_TOKEN_ENV, HUBSPOT_URL_ENV, default_actor
 from core.store.engine import make_engine
 from tests.conftest import TODAY
+from tests.hubspot_fake import HubSpotState, running
 from tests.pages.i18n_app import english_left, visible_texts
+from tests.pages.usage_app import keep_running_app_py
 
 PASSWORD = "correct horse battery"
 SIGN_IN = {"pl": ("Nazwa użytkownika", "Hasło", "Zaloguj się"), "en": ("Username", "Password", "Sign in")}
+TOKEN = "pat-eu1-aaaabbbb-cccc-dddd-eeee-ffff00001111"
 REFUSED_PL = "nieprawidłowa nazwa użytkownika lub hasło (5 nieudanych prób z rzędu blokuje konto na 15 minut)"
 
 
@@ -119,7 +122,7 @@ def test_the_sidebar_and_the_admin_pages_in_polish(
     assert at.title[0].value == "Dziennik zmian"
     assert [c for c in at.dataframe[0].value.columns] == [
         "Kiedy",
-        "Dzień działania",
+        "Dotyczy dnia",
         "Rodzaj",
         "Wykonawca",
         "Źródło",
@@ -262,3 +265,42 @@ def test_a_users_choice_wins_over_the_deployment_language(
     assert "Signed in as **ada** (admin)" in sidebar(at), "ada chose English"
     assert "Today: 26 Nov 2026" in sidebar(at)
     assert visible_texts(at)
+
+
+@pytest.fixture
+def hubspot(monkeypatch: pytest.MonkeyPatch) -> Iterator[HubSpotState]:
+    """A local HubSpot with 130 contacts, half of them marketing (tests/hubspot_fake.py)."""
+    keep_running_app_py(monkeypatch)
+    with running(TOKEN) as (url, state):
+        monkeypatch.setenv(HUBSPOT_TOKEN_ENV, TOKEN)
+        monkeypatch.setenv(HUBSPOT_URL_ENV, url)
+        for i in range(1, 131):
+            state.add_contact(i, email=f"hub{i}@example.com", hs_marketable_status=i % 2 == 0, firstname=f"H{i}")
+        yield state
+
+
+def test_a_hubspot_sync_in_polish(
+    open_app: Callable[..., AppTest], app_env: str, hubspot: HubSpotState, polish: None
+) -> None:
+    at = open_app("pages/admin/connections.py")
+    assert "Nie było jeszcze synchronizacji." in [m.value for m in at.markdown]
+    assert english_left(at) == []
+    at.button(key="hubspot_sync").click().run()
+    assert not at.exception, at.exception
+    assert next(i.value for i in at.info).startswith("Synchronizacja z HubSpot działa w tle")
+    said = sidebar(at) + [str(s.value) for s in at.sidebar.success]
+    engine = make_engine(app_env)
+    (job,) = jobs.recent_jobs(engine, kind="hubspot_sync", limit=5)
+    assert jobs.wait_for(engine, job.id, timeout=60).state == "done"
+    engine.dispose()
+    at.run()
+    assert not at.exception, at.exception
+    said += [str(s.value) for s in at.sidebar.success]
+    assert any(
+        s.startswith("Synchronizacja z HubSpot zakończona: pobrane: 130, utworzone: 130, zaktualizowane: 0")
+        for s in said
+    ), said
+    written = [m.value for m in at.markdown if str(m.value).startswith("Ostatnia synchronizacja (pełna)")]
+    assert written and "zakończona, odczytano 130 z 130 kontaktów; stron: 2" in written[0]
+    assert {m.label: m.value for m in at.metric}["Utworzone"] == "130"
+    assert english_left(at) == []
