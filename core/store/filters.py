@@ -8,8 +8,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, false, func, not_, or_, select, true
 
-from core.errors import Sentence
-from core.i18n import N_, Translator
+from core.i18n import N_
 from core.rules import email_address
 from core.rules.filters import PENDING_PROPERTY, STATUS_PROPERTY, Condition, FilterError
 from core.rules.hubspot_labels import stage_value
@@ -21,23 +20,14 @@ _LOWERED = {"lifecycle_stage", "source_type", "status_source_type"}  # stored lo
 
 
 class UnknownList(FilterError):
-    """A filter or a selection names a static list that does not exist. ``str()`` is the English sentence (kept
-    translatable when a service re-raises it as ``DomainError(str(exc))``); ``text(t)`` says it in ``t``'s
-    language."""
+    """A filter or a selection names a static list that does not exist (a translatable ``FilterError``)."""
 
     def __init__(self, names: list[str]) -> None:
         self.names = list(names)
-        self.sentence = Sentence(N_("no static list named {names}"), names=", ".join(map(repr, self.names)))
-        super().__init__(str(self.sentence))
+        super().__init__(N_("no static list named {names}"), names=", ".join(map(repr, self.names)))
 
     def __reduce__(self) -> tuple[type[UnknownList], tuple[list[str]]]:
         return UnknownList, (self.names,)
-
-    def __str__(self) -> str:
-        return self.sentence
-
-    def text(self, t: Translator) -> str:
-        return self.sentence.text(t)
 
 
 def _stage_key(value: str) -> str:
