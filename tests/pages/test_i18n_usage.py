@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.i18n import LANGUAGE_ENV, STRICT_ENV
+from core.i18n import ENGLISH, LANGUAGE_ENV, STRICT_ENV, translator
+from core.rules.money import MoneyEffect, PriceOn, amount, describe
 from tests.pages.i18n_app import english_words, visible_texts
 from tests.pages.usage_app import add_condition, click, keep_running_app_py, metrics, open_tab
 
@@ -224,3 +225,34 @@ def test_english_keeps_its_figures_and_plotlys_own_date_axis(open_app: Callable[
     forecast = figure(at, 1)
     assert "ticktext" not in forecast["layout"].get("xaxis", {}) and "separators" not in forecast["layout"]
     assert forecast["data"][2]["customdata"][:2] == ["Dec 2026", "Jan 2027"]
+
+
+def test_the_money_sentence_in_polish_and_in_english() -> None:
+    """``describe`` says the same effect in either language; English stays the sentence the command line knows."""
+    price = {2_000: 890, 7_000: 1_140}
+
+    def on(day: date, before: int, after: int) -> PriceOn:
+        return PriceOn(day, 0, 0, before, after, price[before], price[after])
+
+    effect = MoneyEffect(
+        "USD",
+        on(date(2026, 11, 26), 7_000, 7_000),
+        on(date(2026, 12, 1), 7_000, 7_000),
+        on(date(2027, 1, 15), 7_000, 2_000),
+    )
+    assert (
+        describe(effect)
+        == describe(effect, ENGLISH)
+        == (
+            "Money: now 1,140 USD a month (unchanged); from the update date 01 Dec 2026 1,140 USD a month (unchanged); "
+            "from renewal 15 Jan 2027 890 USD a month (−250 USD; tier 2,000). A lower tier applies from 15 Jan 2027, "
+            "not before."
+        )
+    )
+    assert describe(effect, translator("pl")) == (
+        f"Koszt: teraz 1{NBSP}140,00{NBSP}USD miesięcznie (bez zmian); od daty aktualizacji 1 gru 2026 "
+        f"1{NBSP}140,00{NBSP}USD miesięcznie (bez zmian); od odnowienia 15 sty 2027 890,00{NBSP}USD miesięcznie "
+        f"(−250,00{NBSP}USD; poziom kontaktów 2{NBSP}000). Niższy poziom kontaktów obowiązuje od 15 sty 2027, "
+        "nie wcześniej."
+    )
+    assert amount(1_140, "USD") == "1,140 USD" and amount(890, "USD", translator("pl")) == f"890,00{NBSP}USD"
