@@ -14,16 +14,20 @@ from __future__ import annotations
 
 import re
 
-# HubSpot's default lifecycle stages, in their order (property ``lifecyclestage``): internal name -> label.
+from core.i18n import N_
+
+# HubSpot's default lifecycle stages, in their order (property ``lifecyclestage``): internal name -> label. The labels
+# are marked ``N_``: the dashboard shows them translated (``_(stage_label(v))``); the CSV export and the command line
+# keep HubSpot's English labels.
 LIFECYCLE_STAGES: dict[str, str] = {
-    "subscriber": "Subscriber",
-    "lead": "Lead",
-    "marketingqualifiedlead": "Marketing Qualified Lead",
-    "salesqualifiedlead": "Sales Qualified Lead",
-    "opportunity": "Opportunity",
-    "customer": "Customer",
-    "evangelist": "Evangelist",
-    "other": "Other",
+    "subscriber": N_("Subscriber"),
+    "lead": N_("Lead"),
+    "marketingqualifiedlead": N_("Marketing Qualified Lead"),
+    "salesqualifiedlead": N_("Sales Qualified Lead"),
+    "opportunity": N_("Opportunity"),
+    "customer": N_("Customer"),
+    "evangelist": N_("Evangelist"),
+    "other": N_("Other"),
 }
 # Short forms people type, and the spellings HubSpot's own screens and older exports use.
 _STAGE_ALIASES = {"mql": "marketingqualifiedlead", "sql": "salesqualifiedlead"}
@@ -34,7 +38,7 @@ _BY_SPELLING = {
 }
 
 # hs_marketable_status: internal value -> label.
-STATUS_LABELS = {"true": "Marketing contact", "false": "Non-marketing contact"}
+STATUS_LABELS = {"true": N_("Marketing contact"), "false": N_("Non-marketing contact")}
 
 
 def stage_value(text: str | None) -> str | None:

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from core.errors import InvalidValue
+from core.i18n import N_
+
 
 class MarketingStatus(StrEnum):
     """The stored status (HubSpot: ``hs_marketable_status``), and what a status request asks for."""
@@ -25,7 +28,7 @@ class MarketingStatus(StrEnum):
         try:
             return cls(value)
         except ValueError:
-            raise ValueError(f"unknown status {text!r}: use marketing or non-marketing") from None
+            raise InvalidValue(N_("unknown status {text}: use marketing or non-marketing"), text=repr(text)) from None
 
     @property
     def option(self) -> str:
@@ -87,15 +90,16 @@ class State(StrEnum):
 
 # One name per state, HubSpot's wording (its property "Marketing contact until next update"), everywhere a state
 # is shown: the Contacts table, its quick filters and counts, a contact's page, the Usage page (docs/domain.md §1).
+# Marked N_: translated where shown; the command line and the audit trail keep the English.
 STATE_LABELS: dict[State, str] = {
-    State.MARKETING: "Marketing contact",
-    State.PENDING: "Marketing contact until next update",
-    State.NON_MARKETING: "Non-marketing contact",
+    State.MARKETING: N_("Marketing contact"),
+    State.PENDING: N_("Marketing contact until next update"),
+    State.NON_MARKETING: N_("Non-marketing contact"),
 }
 STATE_PLURALS: dict[State, str] = {
-    State.MARKETING: "Marketing contacts",
-    State.PENDING: "Marketing contacts until next update",
-    State.NON_MARKETING: "Non-marketing contacts",
+    State.MARKETING: N_("Marketing contacts"),
+    State.PENDING: N_("Marketing contacts until next update"),
+    State.NON_MARKETING: N_("Non-marketing contacts"),
 }
 
 

@@ -6,12 +6,14 @@ Pure: no storage, no clock. The engine (core.services.workflows.engine) applies 
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from core.errors import DomainError
+from core.i18n import ENGLISH, N_, Translator, message_text
 from core.rules.filters import Condition, FilterError, parse_filter
 from core.rules.status import MarketingStatus, State, transition
 from core.rules.tiers import Edition
@@ -23,7 +25,15 @@ LIST_PROPERTY = "list"  # the filter property of static-list membership (core.ru
 
 
 class WorkflowError(DomainError):
-    """A workflow definition that cannot be used; the message says why."""
+    """A workflow definition that cannot be used; the message says why. A field may hold the error it wraps (a
+    filter's), shown in the same language."""
+
+    def text(self, t: Translator) -> str:
+        params = {k: message_text(v, t) if isinstance(v, BaseException) else v for k, v in self.params.items()}
+        return t(self.message, **params) if self.message else str(self)
+
+
+CRITERIA_REFUSED = N_("enrollment criteria: {error}")  # error: the filter's own message
 
 
 class RateLimited(Exception):
@@ -48,13 +58,42 @@ class WorkflowAction:
             return {"type": self.type.value, "to": self.to.value}
         return {"type": self.type.value, "list": self.list}
 
-    def describe(self) -> str:
+    def describe(self, t: Translator = ENGLISH) -> str:
+        """What the action does, e.g. ``Add to list 'VIP'`` (the run log keeps it in English: ``action_label``)."""
         if self.type == ActionType.SET_MARKETING_STATUS:
-            return "Set marketing contact status: " + (
-                "marketing" if self.to == MarketingStatus.MARKETING else "non-marketing"
-            )
-        verb = "Add to" if self.type == ActionType.ADD_TO_LIST else "Remove from"
-        return f"{verb} list {self.list!r}"
+            if self.to == MarketingStatus.MARKETING:
+                return t(SET_MARKETING)
+            return t(SET_NON_MARKETING)
+        sentence = ADD_TO_LIST if self.type == ActionType.ADD_TO_LIST else REMOVE_FROM_LIST
+        return t(sentence, name=repr(self.list))
+
+
+SET_MARKETING = N_("Set marketing contact status: marketing")
+SET_NON_MARKETING = N_("Set marketing contact status: non-marketing")
+ADD_TO_LIST = N_("Add to list {name}")
+REMOVE_FROM_LIST = N_("Remove from list {name}")
+ENROLL_LABEL = N_("Enroll matching contacts")  # the run log's step that enrolls, before the actions
+_NUMBERED = re.compile(r"(?P<number>\d+)\. (?P<rest>.*)", re.DOTALL)
+_LIST_ACTION = re.compile(r"(?P<verb>Add to|Remove from) list (?P<name>'.*'|\".*\")", re.DOTALL)
+
+
+def action_label(label: str, t: Translator = ENGLISH) -> str:
+    """A step of the run log as stored (``Enroll matching contacts``, ``1. Add to list 'VIP'``: English, what
+    ``describe`` said when it ran) in ``t``'s language; a label it does not recognise is shown as stored."""
+    if label == ENROLL_LABEL:
+        return t(ENROLL_LABEL)
+    numbered = _NUMBERED.fullmatch(label)
+    if numbered is None:
+        return label
+    rest = numbered["rest"]
+    if rest in (SET_MARKETING, SET_NON_MARKETING):
+        shown = t(rest)
+    elif (listed := _LIST_ACTION.fullmatch(rest)) is not None:
+        sentence = ADD_TO_LIST if listed["verb"] == "Add to" else REMOVE_FROM_LIST
+        shown = t(sentence, name=listed["name"])
+    else:
+        return label
+    return f"{numbered['number']}. {shown}"
 
 
 @dataclass(frozen=True)
@@ -127,57 +166,86 @@ def reaching_status(definitions: list[WorkflowDefinition]) -> list[int]:
         reaching |= more
 
 
+def reword(stored: str, sentences: tuple[str, ...], t: Translator, *, numbers: tuple[str, ...] = ()) -> str:
+    """An English sentence kept as text (``ENGLISH(sentence, **fields)``, e.g. in the database) in ``t``'s language:
+    the first of ``sentences`` it matches gives its fields back (those in ``numbers`` as whole numbers, ``1,583``
+    read back), and ``t`` says it again; a text none matches is shown as stored."""
+    for sentence in sentences:
+        pattern = re.escape(sentence)
+        for field in re.findall(r"\{(\w+)\}", sentence):
+            group = r"\d{1,3}(?:,\d{3})*" if field in numbers else ".*"
+            pattern = pattern.replace(re.escape("{" + field + "}"), f"(?P<{field}>{group})", 1)
+        found = re.fullmatch(pattern, stored, re.DOTALL)
+        if found is not None:
+            fields: dict[str, Any] = found.groupdict()
+            fields |= {k: int(v.replace(",", "")) for k, v in fields.items() if k in numbers}
+            return t(sentence, **fields)
+    return stored
+
+
 def parse_action(raw: Any, index: int = 0) -> WorkflowAction:
     """Validate one action: a known type and the one parameter it takes."""
-    where = f"action {index + 1}"
+    where = str(index + 1)
     if not isinstance(raw, dict):
-        raise WorkflowError(f"{where}: expected an object with a type")
+        raise WorkflowError(N_("action {number}: expected an object with a type"), number=where)
     try:
         kind = ActionType(str(raw.get("type", "")).strip().lower())
     except ValueError:
         known = ", ".join(t.value for t in ActionType)
-        raise WorkflowError(f"{where}: unknown type {raw.get('type')!r}; use one of {known}") from None
+        raise WorkflowError(
+            N_("action {number}: unknown type {shown}; use one of {known}"),
+            number=where,
+            shown=repr(raw.get("type")),
+            known=known,
+        ) from None
     expected = {"type", "to"} if kind == ActionType.SET_MARKETING_STATUS else {"type", "list"}
     unknown = set(raw) - expected
     if unknown:
-        raise WorkflowError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}")
+        keys = ", ".join(sorted(map(str, unknown)))
+        raise WorkflowError(N_("action {number}: unknown key(s) {keys}"), number=where, keys=keys)
     if kind == ActionType.SET_MARKETING_STATUS:
         try:
             return WorkflowAction(kind, to=MarketingStatus.parse(str(raw.get("to", ""))))
         except ValueError:
-            raise WorkflowError(f"{where}: 'to' must be marketing or non_marketing, got {raw.get('to')!r}") from None
+            raise WorkflowError(
+                N_("action {number}: 'to' must be marketing or non_marketing, got {shown}"),
+                number=where,
+                shown=repr(raw.get("to")),
+            ) from None
     name = raw.get("list")
     if not isinstance(name, str) or not name.strip():
-        raise WorkflowError(f"{where}: 'list' must name a static list")
+        raise WorkflowError(N_("action {number}: 'list' must name a static list"), number=where)
     return WorkflowAction(kind, list=name.strip())
 
 
 def parse_definition(raw: Any) -> WorkflowDefinition:
     """Validate a workflow: a name, at least one enrollment condition, 1 to 20 actions in order."""
     if not isinstance(raw, dict):
-        raise WorkflowError("a workflow is an object with name, criteria, actions and reenroll")
+        raise WorkflowError(N_("a workflow is an object with name, criteria, actions and reenroll"))
     unknown = set(raw) - {"name", "criteria", "actions", "reenroll"}
     if unknown:
-        raise WorkflowError(f"unknown key(s) {', '.join(sorted(map(str, unknown)))}")
+        raise WorkflowError(N_("unknown key(s) {keys}"), keys=", ".join(sorted(map(str, unknown))))
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise WorkflowError("a workflow needs a name")
+        raise WorkflowError(N_("a workflow needs a name"))
     if len(name.strip()) > MAX_NAME:
-        raise WorkflowError(f"the name is longer than {MAX_NAME} characters")
+        raise WorkflowError(N_("the name is longer than {limit} characters"), limit=MAX_NAME)
     try:
         criteria = parse_filter(raw.get("criteria") if raw.get("criteria") is not None else [])
     except FilterError as exc:
-        raise WorkflowError(f"enrollment criteria: {exc}") from None
+        raise WorkflowError(CRITERIA_REFUSED, error=exc) from None
     if not criteria:
-        raise WorkflowError("a workflow needs at least one enrollment condition (an empty one would enroll everyone)")
+        raise WorkflowError(
+            N_("a workflow needs at least one enrollment condition (an empty one would enroll everyone)")
+        )
     actions = raw.get("actions")
     if not isinstance(actions, list) or not actions:
-        raise WorkflowError("a workflow needs at least one action")
+        raise WorkflowError(N_("a workflow needs at least one action"))
     if len(actions) > MAX_ACTIONS:
-        raise WorkflowError(f"a workflow has at most {MAX_ACTIONS} actions")
+        raise WorkflowError(N_("a workflow has at most {limit} actions"), limit=MAX_ACTIONS)
     reenroll = raw.get("reenroll", False)
     if not isinstance(reenroll, bool):
-        raise WorkflowError(f"reenroll must be true or false, got {reenroll!r}")
+        raise WorkflowError(N_("reenroll must be true or false, got {shown}"), shown=repr(reenroll))
     parsed = tuple(parse_action(a, i) for i, a in enumerate(actions))
     return WorkflowDefinition(name.strip(), criteria, parsed, reenroll)
 

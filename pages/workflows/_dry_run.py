@@ -13,7 +13,8 @@ from core.rules.confirmation import Confirmed
 from core.services.workflows import definitions as service
 from core.services.workflows.definitions import Workflow
 from core.services.workflows.dry_run import WorkflowDryRun
-from pages.shared import session
+from pages.shared import i18n, session
+from pages.shared.i18n import _, ngettext
 from pages.shared.messages import outdated_text
 from pages.shared.money import money_line
 
@@ -57,7 +58,8 @@ def refused(engine: Any, chosen: Workflow, exc: ConfirmationOutdated) -> None:
 
 
 def _delta(n: int) -> str | None:
-    return f"{n:+,}" if n else None
+    """``+1,583`` / ``-1 583`` (the metric reads the sign), None for no change."""
+    return ("+" if n > 0 else "-") + session.number(abs(n)) if n else None
 
 
 def show(stored: DryRunShown) -> None:
@@ -65,24 +67,31 @@ def show(stored: DryRunShown) -> None:
     if stored.outdated:
         st.warning(outdated_text(list(stored.outdated), what="the contacts"), icon=":material/sync_problem:")
     cols = st.columns(2)
-    cols[0].metric("Would enroll now", n(dry.would_enroll), help="Matching contacts not enrolled yet")
-    cols[1].metric("Already waiting", n(dry.waiting), help="Enrolled contacts waiting for their next action")
+    cols[0].metric(_("Would enroll now"), n(dry.would_enroll), help=_("Matching contacts not enrolled yet"))
+    cols[1].metric(_("Already waiting"), n(dry.waiting), help=_("Enrolled contacts waiting for their next action"))
     cols = st.columns(2)
     delta = dry.marketing_after - dry.marketing_before
-    cols[0].metric("Marketing contacts now", n(dry.marketing_after), delta=_delta(delta), delta_color="inverse")
+    cols[0].metric(_("Marketing contacts now"), n(dry.marketing_after), delta=_delta(delta), delta_color="inverse")
     later = dry.marketing_next_update_after - dry.marketing_next_update_before
     cols[1].metric(
-        f"Marketing from {dry.next_update_date:%d %b}",
+        _("Marketing from {day}", day=i18n.t().day_month(dry.next_update_date)),
         n(dry.marketing_next_update_after),
         delta=_delta(later),
         delta_color="inverse",
-        help=f"After the next update date ({dry.next_update_date:%d %b %Y}): contacts set non-marketing have left",
+        help=_("After the next update date ({day}): contacts set non-marketing have left", day=dry.next_update_date),
     )
     cols = st.columns(2)
-    cols[0].metric("Billed tier", n(dry.tier_limit_after), delta=_delta(dry.tier_limit_after - dry.tier_limit_before))
-    cols[1].metric("Monthly price", f"{dry.monthly_price_after:,} {dry.currency}")
+    cols[0].metric(
+        _("Billed tier"), n(dry.tier_limit_after), delta=_delta(dry.tier_limit_after - dry.tier_limit_before)
+    )
+    cols[1].metric(_("Monthly price"), i18n.money(dry.monthly_price_after, dry.currency))
     money_line(dry.money)
     if dry.scheduled:
         st.caption(
-            f"{dry.scheduled:,} marketing contacts would become non-marketing on {dry.next_update_date:%d %b %Y}."
+            ngettext(  # the English has always said "contacts", even for one
+                "{n} marketing contacts would become non-marketing on {day}.",
+                "{n} marketing contacts would become non-marketing on {day}.",
+                dry.scheduled,
+                day=dry.next_update_date,
+            )
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,11 +10,13 @@ import streamlit as st
 
 from core.errors import ConfirmationOutdated, TierUpgradeRequired
 from core.rules.confirmation import Confirmed
+from core.rules.filters import Condition
 from core.services.workflows import definitions as service
 from core.services.workflows.definitions import Workflow
-from pages.shared import allowed, session
+from pages.shared import allowed, i18n, session
 from pages.shared.allowed import Action
 from pages.shared.filter_builder import filter_builder
+from pages.shared.i18n import _
 from pages.shared.messages import flash, outdated_text
 from pages.shared.text import plain
 from pages.workflows._editor_actions import action_row, add_action
@@ -34,6 +37,13 @@ class TierRaise:
     def promise(self) -> Confirmed:
         """Consent to this tier and price binds: a save that would now go elsewhere is refused (§10)."""
         return Confirmed(tier_limit=self.after, monthly_price=self.monthly_price_after)
+
+
+def condition_text(condition: Condition) -> str:
+    """An enrollment condition as the list of workflows shows it, in the session's language when the filter
+    rules can say it in one (``describe(t)``)."""
+    describe: Any = condition.describe
+    return str(describe(i18n.t()) if inspect.signature(describe).parameters else describe())
 
 
 def _seed(chosen: Workflow | None) -> None:
@@ -81,7 +91,10 @@ def _save(engine: Any, chosen: Workflow | None, definition: dict[str, Any]) -> N
         st.rerun()
     for key in ("wf_edit_tier", "wf_edit_consent"):  # a consent is for one save only
         st.session_state.pop(key, None)
-    flash(f"Workflow {saved.name!r} saved" + ("." if saved.enabled else ": dry-run it, then enable it."))
+    if saved.enabled:
+        flash(_("Workflow {name} saved.", name=repr(saved.name)))
+    else:
+        flash(_("Workflow {name} saved: dry-run it, then enable it.", name=repr(saved.name)))
     st.session_state["wf_pick_next"] = saved.id
     st.rerun()
 
@@ -90,17 +103,19 @@ def editor(engine: Any, chosen: Workflow | None, *, refused: bool) -> None:
     """Draw the editor for ``chosen`` (None: a new workflow) with its Save button."""
     _seed(chosen)
     lists = service.static_list_names(engine)
-    st.subheader("New workflow" if chosen is None else f"Edit {plain(repr(chosen.name))}")
-    st.text_input("Name", key="wf_name", max_chars=200, placeholder="e.g. Unsubscribed leads become non-marketing")
-    st.markdown("**Enrollment criteria**")
+    st.subheader(_("New workflow") if chosen is None else _("Edit {name}", name=plain(repr(chosen.name))))
+    st.text_input(
+        _("Name"), key="wf_name", max_chars=200, placeholder=_("e.g. Unsubscribed leads become non-marketing")
+    )
+    st.markdown(_("**Enrollment criteria**"))
     criteria = filter_builder(FILTER_KEY, list_names=lists)
-    st.markdown("**Actions**, in order")
+    st.markdown(_("**Actions**, in order"))
     actions = [action_row(i, row, lists) for i, row in enumerate(st.session_state["wf_actions"], start=1)]
-    st.button("Add action", key="wf_action_add", icon=":material/add:", on_click=add_action)
+    st.button(_("Add action"), key="wf_action_add", icon=":material/add:", on_click=add_action)
     st.checkbox(
-        "Re-enroll contacts that match again after leaving the criteria",
+        _("Re-enroll contacts that match again after leaving the criteria"),
         key="wf_reenroll",
-        help="Off: a contact goes through this workflow once.",
+        help=_("Off: a contact goes through this workflow once."),
     )
     tier = st.session_state.get("wf_edit_tier")
     if isinstance(tier, TierRaise):
@@ -108,10 +123,15 @@ def editor(engine: Any, chosen: Workflow | None, *, refused: bool) -> None:
         if tier.outdated:
             st.warning(outdated_text(list(tier.outdated), what="the contacts"), icon=":material/sync_problem:")
         st.warning(
-            f"This workflow is on: the edit would raise the billed tier from {tier.before:,} to "
-            f"{tier.after:,} contacts ({tier.monthly_price_after:,} {tier.currency}/month)."
+            _(
+                "This workflow is on: the edit would raise the billed tier from {before} to {after} contacts "
+                "({price}/month).",
+                before=tier.before,
+                after=tier.after,
+                price=i18n.money(tier.monthly_price_after, tier.currency),
+            )
         )
-        st.checkbox("I agree to the higher tier", key="wf_edit_consent")
+        st.checkbox(_("I agree to the higher tier"), key="wf_edit_consent")
     definition = {
         "name": st.session_state["wf_name"],
         "criteria": criteria,
@@ -120,6 +140,11 @@ def editor(engine: Any, chosen: Workflow | None, *, refused: bool) -> None:
     }
     why = allowed.refused(Action.MANAGE_WORKFLOWS)
     if st.button(
-        "Save workflow", key="wf_save", type="primary", icon=":material/save:", disabled=refused or bool(why), help=why
+        _("Save workflow"),
+        key="wf_save",
+        type="primary",
+        icon=":material/save:",
+        disabled=refused or bool(why),
+        help=why,
     ):
         session.run(lambda: _save(engine, chosen, definition))

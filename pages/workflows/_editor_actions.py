@@ -7,13 +7,14 @@ from typing import Any
 import streamlit as st
 
 from core.rules.workflows import ActionType
+from pages.shared.i18n import N_, _
 
 ACTION_TYPES = {
-    ActionType.SET_MARKETING_STATUS.value: "Set marketing contact status",
-    ActionType.ADD_TO_LIST.value: "Add to static list",
-    ActionType.REMOVE_FROM_LIST.value: "Remove from static list",
+    ActionType.SET_MARKETING_STATUS.value: N_("Set marketing contact status"),
+    ActionType.ADD_TO_LIST.value: N_("Add to static list"),
+    ActionType.REMOVE_FROM_LIST.value: N_("Remove from static list"),
 }
-STATUSES = {"non_marketing": "Non-marketing", "marketing": "Marketing"}
+STATUSES = {"non_marketing": N_("Non-marketing"), "marketing": N_("Marketing")}
 
 
 def add_action() -> None:
@@ -30,10 +31,10 @@ def action_row(number: int, row: dict[str, Any], lists: list[str]) -> dict[str, 
     cols = st.columns([0.5, 7, 5, 1.4], vertical_alignment="center")  # "Set marketing contact status" fits at 1280 px
     cols[0].markdown(f"**{number}.**")
     kind = cols[1].selectbox(
-        "Action",
+        _("Action"),
         list(ACTION_TYPES),
         index=list(ACTION_TYPES).index(row["type"]),
-        format_func=ACTION_TYPES.__getitem__,
+        format_func=lambda v: _(ACTION_TYPES[v]),
         key=f"wf_action_{row['id']}_type",
         label_visibility="collapsed",
     )
@@ -42,13 +43,13 @@ def action_row(number: int, row: dict[str, Any], lists: list[str]) -> dict[str, 
     choices = list(STATUSES) if kind == "set_marketing_status" else lists
     index = choices.index(row["param"]) if row["param"] in choices else (0 if kind == "set_marketing_status" else None)
     row["param"] = cols[2].selectbox(
-        "Value",
+        _("Value"),
         choices,
         index=index,
-        format_func=lambda v: STATUSES.get(v, v),
+        format_func=lambda v: _(STATUSES[v]) if v in STATUSES else v,
         key=f"wf_action_{row['id']}_{kind}",
         label_visibility="collapsed",
-        placeholder="Choose a list" if lists else "No static list yet",
+        placeholder=_("Choose a list") if lists else _("No static list yet"),
     )
     cols[3].button(":material/close:", key=f"wf_action_{row['id']}_remove", on_click=_remove_action, args=(row["id"],))
     if row["param"] is None:

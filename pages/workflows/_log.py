@@ -7,17 +7,41 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
+from core.i18n import Translator
+from core.rules.workflows import action_label
 from core.services.workflows import log as workflow_log
 from core.services.workflows.definitions import Workflow
+from core.services.workflows.engine import said
+from pages.shared import i18n
+from pages.shared.i18n import N_, _, pgettext
 from pages.shared.text import plain
 
 COLOURS = ("#1565c0", "#2e7d32", "#6a1b9a", "#ef6c00", "#00838f", "#ad1457")
 
 
+def _outcome(outcome: str) -> str:
+    """An attempt's outcome as the log shows it: ok, transient, permanent (ErrorKind) or blocked."""
+    words = {
+        "ok": pgettext("attempt outcome", "ok"),
+        "transient": pgettext("attempt outcome", "transient"),
+        "permanent": pgettext("attempt outcome", "permanent"),
+        "blocked": pgettext("attempt outcome", "blocked"),
+    }
+    return words.get(outcome, outcome)
+
+
+def _run_start(t: Translator, at: Any) -> str:
+    """A run's start on the chart's axis: ``05 Dec<br>14:05:09`` / ``5 gru<br>14:05:09``."""
+    return f"{t.day_month(at)}<br>{at:%H:%M:%S}"
+
+
 def _chart(rows: list[dict[str, Any]]) -> None:
+    t = i18n.t()
     frame = pd.DataFrame(rows)
-    frame["at"] = pd.to_datetime(frame["at"]).dt.strftime("%d %b<br>%H:%M:%S")
+    frame["at"] = [_run_start(t, at) for at in pd.to_datetime(frame["at"])]
+    frame["action"] = [action_label(str(a), t) for a in frame["action"]]
     figure = go.Figure()
     for i, (action, part) in enumerate(frame.groupby("action", sort=True)):
         figure.add_bar(
@@ -27,7 +51,7 @@ def _chart(rows: list[dict[str, Any]]) -> None:
     retried = retried[retried["retried"] > 0]
     if not retried.empty:
         figure.add_scatter(
-            name="Attempts retried",
+            name=_("Attempts retried"),
             x=retried["at"].tolist(),
             y=retried["retried"].tolist(),
             mode="markers",
@@ -39,9 +63,10 @@ def _chart(rows: list[dict[str, Any]]) -> None:
         showlegend=True,
         height=320,
         margin={"t": 30, "b": 10},
-        yaxis={"title": "Enrollments done", "tickformat": ","},
+        separators=get_decimal_symbol(t.language) + get_group_symbol(t.language),  # 1,583 / 1 583 on the axes
+        yaxis={"title": _("Enrollments done"), "tickformat": ","},
         yaxis2={
-            "title": "Attempts retried",
+            "title": _("Attempts retried"),
             "overlaying": "y",
             "side": "right",
             "rangemode": "tozero",
@@ -51,7 +76,7 @@ def _chart(rows: list[dict[str, Any]]) -> None:
         },
         legend={"orientation": "h", "y": -0.3, "traceorder": "normal"},
         # room for ten runs at least, so that one run is a bar and not the whole chart
-        xaxis={"title": "Run (start)", "type": "category", "range": [-0.5, max(9.5, frame["at"].nunique() - 0.5)]},
+        xaxis={"title": _("Run (start)"), "type": "category", "range": [-0.5, max(9.5, frame["at"].nunique() - 0.5)]},
     )
     st.plotly_chart(figure, key="wf_chart")
 
@@ -59,87 +84,107 @@ def _chart(rows: list[dict[str, Any]]) -> None:
 def _attempts(engine: Any, chosen: Workflow | None) -> None:
     rows = workflow_log.attempts(engine, workflow_id=chosen.id if chosen else None, limit=200)
     if not rows:
-        st.caption("No attempt yet.")
+        st.caption(_("No attempt yet."))
         return
+    t = i18n.t()
     frame = pd.DataFrame([r.as_json() for r in rows])
     frame["started_at"] = pd.to_datetime(frame["started_at"])
-    frame["error"] = frame["error"].fillna("")
-    columns = {"started_at": "Started"} | ({} if chosen else {"workflow": "Workflow"})
-    columns |= {"action": "Action", "attempt": "Attempt", "outcome": "Outcome", "error": "Error"}
-    columns |= {"enrollments": "Size", "applied": "Done", "duration_ms": "ms", "batch": "Batch"}
+    frame["error"] = [said(e, t) if isinstance(e, str) else "" for e in frame["error"]]
+    frame["action"] = [action_label(str(a), t) for a in frame["action"]]
+    frame["outcome"] = [_outcome(str(o)) for o in frame["outcome"]]
+    keys = ["started_at"] + ([] if chosen else ["workflow"])
+    keys += ["action", "attempt", "outcome", "error", "enrollments", "applied", "duration_ms", "batch"]
+    columns = {k: _(ATTEMPT_COLUMNS[k]) for k in keys}
     number = st.column_config.NumberColumn(format="localized", width="small")
     st.dataframe(
-        frame[list(columns)].rename(columns=columns),
+        frame[keys].rename(columns=columns),
         hide_index=True,
         key="wf_attempts",
         column_config={
-            "Started": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss"),
-            "Error": st.column_config.TextColumn(width="medium"),
-            "Size": st.column_config.NumberColumn(format="localized", width="small", help="Enrollments in the batch"),
+            columns["started_at"]: st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss"),
+            columns["error"]: st.column_config.TextColumn(width="medium"),
+            columns["enrollments"]: st.column_config.NumberColumn(
+                format="localized", width="small", help=_("Enrollments in the batch")
+            ),
         }
-        | {k: number for k in ("Attempt", "Done", "ms")},
+        | {columns[k]: number for k in ("attempt", "applied", "duration_ms")},
     )
 
 
+ATTEMPT_COLUMNS = {
+    "started_at": N_("Started"),
+    "workflow": N_("Workflow"),
+    "action": N_("Action"),
+    "attempt": N_("Attempt"),
+    "outcome": N_("Outcome"),
+    "error": N_("Error"),
+    "enrollments": N_("Size"),
+    "applied": N_("Done"),
+    "duration_ms": N_("ms"),
+    "batch": N_("Batch"),
+}
 RUN_COLUMNS = {
-    "started_at": "Started",
-    "finished_at": "Finished",
-    "actor": "By",
-    "enrolled": "Enrolled",
-    "contacts_changed": "Changed",
-    "already_in_that_state": "Already in that state",
-    "completed": "Completed",
-    "retrying": "Retrying",
-    "failed": "Failed",
-    "attempts": "Attempts",
-    "transient_errors": "Retried",
-    "seconds": "Seconds",
+    "started_at": N_("Started"),
+    "finished_at": N_("Finished"),
+    "actor": N_("By"),
+    "enrolled": N_("Enrolled"),
+    "contacts_changed": N_("Changed"),
+    "already_in_that_state": N_("Already in that state"),
+    "completed": N_("Completed"),
+    "retrying": N_("Retrying"),
+    "failed": N_("Failed"),
+    "attempts": N_("Attempts"),
+    "transient_errors": N_("Retried"),
+    "seconds": N_("Seconds"),
 }
 
 
 def _runs(engine: Any) -> None:
     runs = workflow_log.runs(engine)
     if not runs:
-        st.caption("No run yet.")
+        st.caption(_("No run yet."))
         return
-    frame = pd.DataFrame(runs)[list(RUN_COLUMNS)].rename(columns=RUN_COLUMNS)
-    st.caption("A run without a finish time was stopped before its end (or is still running); the next run goes on.")
+    columns = {k: _(v) for k, v in RUN_COLUMNS.items()}
+    frame = pd.DataFrame(runs)[list(columns)].rename(columns=columns)
+    st.caption(_("A run without a finish time was stopped before its end (or is still running); the next run goes on."))
     number = st.column_config.NumberColumn(format="localized", width="small")
     time = st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")
+    counted = ("enrolled", "contacts_changed", "already_in_that_state", "completed", "retrying", "failed")
     st.dataframe(
         frame,
         hide_index=True,
         key="wf_runs",
-        column_config={"Started": time, "Finished": time}
-        | {k: number for k in ("Enrolled", "Changed", "Already in that state", "Completed", "Retrying", "Failed")}
-        | {k: number for k in ("Attempts", "Retried")},
+        column_config={columns["started_at"]: time, columns["finished_at"]: time}
+        | {columns[k]: number for k in (*counted, "attempts", "transient_errors")},
     )
 
 
 def _failed(engine: Any, chosen: Workflow | None) -> None:
     """Enrollments that failed for good, with the action that failed and why."""
     if chosen is None:
-        st.caption("Choose a workflow to see its failed enrollments.")
+        st.caption(_("Choose a workflow to see its failed enrollments."))
         return
     failed = workflow_log.failures(engine, chosen.id)
     if not failed:
-        st.caption("No failed enrollment.")
+        st.caption(_("No failed enrollment."))
         return
+    t = i18n.t()
     frame = pd.DataFrame(failed)
-    frame["action_index"] = [chosen.definition.actions[i].describe() for i in frame["action_index"]]
-    frame["email"] = frame["email"].fillna("(deleted)")
-    names = {"contact_id": "Contact ID", "email": "Email", "action_index": "Action", "error": "Error"}
-    frame = frame[[*names, "applied_at"]].rename(columns=names | {"applied_at": "At"})
+    frame["action_index"] = [chosen.definition.actions[i].describe(t) for i in frame["action_index"]]
+    frame["email"] = frame["email"].fillna(_("(deleted)"))
+    frame["error"] = [said(e, t) if isinstance(e, str) else e for e in frame["error"]]
+    names = {"contact_id": _("Contact ID"), "email": _("Email"), "action_index": _("Action"), "error": _("Error")}
+    frame = frame[[*names, "applied_at"]].rename(columns=names | {"applied_at": _("At")})
     st.dataframe(frame, hide_index=True, key="wf_failed")
 
 
 def log(engine: Any, chosen: Workflow | None) -> None:
     """The run log of ``chosen`` (None: every workflow): chart, attempts, runs, permanent failures."""
-    st.subheader("Run log" + (f": {plain(chosen.name)}" if chosen else ""))
+    st.subheader(_("Run log: {name}", name=plain(chosen.name)) if chosen else _("Run log"))
     per_run = workflow_log.actions_per_run(engine, workflow_id=chosen.id if chosen else None)
     if per_run:
         _chart(per_run)
-    tabs = st.tabs(["Attempts", "Runs (all workflows)", "Failed enrollments"])
+    tabs = st.tabs([_("Attempts"), _("Runs (all workflows)"), _("Failed enrollments")])
     with tabs[0]:
         _attempts(engine, chosen)
     with tabs[1]:

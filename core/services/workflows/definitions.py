@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from core.errors import DomainError
+from core.i18n import ENGLISH, N_, Translator, message_text
 from core.rules.confirmation import Confirmed
 from core.rules.requester import Requester
 from core.rules.workflows import (
@@ -86,7 +87,7 @@ def load_workflow(conn: Connection, workflow_id: int) -> Workflow:
     """One workflow with its enrollment counts; an unknown id is a user error."""
     row = conn.execute(select(workflows).where(workflows.c.id == workflow_id)).first()
     if row is None:
-        raise DomainError(f"no workflow with id {workflow_id}")
+        raise DomainError(N_("no workflow with id {id}"), id=str(workflow_id))
     return _from_row(row, state_counts(conn, [workflow_id]).get(workflow_id))
 
 
@@ -116,7 +117,8 @@ def require_edition(conn: Connection) -> None:
     edition = load_account(conn).edition
     if not edition_allows_workflows(edition):
         raise DomainError(
-            f"Workflows need the Professional or Enterprise edition; this account is on {edition.value.title()}."
+            N_("Workflows need the Professional or Enterprise edition; this account is on {edition}."),
+            edition=edition.value.title(),
         )
 
 
@@ -124,12 +126,12 @@ def _check(conn: Connection, definition: WorkflowDefinition, workflow_id: int | 
     criteria_clause(conn, definition)
     for name in definition.list_names:
         if list_id(conn, name) is None:
-            raise WorkflowError(f"no static list named {name!r}")
+            raise WorkflowError(N_("no static list named {name}"), name=repr(name))
     same = select(workflows.c.id).where(func.lower(workflows.c.name) == definition.name.lower())
     if workflow_id is not None:
         same = same.where(workflows.c.id != workflow_id)
     if conn.execute(same).first() is not None:
-        raise WorkflowError(f"a workflow named {definition.name!r} already exists")
+        raise WorkflowError(N_("a workflow named {name} already exists"), name=repr(definition.name))
 
 
 def _stored(definition: WorkflowDefinition) -> dict[str, Any]:
@@ -166,7 +168,7 @@ def dry_run(
     with db.read(engine) as conn:
         if definition is None:
             if workflow_id is None:
-                raise DomainError("give a workflow or a definition to dry-run")
+                raise DomainError(N_("give a workflow or a definition to dry-run"))
             definition = load_workflow(conn, workflow_id).definition
         return dry_run_in(conn, definition, workflow_id=workflow_id, today=today)
 
@@ -293,11 +295,11 @@ def static_list_names(engine: Engine) -> list[str]:
         return list(conn.execute(select(static_lists.c.name).order_by(static_lists.c.name)).scalars())
 
 
-def unavailable_reason(engine: Engine) -> str | None:
-    """Why this account may not create or enable workflows (Starter), or None when it may."""
+def unavailable_reason(engine: Engine, t: Translator = ENGLISH) -> str | None:
+    """Why this account may not create or enable workflows (Starter), or None when it may (in ``t``'s language)."""
     with db.read(engine) as conn:
         try:
             require_edition(conn)
         except DomainError as exc:
-            return str(exc)
+            return message_text(exc, t)
     return None

@@ -15,7 +15,7 @@ from core.rules.confirmation import Confirmed, Figures, hold_to
 from core.rules.filters import FilterError
 from core.rules.money import MoneyEffect
 from core.rules.status import State
-from core.rules.workflows import WorkflowDefinition, WorkflowError, project
+from core.rules.workflows import CRITERIA_REFUSED, WorkflowDefinition, WorkflowError, project
 from core.services.money import money_effect_in
 from core.services.usage import tier_on
 from core.store.account import load_account
@@ -68,7 +68,7 @@ def criteria_clause(conn: Connection, definition: WorkflowDefinition) -> ColumnE
     try:
         return filter_clause(conn, definition.criteria)
     except FilterError as exc:
-        raise WorkflowError(f"enrollment criteria: {exc}") from None
+        raise WorkflowError(CRITERIA_REFUSED, error=exc) from None
 
 
 def dry_run_in(

@@ -21,9 +21,10 @@ from sqlalchemy import Connection, Engine, func, select, update
 
 from core.clock import moment
 from core.errors import TierUpgradeRequired
+from core.i18n import ENGLISH, N_, Translator
 from core.rules.requester import Requester
 from core.rules.status import Outcome, adds_billing
-from core.rules.workflows import ActionType, Backoff, WorkflowAction, WorkflowError
+from core.rules.workflows import ENROLL_LABEL, ActionType, Backoff, WorkflowAction, WorkflowError, reword
 from core.services.status import change_status
 from core.services.unit import act_on, check_day, open_unit
 from core.services.update_dates import catch_up
@@ -51,8 +52,25 @@ from core.store.workflows.steps import (
 DEFAULT_BATCH_SIZE = 10_000
 DEFAULT_BUSY_TIMEOUT_MS = 5_000
 DEFAULT_LOCK_TIMEOUT_MS = 5_000
-ENROLL_LABEL = "Enroll matching contacts"
 MAX_LABEL = 300
+# What a run says, kept in English where it is stored (the workflow's ``blocked``, the log, the JSON); ``said``
+# shows it in another language.
+BLOCKED = N_(
+    "Stopped before raising the billed tier to {after} contacts ({consented} consented when the workflow was "
+    "enabled). Review the dry run and enable it again to consent."
+)
+BLOCKED_WITHOUT_CONSENT = N_(
+    "Stopped before raising the billed tier to {after} contacts (no consented when the workflow was enabled). "
+    "Review the dry run and enable it again to consent."
+)
+STOPPED = N_("deadline reached while retrying: {error}")
+
+
+def said(stored: str, t: Translator = ENGLISH) -> str:
+    """A run's message as stored (why a workflow was blocked, why a run stopped) in ``t``'s language."""
+    return reword(stored, (BLOCKED_WITHOUT_CONSENT, BLOCKED, STOPPED), t, numbers=("after", "consented"))
+
+
 CHANGES = ("changed", "scheduled", "undone", "added", "removed")  # outcomes that changed a contact
 
 
@@ -117,11 +135,8 @@ class _Runner:
         except TierUpgradeRequired as exc:
             after = int(exc.payload["tier_limit_after"])
             if allowed is None or after > allowed:
-                consented = f"{allowed:,}" if allowed else "no"
-                raise Blocked(
-                    f"Stopped before raising the billed tier to {after:,} contacts ({consented} consented when "
-                    "the workflow was enabled). Review the dry run and enable it again to consent."
-                ) from exc
+                message = ENGLISH(BLOCKED, after=after, consented=allowed) if allowed else None
+                raise Blocked(message or ENGLISH(BLOCKED_WITHOUT_CONSENT, after=after)) from exc
             done = change_status(unit, clause=clause, to=action.to, allow_tier_upgrade=True)
         return {"changed": done.changed, "undone": done.undone}
 
@@ -135,7 +150,7 @@ class _Runner:
         failed = fail_deleted(conn, batch, attempt_id=attempt_id, now=now)
         lid = list_id(conn, action.list) if action.list is not None else None
         if action.list is not None and lid is None:
-            raise WorkflowError(f"no static list named {action.list!r}")
+            raise WorkflowError(N_("no static list named {name}"), name=repr(action.list))
         applied = record_outcomes(conn, batch, action, list_id=lid, attempt_id=attempt_id, now=now)
         if action.type == ActionType.SET_MARKETING_STATUS:
             counts = self._status(conn, wf, batch, action, allowed)
@@ -178,7 +193,7 @@ class _Runner:
 
             self.attempts.settle(note)
         elif status == "stopped":
-            self.result.stopped = f"deadline reached while retrying: {error}"
+            self.result.stopped = ENGLISH(STOPPED, error=error)
 
     def workflow(self, wf: Workflow) -> None:
         summary: dict[str, Any] = {"id": wf.id, "name": wf.name}
@@ -243,7 +258,7 @@ def run(
     after that long and leaves the rest, shown as retrying, to the next run.
     """
     if batch_size < 1:
-        raise WorkflowError("the batch size must be at least 1")
+        raise WorkflowError(N_("the batch size must be at least 1"))
     started = time.perf_counter()
     with db.read(engine) as conn:
         person = authorize(conn, actor, Action.MANAGE_WORKFLOWS)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Connection, and_, func, select
 
 from core.errors import PermissionDenied
+from core.i18n import ENGLISH, N_, Translator
 from core.rules.filters import FilterError
 from core.rules.roles import Action, refusal
 from core.rules.selection import Selection
@@ -82,11 +83,30 @@ def require_grant_if_feeding(unit: Unit, touch: Touch, touched: Contacts) -> Non
         return
     fed = fed_workflows(unit.conn, touch, touched)
     if fed:
-        names = ", ".join(f"{f.name!r} ({f.contacts:,} contact{'s' if f.contacts != 1 else ''})" for f in fed)
-        raise PermissionDenied(
-            f"{reason}. This change would enroll contacts in enabled workflows that change marketing contact "
-            f"status: {names}"
-        )
+        raise FeedsStatusWorkflows(reason, fed)
+
+
+class FeedsStatusWorkflows(PermissionDenied):
+    """A change by someone without Marketing contact access would enroll contacts in enabled status workflows."""
+
+    def __init__(self, reason: str, fed: list[Fed]) -> None:
+        super().__init__(FEEDS, reason=reason, names=_names(fed, ENGLISH))
+        self.fed = fed
+
+    def text(self, t: Translator) -> str:
+        return t(FEEDS, reason=self.params["reason"], names=_names(self.fed, t))
+
+
+FEEDS = N_(
+    "{reason}. This change would enroll contacts in enabled workflows that change marketing contact status: {names}"
+)
+
+
+def _names(fed: list[Fed], t: Translator) -> str:
+    """``'Leads' (5 contacts), 'VIP' (1 contact)``."""
+    return ", ".join(
+        t.ngettext("{name} ({n} contact)", "{name} ({n} contacts)", f.contacts, name=repr(f.name)) for f in fed
+    )
 
 
 def require_grant_if_import_feeds(unit: Unit, email_keys: Collection[str]) -> None:
