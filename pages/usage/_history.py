@@ -14,7 +14,7 @@ from core.services.breakdown import UNKNOWN, marketing_breakdown, source_label
 from core.services.history import DEFAULT_DAYS, History, data_version, get_history
 from core.settings import database_url
 from pages.shared import i18n, session
-from pages.shared.i18n import _, ngettext
+from pages.shared.i18n import _, ngettext, pgettext
 from pages.usage._charts import localise
 
 MARKETING, NON_MARKETING, TIER = "#2e7d32", "#9e9e9e", "#c62828"
@@ -30,9 +30,14 @@ def _mark_text(t: Translator, day: date, n: int, projected: bool) -> str:
 def _figure(history: History, t: Translator) -> go.Figure:
     days = [d.day for d in history.days]
     figure = go.Figure()
-    figure.add_scatter(name=_("Marketing"), x=days, y=[d.marketing for d in history.days], line_color=MARKETING)
     figure.add_scatter(
-        name=_("Non-marketing"), x=days, y=[d.non_marketing for d in history.days], line_color=NON_MARKETING
+        name=pgettext("contacts", "Marketing"), x=days, y=[d.marketing for d in history.days], line_color=MARKETING
+    )
+    figure.add_scatter(
+        name=pgettext("contacts", "Non-marketing"),
+        x=days,
+        y=[d.non_marketing for d in history.days],
+        line_color=NON_MARKETING,
     )
     figure.add_scatter(
         name=_("Billed tier"),

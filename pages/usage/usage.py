@@ -8,7 +8,7 @@ from core.services.forecast import one_decimal
 from core.services.history import recent_update_runs
 from core.services.usage import get_usage
 from pages.shared import access, i18n, session, simulation
-from pages.shared.i18n import _, ngettext
+from pages.shared.i18n import _, ngettext, pgettext
 from pages.usage import _forecast as usage_forecast
 from pages.usage import _history as usage_history
 from pages.usage import _simulator as usage_simulator
@@ -95,7 +95,7 @@ figure = go.Figure()
 contacts = [_("Contacts")]
 figure.add_bar(name=_("Marketing (staying)"), x=contacts, y=[usage.marketing - usage.pending], marker_color="#2e7d32")
 figure.add_bar(name=_("Marketing contacts until next update"), x=contacts, y=[usage.pending], marker_color="#f9a825")
-figure.add_bar(name=_("Non-marketing"), x=contacts, y=[usage.non_marketing], marker_color="#9e9e9e")
+figure.add_bar(name=pgettext("contacts", "Non-marketing"), x=contacts, y=[usage.non_marketing], marker_color="#9e9e9e")
 figure.add_hline(
     y=usage.tier_limit,
     line_dash="dash",
