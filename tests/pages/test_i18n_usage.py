@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from babel.messages.pofile import read_po
 from streamlit.testing.v1 import AppTest
 
 from core.i18n import ENGLISH, LANGUAGE_ENV, STRICT_ENV, translator
@@ -256,3 +258,26 @@ def test_the_money_sentence_in_polish_and_in_english() -> None:
         "nie wcześniej."
     )
     assert amount(1_140, "USD") == "1,140 USD" and amount(890, "USD", translator("pl")) == f"890,00{NBSP}USD"
+
+
+def test_the_page_reads_its_own_catalogue_where_another_shares_a_sentence() -> None:
+    """The catalogues are merged into one: a short sentence another feature translates differently ("Marketing"
+    as one contact's status) must not replace the Usage page's (its chart's contacts): a context keeps them apart."""
+    catalogue = Path(__file__).parents[2] / "core/i18n/locale/pl/LC_MESSAGES/usage.po"
+    with catalogue.open("rb") as f:
+        usage = read_po(f, locale="pl")
+    polish = translator("pl")
+    differ = []
+    for message in usage:
+        if not message.id:
+            continue
+        if isinstance(message.id, tuple):
+            shown = tuple(polish.catalogue.ngettext(*message.id, n) for n in (1, 2, 5))
+            wanted = tuple(message.string)
+        elif message.context:
+            shown, wanted = polish.catalogue.pgettext(message.context, message.id), message.string
+        else:
+            shown, wanted = polish.catalogue.gettext(message.id), message.string
+        if shown != wanted:
+            differ.append((message.id, shown, wanted))
+    assert differ == []
