@@ -58,7 +58,7 @@ cols[0].metric(
     session.number(usage.tier_limit),
     help=_("{price} a month", price=amount(usage.monthly_price, usage.currency, t)),
 )
-cols[1].metric(_("Percent of tier"), f"{one_decimal(usage.percent_of_tier, t)} %")
+cols[1].metric(_("Percent of tier"), _("{percent} %", percent=one_decimal(usage.percent_of_tier, t)))
 cols[2].metric(_("Next update date"), i18n.day(usage.next_update_date))
 cols[3].metric(
     _("Renewal date"),

@@ -67,7 +67,7 @@ def test_the_page_says_its_figures_in_polish(polish: Callable[[], AppTest]) -> N
     assert shown["Kontakty marketingowe"] == f"1{NBSP}675"
     assert shown["Kontakty marketingowe do następnej aktualizacji"] == "92"
     assert shown["Rozliczany poziom kontaktów"] == f"2{NBSP}000"
-    assert shown["Procent poziomu kontaktów"] == "83,8 %"
+    assert shown["Procent poziomu kontaktów"] == f"83,8{NBSP}%"
     assert shown["Data następnej aktualizacji"] == "1 gru 2026"
     assert shown["Data odnowienia"] == "30 sty 2027"
     assert shown["Miesięczny koszt teraz"] == f"890,00{NBSP}USD"
@@ -76,7 +76,7 @@ def test_the_page_says_its_figures_in_polish(polish: Callable[[], AppTest]) -> N
     help_texts = {m.label: m.help for m in at.metric}
     assert help_texts["Rozliczany poziom kontaktów"] == f"890,00{NBSP}USD miesięcznie"
     assert at.warning[0].value == (
-        f"Kontakty marketingowe stanowią co najmniej 75 % poziomu kontaktów (1{NBSP}675 z 2{NBSP}000)."
+        f"Kontakty marketingowe stanowią co najmniej 75{NBSP}% poziomu kontaktów (1{NBSP}675 z 2{NBSP}000)."
     )
     runs = next(c.value for c in at.caption if c.value.startswith("Ostatnie aktualizacje"))
     assert runs.startswith("Ostatnie aktualizacje — 1 lis 2026: 69 kontaktów zmieniło status na niemarketingowy · ")
