@@ -82,9 +82,12 @@ def render_history(today: date) -> None:
     """Marketing and non-marketing contacts per day, the billed tier as a step line, update dates marked."""
     cols = st.columns([1, 1, 3])
     start = cols[0].date_input(
-        _("From"), value=today - timedelta(days=DEFAULT_DAYS), key=f"history_from_{today}", format="YYYY-MM-DD"
+        pgettext("date range", "From"),
+        value=today - timedelta(days=DEFAULT_DAYS),
+        key=f"history_from_{today}",
+        format="YYYY-MM-DD",
     )
-    end = cols[1].date_input(_("To"), value=today, key=f"history_to_{today}", format="YYYY-MM-DD")
+    end = cols[1].date_input(pgettext("date range", "To"), value=today, key=f"history_to_{today}", format="YYYY-MM-DD")
     version = data_version(session.engine())
     history = session.run(lambda: _history(database_url(), version, today, start, end))
     if history is None:
