@@ -2,9 +2,59 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from core.i18n import ENGLISH, N_, Translator
+
+
+class Sentence(str):
+    """An English sentence that keeps its template and fields, so that it can be said in another language too.
+
+    ``Sentence(N_("{username} may not act on {day}"), username=..., day=...)`` is the English text (what ``str``
+    code, the command line's JSON and the logs see: it *is* that string) and ``text(t)`` is the same sentence in
+    ``t``'s language. A rule that answers "why not" with a string returns one, and a ``DomainError`` made from it
+    (even through ``str(error)``) keeps it translatable. A field may itself be a ``Sentence`` (a word such as
+    ``N_("email")``) or a ``Joined`` list of them."""
+
+    message: str
+    params: dict[str, Any]
+
+    def __new__(cls, message: str, /, **params: Any) -> Sentence:
+        sentence = super().__new__(cls, ENGLISH(message, **params) if params else message)
+        sentence.message, sentence.params = message, params
+        return sentence
+
+    def text(self, t: Translator) -> str:
+        """The sentence in ``t``'s language."""
+        return t(self.message, **rendered(self.params, t)) if self.params else t(self.message)
+
+
+class Joined(str):
+    """Several sentences said one after the other (``"; "``-separated, say), each in the language asked for."""
+
+    separator: str
+    items: tuple[str, ...]
+
+    def __new__(cls, separator: str, items: Iterable[str]) -> Joined:
+        kept = tuple(items)
+        joined = super().__new__(cls, separator.join(kept))
+        joined.separator, joined.items = separator, kept
+        return joined
+
+    def text(self, t: Translator) -> str:
+        return self.separator.join(translated(item, t) for item in self.items)
+
+
+def translated(text: str, t: Translator) -> str:
+    """``text`` in ``t``'s language when it is a ``Sentence`` (or ``Joined``), else as it is (data, a name)."""
+    render = getattr(text, "text", None)
+    return render(t) if callable(render) else text
+
+
+def rendered(params: dict[str, Any], t: Translator) -> dict[str, Any]:
+    """The fields of a sentence, those that are sentences themselves said in ``t``'s language."""
+    return {key: translated(value, t) if isinstance(value, str) else value for key, value in params.items()}
 
 
 class DomainError(Exception):
@@ -12,18 +62,33 @@ class DomainError(Exception):
 
     ``DomainError(N_("no contact with {kind} {shown}"), kind=..., shown=...)``: the English sentence with its fields
     and their values, so that a page can show it in the user's language (``text``) while ``str()`` (the command line,
-    the logs) stays English. A message without fields is used as it is."""
+    the logs) stays English. A message without fields is used as it is; a ``Sentence`` (a rule's refusal, or
+    ``str()`` of another translatable error) keeps its fields."""
 
     exit_code = 2
 
     def __init__(self, message: str = "", /, **params: Any) -> None:
+        if isinstance(message, Sentence) and not params:
+            sentence: Sentence = message
+            message, params = sentence.message, dict(sentence.params)
         self.message = message
         self.params = params
-        super().__init__(ENGLISH(message, **params) if params else message)
+        self.sentence = Sentence(message, **params)
+        super().__init__(str(self.sentence))
+
+    def __str__(self) -> str:
+        # The English text, as a Sentence: ``DomainError(str(exc))`` elsewhere keeps it translatable.
+        sentence: Sentence | None = getattr(self, "sentence", None)
+        return sentence if sentence is not None and self.args == (str(sentence),) else super().__str__()
 
     def text(self, t: Translator) -> str:
         """The message in ``t``'s language."""
-        return t(self.message, **self.params) if self.message else str(self)
+        return self.sentence.text(t) if self.message else str(self)
+
+
+class InvalidValue(DomainError, ValueError):
+    """A value a rule refuses (a role, a status, a user name): a ``DomainError`` that ``except ValueError`` code
+    (argument parsing) still catches."""
 
 
 class NotInitialised(DomainError):
@@ -36,12 +101,12 @@ class UnknownContacts(DomainError):
         if len(missing) > 20:
             super().__init__(
                 N_("no contact with {kind} {shown} and {more} more"),
-                kind=kind,
+                kind=Sentence(kind),
                 shown=", ".join(missing[:20]),
                 more=len(missing) - 20,
             )
         else:
-            super().__init__(N_("no contact with {kind} {shown}"), kind=kind, shown=", ".join(missing))
+            super().__init__(N_("no contact with {kind} {shown}"), kind=Sentence(kind), shown=", ".join(missing))
         self.missing = missing
 
 
@@ -95,7 +160,7 @@ class ConfirmationOutdated(DomainError):
                 "the change differs from what was confirmed: {differences}. "
                 "Nothing was changed; review the new figures and confirm again"
             ),
-            differences="; ".join(differences),
+            differences=Joined("; ", differences),
         )
         self.differences = differences
         self.payload = payload

@@ -22,6 +22,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from core.cli import contacts, files, hubspot, setup, status, users, worker, workflows
 from core.cli.common import Handler, Parser, parse_date
 from core.errors import ConfirmationOutdated, DomainError, NotInitialised, TierUpgradeRequired, UndoRequired
+from core.i18n import N_, MissingTranslation, Translator, message_text, translator
 from core.rules.filters import FilterError
 from core.services.setup import today_of
 from core.settings import database_url
@@ -75,7 +76,10 @@ def _open(url: str) -> Engine:
 
 
 def run(argv: Sequence[str]) -> tuple[int, dict[str, Any] | None, str | None]:
-    """Run one command: (exit code, JSON for stdout or None, message for stderr or None)."""
+    """Run one command: (exit code, JSON for stdout or None, message for stderr or None).
+
+    The JSON is English whatever the language; the message is in the deployment's (``MARKETABLE_LANGUAGE``)."""
+    t = translator()
     url = "?"
     engine: Engine | None = None
     try:
@@ -86,20 +90,30 @@ def run(argv: Sequence[str]) -> tuple[int, dict[str, Any] | None, str | None]:
         handler: Handler = args.handler
         return 0, handler(args, engine, args.today or today_of(engine)), None  # the deployment's day by default
     except (TierUpgradeRequired, ConfirmationOutdated, UndoRequired) as exc:  # exit 3, the figures still printed
-        return exc.exit_code, exc.payload, str(exc)
+        return exc.exit_code, exc.payload, _text(exc, t)
     except (DomainError, FilterError, ValueError) as exc:
-        return getattr(exc, "exit_code", 2), None, str(exc)
+        return getattr(exc, "exit_code", 2), None, _text(exc, t)
     except OperationalError as exc:
-        return 2, None, f"database error ({safe_url(url)}): {str(exc.orig).splitlines()[0]}"
+        detail = str(exc.orig).splitlines()[0]
+        return 2, None, t(N_("database error ({url}): {detail}"), url=safe_url(url), detail=detail)
     except DBAPIError as exc:
-        return 2, None, f"database error: {str(exc.orig).splitlines()[0]}"
+        return 2, None, t(N_("database error: {detail}"), detail=str(exc.orig).splitlines()[0])
     except ArgumentError as exc:  # a --db / MARKETABLE_DB_URL that is not a usable database URL
-        return 2, None, f"bad database URL {safe_url(url)!r}: {str(exc).splitlines()[0]}"
+        detail = str(exc).splitlines()[0]
+        return 2, None, t(N_("bad database URL {url}: {detail}"), url=repr(safe_url(url)), detail=detail)
     except OSError as exc:  # a file that cannot be written or a folder that cannot be created
         return 2, None, f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc)
     finally:
         if engine is not None:
             engine.dispose()  # its connections closed now, not when collected (many runs in one process)
+
+
+def _text(error: Exception, t: Translator) -> str:
+    """An error's message in ``t``'s language (a ``DomainError`` or a rule's translatable refusal), else as it is."""
+    try:
+        return message_text(error, t)
+    except MissingTranslation:  # strict mode (tests): a sentence the catalogue lacks is said in English
+        return str(error)
 
 
 def _say(text: str, stream: TextIO) -> None:
@@ -116,5 +130,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     if payload is not None:
         _say(json.dumps(payload, default=str), sys.stdout)
     if message:
-        _say("error: " + " ".join(message.splitlines()), sys.stderr)  # always one line
+        _say(translator()(N_("error: {message}"), message=" ".join(message.splitlines())), sys.stderr)  # one line
     return code

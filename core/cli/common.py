@@ -11,6 +11,7 @@ from typing import Any, TypeAlias
 from sqlalchemy import Engine
 
 from core.errors import DomainError
+from core.i18n import N_
 from core.rules import record_id
 from core.rules.confirmation import Confirmed
 from core.rules.filters import parse_filter
@@ -141,7 +142,11 @@ def selection_from(args: argparse.Namespace) -> Selection:
         try:  # Record IDs as the export writes them: HubSpot's digits, or mk-<id> (docs/domain.md §11)
             record_ids = tuple(r for x in args.ids.split(",") if (r := record_id.parse(x)) is not None)
         except record_id.RecordIdError as exc:
-            raise UsageError(f"--ids must be comma-separated Record IDs, got {args.ids!r}: {exc}") from None
+            raise UsageError(
+                N_("--ids must be comma-separated Record IDs, got {ids}: {problem}"),
+                ids=repr(args.ids),
+                problem=str(exc),
+            ) from None
         return Selection(record_ids=record_ids)
     if args.emails is not None:
         return Selection(emails=tuple(e for e in args.emails.split(",") if e.strip()))

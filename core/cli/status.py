@@ -18,6 +18,7 @@ from core.cli.common import (
     selection_from,
     whole_number,
 )
+from core.i18n import N_
 from core.rules.confirmation import differences
 from core.rules.status import MarketingStatus
 from core.services import forecast, status, updates, usage
@@ -58,7 +59,7 @@ def _simulate(args: argparse.Namespace, engine: Engine, today: date) -> dict[str
 
 def _forecast(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any]:
     if not 1 <= args.months <= 60:
-        raise UsageError("--months must be between 1 and 60")
+        raise UsageError(N_("--months must be between 1 and 60"))
     return forecast.get_forecast(engine, today=today, months=args.months).as_json()
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from core.cli.common import Parser, Subcommands, UsageError, parse_date, whole_number
+from core.i18n import N_
 from core.rules.roles import Role
 from core.services import audit, users
 
@@ -25,7 +26,7 @@ def _read_password() -> str:
     """One line from standard input (so that it never shows in the process list or shell history)."""
     line = sys.stdin.readline()
     if not line:
-        raise UsageError("--password-stdin: nothing on standard input")
+        raise UsageError(N_("--password-stdin: nothing on standard input"))
     return line.rstrip("\r\n")
 
 

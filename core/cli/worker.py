@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import Engine
 
 from core.cli.common import Subcommands, parse_id, seconds, whole_number
+from core.errors import DomainError
+from core.i18n import N_
 from core.services import jobs
 from core.services.worker import Schedule, Worker
 
@@ -35,7 +37,7 @@ def _jobs(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, An
     if args.id is not None:
         job = jobs.job_status(engine, args.id)
         if job is None:
-            raise ValueError(f"no job {args.id}")
+            raise DomainError(N_("no job {id}"), id=str(args.id))
         return job.as_json()
     found = jobs.recent_jobs(engine, kind=args.kind, limit=args.limit)
     return {"jobs": [j.as_json() for j in found]}

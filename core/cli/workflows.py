@@ -18,6 +18,8 @@ from core.cli.common import (
     seconds,
     whole_number,
 )
+from core.errors import Sentence
+from core.i18n import N_
 from core.rules.filters import MAX_JSON_CHARS, FilterError, load_json
 from core.rules.workflows import parse_definition
 from core.services.workflows import definitions as service
@@ -37,18 +39,19 @@ def _action(text: str) -> dict[str, Any]:
 
 def _object(value: Any, what: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise UsageError(f"{what} must be a JSON object, got {type(value).__name__ if value is not None else 'null'}")
+        got = type(value).__name__ if value is not None else "null"
+        raise UsageError(N_("{what} must be a JSON object, got {got}"), what=what, got=got)
     return value
 
 
 def _file(name: str) -> dict[str, Any]:
-    what = f"the workflow file {name}"
+    what = Sentence(N_("the workflow file {name}"), name=name)
     try:
         with open(name, "rb") as f:
             data = f.read(MAX_JSON_CHARS * 4 + 1)  # at most 4 bytes a character: never a whole huge file
         text = data.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read {what}: {exc}") from None
+        raise UsageError(N_("cannot read {what}: {problem}"), what=what, problem=str(exc)) from None
     try:
         return _object(load_json(text, what), what)
     except FilterError as exc:

@@ -10,29 +10,39 @@ from __future__ import annotations
 
 from datetime import date
 
-from core.rules.roles import Role
+from core.errors import Sentence
+from core.i18n import N_
+from core.rules.roles import ROLE_NAMES, Role
 
 
-def refusal(day: date, *, today: date, last_acted_on: date) -> str | None:
+def refusal(day: date, *, today: date, last_acted_on: date) -> Sentence | None:
     """Why no change may act on ``day``, whoever asks, or None when it may."""
     if day > today:
-        return (
-            f"{day.isoformat()} is in the future; changes act on today ({today.isoformat()}) "
-            "— use simulate to look ahead"
+        return Sentence(
+            N_("{day} is in the future; changes act on today ({today}) — use simulate to look ahead"),
+            day=day.isoformat(),
+            today=today.isoformat(),
         )
     if day < last_acted_on:
-        return (
-            f"{day.isoformat()} is before {last_acted_on.isoformat()}, the last day a change acted on; "
-            "a change never acts on a day before one already acted on"
+        return Sentence(
+            N_(
+                "{day} is before {last}, the last day a change acted on; "
+                "a change never acts on a day before one already acted on"
+            ),
+            day=day.isoformat(),
+            last=last_acted_on.isoformat(),
         )
     return None
 
 
-def other_day_refusal(day: date, *, today: date, username: str, role: Role | None) -> str | None:
+def other_day_refusal(day: date, *, today: date, username: str, role: Role | None) -> Sentence | None:
     """Why this user may not act on ``day`` when it is not today (only an admin may), or None when they may."""
     if day == today or role is None or role == Role.ADMIN:
         return None
-    return (
-        f"{username} ({role.value}) may not act on {day.isoformat()}: only an admin may act on a day other than "
-        f"today ({today.isoformat()})"
+    return Sentence(
+        N_("{username} ({role}) may not act on {day}: only an admin may act on a day other than today ({today})"),
+        username=username,
+        role=Sentence(ROLE_NAMES[role]),
+        day=day.isoformat(),
+        today=today.isoformat(),
     )

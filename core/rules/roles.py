@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from core.errors import InvalidValue, Sentence
+from core.i18n import N_
+
 
 class Action(StrEnum):
     CHANGE_STATUS = "change_status"  # needs the Marketing contact access grant
@@ -24,7 +27,7 @@ class Role(StrEnum):
         try:
             return cls(text.strip().lower())
         except ValueError:
-            raise ValueError(f"unknown role {text!r}: use admin, editor or viewer") from None
+            raise InvalidValue(N_("unknown role {text}: use admin, editor or viewer"), text=repr(text)) from None
 
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
@@ -33,13 +36,26 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.VIEWER: frozenset(),
 }
 
-ACTION_TEXT = {
-    Action.CHANGE_STATUS: "change marketing contact status",
-    Action.EDIT_CONTACTS: "create, edit or import contacts and lists",
-    Action.MANAGE_WORKFLOWS: "manage workflows",
-    Action.MANAGE_SETTINGS: "change account settings",
-    Action.MANAGE_USERS: "manage users",
+# Why a role may not perform an action, as whole sentences (a language says "may not <do this>" its own way).
+_NOT_IN_ROLE = {
+    (True, Action.CHANGE_STATUS): N_(
+        "{username} ({role}) may not change marketing contact status: a viewer only reads"
+    ),
+    (True, Action.EDIT_CONTACTS): N_(
+        "{username} ({role}) may not create, edit or import contacts and lists: a viewer only reads"
+    ),
+    (True, Action.MANAGE_WORKFLOWS): N_("{username} ({role}) may not manage workflows: a viewer only reads"),
+    (True, Action.MANAGE_SETTINGS): N_("{username} ({role}) may not change account settings: a viewer only reads"),
+    (True, Action.MANAGE_USERS): N_("{username} ({role}) may not manage users: a viewer only reads"),
+    (False, Action.CHANGE_STATUS): N_("{username} ({role}) may not change marketing contact status: only admins may"),
+    (False, Action.EDIT_CONTACTS): N_(
+        "{username} ({role}) may not create, edit or import contacts and lists: only admins may"
+    ),
+    (False, Action.MANAGE_WORKFLOWS): N_("{username} ({role}) may not manage workflows: only admins may"),
+    (False, Action.MANAGE_SETTINGS): N_("{username} ({role}) may not change account settings: only admins may"),
+    (False, Action.MANAGE_USERS): N_("{username} ({role}) may not manage users: only admins may"),
 }
+ROLE_NAMES = {Role.ADMIN: N_("admin"), Role.EDITOR: N_("editor"), Role.VIEWER: N_("viewer")}
 
 # Actors the application itself uses (update dates, workflow runs); no user may take these names.
 INTERNAL_ACTORS = frozenset({"system"})
@@ -57,15 +73,18 @@ def marketing_access_by_default(role: Role) -> bool:
     return role in (Role.ADMIN, Role.EDITOR)
 
 
-def refusal(username: str, role: Role, marketing_access: bool, action: Action) -> str | None:
-    """Why this user may not perform ``action``, or None when they may."""
+def refusal(username: str, role: Role, marketing_access: bool, action: Action) -> Sentence | None:
+    """Why this user may not perform ``action``, or None when they may (an English ``Sentence``: ``text(t)`` says
+    it in another language)."""
     if action not in ROLE_ACTIONS[role]:
-        why = "a viewer only reads" if role == Role.VIEWER else "only admins may"
-        return f"{username} ({role.value}) may not {ACTION_TEXT[action]}: {why}"
+        return Sentence(_NOT_IN_ROLE[(role == Role.VIEWER, action)], username=username, role=Sentence(ROLE_NAMES[role]))
     if action == Action.CHANGE_STATUS and not marketing_access:
-        return (
-            f"{username} may not {ACTION_TEXT[action]}: the Marketing contact access permission is not granted "
-            "(an admin can grant it on the Users page or with `python -m core users grant`)"
+        return Sentence(
+            N_(
+                "{username} may not change marketing contact status: the Marketing contact access permission is "
+                "not granted (an admin can grant it on the Users page or with `python -m core users grant`)"
+            ),
+            username=username,
         )
     return None
 
@@ -74,10 +93,13 @@ def check_username(text: str) -> str:
     """Usernames are compared without regard to case, so they are kept lower-case; internal names are reserved."""
     name = text.strip().lower()
     if not _USERNAME.match(name):
-        raise ValueError(
-            f"invalid username {text!r}: 1 to 100 characters, letters, digits and . _ @ + - (starting with a letter "
-            "or digit)"
+        raise InvalidValue(
+            N_(
+                "invalid username {text}: 1 to 100 characters, letters, digits and . _ @ + - (starting with a letter "
+                "or digit)"
+            ),
+            text=repr(text),
         )
     if is_internal(name) or name in ("cli", "dashboard", "demo", "anonymous"):
-        raise ValueError(f"the username {name!r} is reserved")
+        raise InvalidValue(N_("the username {name} is reserved"), name=repr(name))
     return name

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from core.errors import InvalidValue
+from core.i18n import N_
+
 
 class SourceType(StrEnum):
     FORM = "form"
@@ -46,7 +49,7 @@ def parse_source(text: str) -> SourceType:
         return SourceType(text.strip().lower())
     except ValueError:
         known = ", ".join(s.value for s in SourceType)
-        raise ValueError(f"unknown source {text!r}: use one of {known}") from None
+        raise InvalidValue(N_("unknown source {text}: use one of {known}"), text=repr(text), known=known) from None
 
 
 def default_for_new_contact(source: SourceType, *, tool_setting: bool | None) -> bool:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from core.errors import InvalidValue
 from core.i18n import N_
 
 
@@ -27,7 +28,7 @@ class MarketingStatus(StrEnum):
         try:
             return cls(value)
         except ValueError:
-            raise ValueError(f"unknown status {text!r}: use marketing or non-marketing") from None
+            raise InvalidValue(N_("unknown status {text}: use marketing or non-marketing"), text=repr(text)) from None
 
     @property
     def option(self) -> str:

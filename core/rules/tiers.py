@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from core.errors import Sentence
+from core.i18n import N_
+
 
 class Edition(StrEnum):
     STARTER = "starter"
@@ -87,7 +90,7 @@ def tier_at_renewal(pricing: Pricing, marketing: int) -> int:
 class Alert:
     threshold: int
     level: str  # "warning" or "error"
-    message: str
+    message: str  # English (the JSON); a ``core.errors.Sentence``: ``translated(message, t)`` in another language
 
     def as_dict(self) -> dict[str, object]:
         return {"threshold": self.threshold, "level": self.level, "message": self.message}
@@ -101,10 +104,20 @@ def percent_of_tier(marketing: int, tier: int) -> float:
 def alerts(marketing: int, tier: int) -> list[Alert]:
     """Alerts at 75 %, 90 % and 98 % of the tier, and an error once the tier is exceeded."""
     found = [
-        Alert(t, "warning", f"Marketing contacts are at {t} % of the tier or more ({marketing:,} of {tier:,}).")
+        Alert(
+            t,
+            "warning",
+            Sentence(
+                N_("Marketing contacts are at {percent} % of the tier or more ({marketing} of {tier})."),
+                percent=t,
+                marketing=marketing,
+                tier=tier,
+            ),
+        )
         for t in ALERT_THRESHOLDS
         if tier and marketing * 100 >= t * tier
     ]
     if marketing > tier:
-        found.append(Alert(100, "error", f"Marketing contacts exceed the tier ({marketing:,} of {tier:,})."))
+        exceeded = N_("Marketing contacts exceed the tier ({marketing} of {tier}).")
+        found.append(Alert(100, "error", Sentence(exceeded, marketing=marketing, tier=tier)))
     return found

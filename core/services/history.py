@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from sqlalchemy import Connection, Engine, func, select
 
 from core.errors import DomainError
+from core.i18n import N_
 from core.rules import tiers
 from core.rules.calendar import renewal_dates_between, update_dates_between
 from core.store import engine as db
@@ -136,9 +137,9 @@ def get_history(engine: Engine, *, today: date, start: date | None = None, end: 
     end = end or today
     start = start or end - timedelta(days=DEFAULT_DAYS)
     if start > end:
-        raise DomainError(f"the history starts ({start}) after it ends ({end})")
+        raise DomainError(N_("the history starts ({start}) after it ends ({end})"), start=str(start), end=str(end))
     if (end - start).days > MAX_DAYS:
-        raise DomainError(f"the history covers at most {MAX_DAYS:,} days; pick a shorter range")
+        raise DomainError(N_("the history covers at most {days} days; pick a shorter range"), days=MAX_DAYS)
     days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
     with db.read(engine) as conn:
         acct = load_account(conn)

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from core.clock import deployment_today, moment
 from core.errors import DomainError
+from core.i18n import N_
 from core.rules.calendar import Commitment
 from core.rules.requester import Requester
 from core.rules.tiers import Edition, Pricing
@@ -142,7 +143,9 @@ def init(
 ) -> InitResult:
     """Create or migrate the database, set the given account settings (never deletes data), add demo contacts."""
     if not 0 <= demo <= MAX_DEMO_CONTACTS:  # before the write lock: a huge demo never holds it
-        raise DomainError(f"the demo size must be 0 to {MAX_DEMO_CONTACTS:,} contacts, got {demo:,}")
+        raise DomainError(
+            N_("the demo size must be 0 to {most} contacts, got {demo}"), most=MAX_DEMO_CONTACTS, demo=demo
+        )
     migrated = upgrade(engine)
     with db.write(engine) as conn:
         created = not is_initialised(conn)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from core.errors import DomainError
+from core.i18n import N_
 from core.rules import tiers
 from core.rules.calendar import next_renewal_date, next_update_date, renewal_dates_between
 from core.rules.money import MoneyEffect
@@ -127,5 +128,7 @@ def simulate(engine: Engine, *, today: date, on: date | None = None) -> Usage:
         acct = load_account(conn)
         target = on or next_update_date(acct.commitment, acct.start_date, today)
         if target < today:
-            raise DomainError(f"--on {target} is before today ({today}): simulation looks forward")
+            raise DomainError(
+                N_("--on {day} is before today ({today}): simulation looks forward"), day=str(target), today=str(today)
+            )
         return usage_on(conn, acct, on=target, today=today)

@@ -22,6 +22,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 
 from core.errors import DomainError
+from core.i18n import N_
 from core.rules.requester import SYSTEM
 from core.services import jobs
 from core.services.background import UPDATES, updates_work, workflows_work
@@ -47,9 +48,9 @@ class Schedule:
     def check(self) -> None:
         for name, value in (("--updates-every", self.updates_every), ("--workflows-every", self.workflows_every)):
             if value is not None and value < 0:
-                raise DomainError(f"{name} must be positive, not {value}")
+                raise DomainError(N_("{name} must be positive, not {value}"), name=name, value=str(value))
         if self.poll <= 0:
-            raise DomainError(f"--poll must be positive, not {self.poll}")
+            raise DomainError(N_("--poll must be positive, not {value}"), value=str(self.poll))
 
 
 @dataclass

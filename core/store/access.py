@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine, inspect, select
 
 from core.errors import PermissionDenied
+from core.i18n import N_
 from core.rules.roles import Action, Role, is_internal, refusal
 from core.store import engine as db
 from core.store.schema import users
@@ -63,17 +64,24 @@ def require_person(conn: Connection, actor: str) -> Person | None:
         return None
     person = None if is_internal(actor) else find_person(conn, actor)
     if person is None or person.disabled:
-        state = "is disabled" if person is not None else "is not a Marketable user"
-        raise PermissionDenied(
-            f"{actor!r} {state}: users are configured, so only an enabled user may act "
-            "(sign in; on the command line pass --actor USERNAME)"
-        )
+        if person is not None:
+            message = N_(
+                "{actor} is disabled: users are configured, so only an enabled user may act "
+                "(sign in; on the command line pass --actor USERNAME)"
+            )
+        else:
+            message = N_(
+                "{actor} is not a Marketable user: users are configured, so only an enabled user may act "
+                "(sign in; on the command line pass --actor USERNAME)"
+            )
+        raise PermissionDenied(message, actor=repr(actor))
     return person
 
 
 def refused(conn: Connection, actor: str, action: Action) -> str | None:
     """Why ``actor`` may not perform ``action``, or None when they may: the one rule ``authorize`` enforces and
-    the pages show beside a disabled control (docs/domain.md §6)."""
+    the pages show beside a disabled control (docs/domain.md §6). The English text, as a ``core.errors.Sentence``:
+    a page says it in its language with ``core.errors.translated(reason, t)``."""
     try:
         authorize(conn, actor, action)
     except PermissionDenied as exc:

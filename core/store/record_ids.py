@@ -27,6 +27,7 @@ from sqlalchemy import (
 )
 
 from core.errors import DomainError, UnknownContacts
+from core.i18n import N_
 from core.rules.record_id import OWN_MAX, OWN_PREFIX, Known, RecordId
 from core.store.schema import contacts
 
@@ -108,13 +109,17 @@ def resolve_record_ids(conn: Connection, record_ids: Iterable[RecordId]) -> tupl
         old = found.get(RecordId(own=rid.hubspot)) if rid.hubspot is not None and rid.hubspot <= OWN_MAX else None
         if hit is not None and old is not None and hit.key != old.key:
             raise DomainError(
-                f"Record ID {rid} is HubSpot's id of one contact and Marketable's id of another: "
-                f"write {OWN_PREFIX}{rid.hubspot} for ours"
+                N_(
+                    "Record ID {rid} is HubSpot's id of one contact and Marketable's id of another: "
+                    "write {ours} for ours"
+                ),
+                rid=str(rid),
+                ours=f"{OWN_PREFIX}{rid.hubspot}",
             )
         if (chosen := hit or old) is None:
             missing.append(str(rid))
         else:
             ids.append(chosen.key)
     if missing:
-        raise UnknownContacts("Record ID", missing)
+        raise UnknownContacts(N_("Record ID"), missing)
     return tuple(ids)

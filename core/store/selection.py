@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy import insert as sa_insert
 
 from core.errors import DomainError, UnknownContacts
+from core.i18n import N_
 from core.rules import email_address
 from core.rules.filters import FilterError
 from core.rules.selection import Selection
@@ -47,7 +48,7 @@ def _temp_table(conn: Connection, table: Table, rows: list[dict[str, object]]) -
 def _ids_clause(conn: Connection, ids: tuple[int, ...]) -> ColumnElement[bool]:
     unique = sorted(set(ids))
     if impossible := [str(i) for i in unique if not 0 < i <= MAX_ID]:  # the database would refuse to compare them
-        raise UnknownContacts("id", impossible)
+        raise UnknownContacts(N_("id"), impossible)
     if len(unique) <= INLINE_LIMIT:
         found = set(conn.execute(select(contacts.c.id).where(contacts.c.id.in_(unique))).scalars())
         clause = contacts.c.id.in_(unique)
@@ -59,16 +60,16 @@ def _ids_clause(conn: Connection, ids: tuple[int, ...]) -> ColumnElement[bool]:
         clause = contacts.c.id.in_(select(selected_ids.c.id))
     missing = [str(i) for i in unique if i not in found]
     if missing:
-        raise UnknownContacts("id", missing)
+        raise UnknownContacts(N_("id"), missing)
     return clause
 
 
 def _emails_clause(conn: Connection, emails: tuple[str, ...]) -> ColumnElement[bool]:
     unique = sorted({email_address.match_key(e) for e in emails if e.strip()})
     if not unique:
-        raise DomainError("no email given")
+        raise DomainError(N_("no email given"))
     if impossible := [e for e in unique if "\x00" in e]:  # PostgreSQL refuses NUL in text
-        raise UnknownContacts("email", impossible)
+        raise UnknownContacts(N_("email"), impossible)
     if len(unique) <= INLINE_LIMIT:
         query = select(contacts.c.email_lower).where(contacts.c.email_lower.in_(unique))
         clause = contacts.c.email_lower.in_(unique)
@@ -81,7 +82,7 @@ def _emails_clause(conn: Connection, emails: tuple[str, ...]) -> ColumnElement[b
     found = set(conn.execute(query).scalars())
     missing = [e for e in unique if e not in found]
     if missing:
-        raise UnknownContacts("email", missing)
+        raise UnknownContacts(N_("email"), missing)
     return clause
 
 
@@ -101,11 +102,11 @@ def where(conn: Connection, selection: Selection, *, as_of: date | None = None) 
         base = or_(*parts) if parts else false()
     elif selection.ids is not None:
         if not selection.ids:
-            raise DomainError("no id given")
+            raise DomainError(N_("no id given"))
         base = _ids_clause(conn, selection.ids)
     elif selection.record_ids is not None:
         if not selection.record_ids:
-            raise DomainError("no id given")
+            raise DomainError(N_("no id given"))
         base = _ids_clause(conn, resolve_record_ids(conn, selection.record_ids))
     elif selection.emails is not None:
         base = _emails_clause(conn, selection.emails)
