@@ -16,7 +16,7 @@ from core.services.workflows.definitions import Workflow
 from pages.shared import allowed, i18n, session
 from pages.shared.allowed import Action
 from pages.shared.filter_builder import filter_builder
-from pages.shared.i18n import _
+from pages.shared.i18n import _, pgettext
 from pages.shared.messages import flash, outdated_text
 from pages.shared.text import plain
 from pages.workflows._editor_actions import action_row, add_action
@@ -105,7 +105,10 @@ def editor(engine: Any, chosen: Workflow | None, *, refused: bool) -> None:
     lists = service.static_list_names(engine)
     st.subheader(_("New workflow") if chosen is None else _("Edit {name}", name=plain(repr(chosen.name))))
     st.text_input(
-        _("Name"), key="wf_name", max_chars=200, placeholder=_("e.g. Unsubscribed leads become non-marketing")
+        pgettext("workflow", "Name"),
+        key="wf_name",
+        max_chars=200,
+        placeholder=_("e.g. Unsubscribed leads become non-marketing"),
     )
     st.markdown(_("**Enrollment criteria**"))
     criteria = filter_builder(FILTER_KEY, list_names=lists)
