@@ -12,10 +12,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.i18n import ENGLISH, LANGUAGE_ENV, STRICT_ENV, translator
+from core.rules.roles import Action, Role, refusal
 from core.rules.status import MarketingStatus
+from core.rules.tiers import Edition
 from core.rules.workflows import ActionType, WorkflowAction, WorkflowError, action_label, parse_definition
+from core.services.setup import init
 from core.services.workflows.engine import BLOCKED, BLOCKED_WITHOUT_CONSENT, STOPPED, said
-from tests.conftest import Cli
+from core.services.workflows.feeds import Fed, FeedsStatusWorkflows
+from core.store.engine import make_engine
+from tests.conftest import TODAY, Cli
 from tests.pages.i18n_app import english_left
 from tests.pages.test_workflows_page import PAGE, click, create_leads_workflow, metrics, table_with
 
@@ -208,4 +213,74 @@ def test_a_workflow_error_keeps_its_english_and_speaks_polish_on_the_page() -> N
     )
     assert refused.value.text(translator("pl")) == (
         "akcja 1: nieznany typ 'jump'; użyj jednego z: set_marketing_status, add_to_list, remove_from_list"
+    )
+
+
+def test_widening_an_enabled_workflow_asks_in_polish_for_consent_to_the_higher_tier(
+    polish: Callable[[], AppTest], app_env: str
+) -> None:
+    at = polish()
+    cli = Cli(app_env)
+    criteria = '[{"property": "lifecycle_stage", "operator": "eq", "value": "lead"}, ' + (
+        '{"property": "marketing_status", "operator": "eq", "value": "non_marketing"}]'
+    )
+    created = cli(
+        "workflows", "create", "--name", "Leads in", "--filter", criteria, "--action", "set_marketing_status:marketing"
+    )
+    cli("workflows", "enable", str(created["id"]))
+    at.run()
+    at.selectbox(key="wf_pick").select(created["id"]).run()
+    assert at.success[0].value.startswith("Włączony od 26 lis 2026 ")
+    click(at, "wf_filter_1_remove")  # every non-marketing contact now, not only leads
+    click(at, "wf_save")
+    before = cli("workflows", "show", str(created["id"]))["max_tier"]
+    wider = cli(
+        "workflows",
+        "dry-run",
+        "--name",
+        "Wider",
+        "--filter",
+        '[{"property": "marketing_status", "operator": "eq", "value": "non_marketing"}]',
+        "--action",
+        "set_marketing_status:marketing",
+    )
+    assert at.warning[0].value == (
+        f"Ten przepływ pracy jest włączony: zmiana podniosłaby rozliczany poziom kontaktów z {polish_number(before)} "
+        f"do {polish_number(wider['tier_limit_after'])} ({polish_number(wider['monthly_price_after'])},00{NBSP}USD "
+        "miesięcznie)."
+    )
+    at.checkbox(key="wf_edit_consent").check().run()
+    assert at.checkbox(key="wf_edit_consent").label == "Zgadzam się na wyższy poziom kontaktów"
+    click(at, "wf_save")
+    assert at.success[0].value == "Przepływ pracy 'Leads in' został zapisany."
+    assert english_left(at, allowed=("Leads in",)) == []
+
+
+def test_a_starter_account_is_told_in_polish_why_it_cannot_use_workflows(
+    polish: Callable[[], AppTest], app_env: str
+) -> None:
+    engine = make_engine(app_env)
+    init(engine, today=TODAY, actor="test", edition=Edition.STARTER)
+    engine.dispose()
+    at = polish()
+    assert at.warning[0].value == (
+        "Przepływy pracy wymagają wersji Professional lub Enterprise; to konto ma wersję Starter."
+    )
+    assert english_left(at) == []
+
+
+def test_a_change_that_feeds_a_status_workflow_is_refused_with_polish_plurals() -> None:
+    fed = [Fed(1, "VIP", 1), Fed(2, "Leads", 3), Fed(3, "All", 1_585)]
+    reason = refusal("ann", Role.EDITOR, False, Action.CHANGE_STATUS)
+    assert reason is not None
+    refused = FeedsStatusWorkflows(reason, fed)
+    assert str(refused) == (
+        f"{reason}. This change would enroll contacts in enabled workflows that change "
+        "marketing contact status: 'VIP' (1 contact), 'Leads' (3 contacts), 'All' (1,585 contacts)"
+    )
+    polish_text = refused.text(translator("pl"))
+    assert polish_text.startswith(reason.text(translator("pl")) + ". ") and not polish_text.startswith(reason)
+    assert polish_text.endswith(
+        "Ta zmiana zarejestrowałaby kontakty we włączonych przepływach pracy, które zmieniają status kontaktu "
+        f"marketingowego: 'VIP' (1 kontakt), 'Leads' (3 kontakty), 'All' (1{NBSP}585 kontaktów)"
     )
