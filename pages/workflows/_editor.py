@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +9,6 @@ import streamlit as st
 
 from core.errors import ConfirmationOutdated, TierUpgradeRequired
 from core.rules.confirmation import Confirmed
-from core.rules.filters import Condition
 from core.services.workflows import definitions as service
 from core.services.workflows.definitions import Workflow
 from pages.shared import allowed, i18n, session
@@ -37,13 +35,6 @@ class TierRaise:
     def promise(self) -> Confirmed:
         """Consent to this tier and price binds: a save that would now go elsewhere is refused (§10)."""
         return Confirmed(tier_limit=self.after, monthly_price=self.monthly_price_after)
-
-
-def condition_text(condition: Condition) -> str:
-    """An enrollment condition as the list of workflows shows it, in the session's language when the filter
-    rules can say it in one (``describe(t)``)."""
-    describe: Any = condition.describe
-    return str(describe(i18n.t()) if inspect.signature(describe).parameters else describe())
 
 
 def _seed(chosen: Workflow | None) -> None:
