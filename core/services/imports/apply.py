@@ -14,7 +14,8 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from core.errors import TierUpgradeRequired, UndoRequired
+from core.errors import Sentence, TierUpgradeRequired, UndoRequired
+from core.i18n import N_
 from core.rules import tiers
 from core.rules.requester import Requester
 from core.rules.status import State
@@ -139,7 +140,10 @@ def _write_new(
         chunk = _new_rows(writer.cells, new[start : start + CHUNK], by=by, now=now, effective=effective)
         writer.contacts(chunk, columns=NEW_COLUMNS)
         if progress:
-            progress(0.3 + 0.4 * min(1.0, (start + CHUNK) / len(new)), f"created {min(start + CHUNK, len(new)):,}")
+            progress(
+                0.3 + 0.4 * min(1.0, (start + CHUNK) / len(new)),
+                Sentence(N_("created {n}"), n=min(start + CHUNK, len(new))),
+            )
 
 
 def _write_updates(
@@ -219,7 +223,7 @@ def apply_rows(
         unit.require(Action.CHANGE_STATUS)
     existing = existing_records(unit.conn, rows)
     if progress:
-        progress(0.3, f"matched {len(existing):,} existing contacts")
+        progress(0.3, Sentence(N_("matched {n} existing contacts"), n=len(existing)))
     folded = fold_rows(rows, existing, as_marketing=as_marketing, today=unit.today, effective=unit.next_update)
     counts = event_counts(list(folded.records.values()))
     acct = unit.account

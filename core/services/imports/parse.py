@@ -11,7 +11,8 @@ import csv
 import io
 from typing import Any
 
-from core.errors import DomainError
+from core.errors import DomainError, Sentence
+from core.i18n import N_
 from core.rules import contact_fields, email_address
 from core.rules import csvformat as fmt
 from core.rules.contact_fields import FieldError
@@ -20,7 +21,7 @@ from core.rules.record_id import RecordIdError
 from core.rules.record_id import parse as parse_record_id
 from core.services.imports.incoming import IncomingRow
 
-Rejection = dict[str, Any]  # {"line": ..., "reason": ...}: as the command line's JSON lists it
+Rejection = dict[str, Any]  # {"line": ..., "reason": ...}: as the command line's JSON lists it (reason: a Sentence)
 
 
 ParsedRow = IncomingRow  # a file's row is an incoming row like a sync's (``incoming``)
@@ -31,7 +32,9 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DomainError(f"the file is not UTF-8 text (byte {exc.start}); save it as CSV UTF-8") from None
+        raise DomainError(
+            N_("the file is not UTF-8 text (byte {byte}); save it as CSV UTF-8"), byte=str(exc.start)
+        ) from None
 
 
 def header_map(header: list[str]) -> dict[str, int]:
@@ -43,7 +46,7 @@ def header_map(header: list[str]) -> dict[str, int]:
         if key and key not in found:
             found[key] = index
     if fmt.EMAIL not in found:
-        raise DomainError("the file has no 'Email' column (HubSpot export headers expected)")
+        raise DomainError(N_("the file has no 'Email' column (HubSpot export headers expected)"))
     if fmt.RECORD_ID in found and fmt.legacy_export(header):
         del found[fmt.RECORD_ID]  # Marketable's own ids, written plain before Record IDs: matched by email
     return found
@@ -108,7 +111,7 @@ class RowParser:
             try:
                 row.record_id = parse_record_id(cells[self.record_id])
             except RecordIdError as exc:
-                raise CellError(str(exc)) from None
+                raise CellError(fmt.reason_of(exc)) from None
         if self.modified is not None and cells[self.modified]:
             row.modified_at = fmt.parse_datetime(cells[self.modified], fmt.LAST_MODIFIED, self.tz)
         return row
@@ -133,11 +136,11 @@ def parse_csv(text: str, *, timezone: str = "UTC") -> tuple[list[ParsedRow], lis
     try:
         header = next(reader)
     except StopIteration:
-        raise DomainError("the file is empty") from None
+        raise DomainError(N_("the file is empty")) from None
     except csv.Error as exc:
-        raise DomainError(f"line 1: {exc}") from None
+        raise DomainError(N_("line 1: {error}"), error=str(exc)) from None
     if reader.line_num > 1 and quote_left_open(text):  # the header swallowed the whole file
-        raise DomainError("line 1: a quote opened in the header is never closed, so the file has no rows")
+        raise DomainError(N_("line 1: a quote opened in the header is never closed, so the file has no rows"))
     parse_row = RowParser(header_map(header), timezone)
     rows: list[ParsedRow] = []
     rejected: list[Rejection] = []
@@ -149,7 +152,7 @@ def parse_csv(text: str, *, timezone: str = "UTC") -> tuple[list[ParsedRow], lis
         except StopIteration:
             break
         except csv.Error as exc:
-            rejected.append({"line": line, "reason": f"malformed CSV: {exc}"})
+            rejected.append({"line": line, "reason": Sentence(N_("malformed CSV: {error}"), error=str(exc))})
             continue
         last = (line, offset)
         joined = "".join(cells)  # one string test instead of one per cell (big files)
@@ -157,10 +160,10 @@ def parse_csv(text: str, *, timezone: str = "UTC") -> tuple[list[ParsedRow], lis
             continue
         try:
             if "\x00" in joined:  # PostgreSQL refuses NUL in text: reject the row, not the file
-                raise CellError("a cell contains a NUL character")
+                raise CellError(Sentence(N_("a cell contains a NUL character")))
             rows.append(parse_row(cells, line, "'" in joined))
         except (CellError, FieldError) as exc:
-            rejected.append({"line": line, "reason": str(exc)})
+            rejected.append({"line": line, "reason": fmt.reason_of(exc)})
     if last[0] and quote_left_open(text[last[1] :]):
         _reject_open_quote(rows, rejected, last[0], reader.line_num)
     return rows, rejected
@@ -173,6 +176,16 @@ def _reject_open_quote(rows: list[ParsedRow], rejected: list[Rejection], line: i
         rows.pop()
     elif rejected and rejected[-1]["line"] == line:
         rejected.pop()
-    lines = f"lines {line} to {last} were" if last > line else f"line {line} was"
-    reason = f"a quote opened on line {line} is never closed: {lines} read as one row"
-    rejected.append({"line": line, "reason": reason + " and not imported; close the quote and import them again"})
+    where = {"line": str(line), "last": str(last)}  # line numbers, not amounts: unformatted
+    reason = (
+        N_(
+            "a quote opened on line {line} is never closed: lines {line} to {last} were read as one row and not "
+            "imported; close the quote and import them again"
+        )
+        if last > line
+        else N_(
+            "a quote opened on line {line} is never closed: line {line} was read as one row and not imported; "
+            "close the quote and import them again"
+        )
+    )
+    rejected.append({"line": line, "reason": Sentence(reason, **where)})

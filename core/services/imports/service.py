@@ -12,7 +12,8 @@ from typing import IO
 
 from sqlalchemy import Engine
 
-from core.errors import DomainError
+from core.errors import DomainError, Sentence
+from core.i18n import N_
 from core.rules.requester import Requester
 from core.services.imports.apply import NO_CONSENT, Consent, ImportResult, Progress, apply_rows, existing_records
 from core.services.imports.gc_pause import paused_gc
@@ -33,7 +34,7 @@ def read_text(source: str | Path | bytes | IO[bytes]) -> str:
         try:
             return decode(Path(source).read_bytes())
         except OSError as exc:
-            raise DomainError(f"cannot read {source}: {exc.strerror}") from None
+            raise DomainError(N_("cannot read {source}: {error}"), source=str(source), error=exc.strerror) from None
     return decode(source.read())
 
 
@@ -72,12 +73,12 @@ def import_csv(
         timezone = _account_timezone(engine, actor)
         rows, rejected = parse_csv(text, timezone=timezone)  # before the write lock: writers are not kept waiting
         if progress:
-            progress(0.2, f"read {len(rows) + len(rejected):,} rows")
+            progress(0.2, Sentence(N_("read {n} rows"), n=len(rows) + len(rejected)))
         with changing(engine, by=by, today=today, needs=Action.EDIT_CONTACTS) as unit:
             if unit.account.timezone != timezone:  # changed in between: read the file's dates again
                 rows, rejected = parse_csv(text, timezone=unit.account.timezone)
             result = apply_rows(unit, rows, as_marketing=as_marketing, consent=consent, progress=progress)
     result.rejected = sorted(rejected + result.rejected, key=lambda r: int(r["line"]))
     if progress:
-        progress(1.0, "done")
+        progress(1.0, Sentence(N_("done")))
     return result
