@@ -66,6 +66,7 @@ def test_the_editor_speaks_polish_and_says_why_a_workflow_cannot_be_saved(polish
     table = table_with(at, "Kryteria rejestracji")
     assert list(table.columns)[:3] == ["Przepływ pracy", "Włączony", "Zarejestrowane"]
     assert table["Akcje"].iloc[0] == "Ustaw status kontaktu marketingowego: niemarketingowy"
+    assert table["Kryteria rejestracji"].iloc[0] == "etap cyklu życia jest lead"  # the filter rules' words
     assert english_left(at, allowed=(LEADS,)) == []
 
 
