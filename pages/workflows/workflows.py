@@ -1,13 +1,8 @@
 """Workflows (docs/domain.md §6.3): contact-based workflows that set marketing status; list, edit, enable, run, log."""
 
-import inspect
-from typing import Any
-
 import pandas as pd
 import streamlit as st
 
-from core.i18n import Translator
-from core.rules.filters import Condition
 from core.services.workflows import definitions as service
 from pages.shared import access, i18n, session
 from pages.shared.i18n import _
@@ -16,14 +11,6 @@ from pages.workflows import _editor as workflows_editor
 from pages.workflows import _enable as workflows_enable
 from pages.workflows import _log as workflows_log
 from pages.workflows import _run as workflows_run
-
-
-def condition_text(condition: Condition, t: Translator) -> str:
-    """An enrollment condition as the list shows it, in the session's language once the filter rules can say it
-    in one (``describe(t)``)."""
-    describe: Any = condition.describe
-    return str(describe(t) if inspect.signature(describe).parameters else describe())
-
 
 access.require_access()
 st.title(_("Workflows"))
@@ -67,7 +54,7 @@ if flows:
                 names["name"]: w.name,
                 names["on"]: w.enabled,
                 **{names[k]: w.counts[k] for k in ("enrolled", "completed", "retrying", "failed", "active")},
-                names["criteria"]: "; ".join(condition_text(c, t) for c in w.definition.criteria),
+                names["criteria"]: "; ".join(c.describe(t) for c in w.definition.criteria),
                 names["actions"]: " → ".join(a.describe(t) for a in w.definition.actions),
             }
             for w in flows
