@@ -6,7 +6,8 @@ What Streamlit's own frontend draws is not ours to translate: its file uploader'
 text in Streamlit 1.67 (``FileUploader.*.js`` hard-codes it). Only those strings are allowed, and only inside the
 drop zone; everything else on the page must be Polish. Material icons are drawn from ligatures (the icon
 ``contacts`` is the text "contacts" in the Material Symbols font): a person sees a picture, so their text is left
-out."""
+out. Code (a command to type, a column name the file must have: `...` in the sentence) is data, as in
+``tests.pages.i18n_app``."""
 
 from __future__ import annotations
 
@@ -46,13 +47,13 @@ STREAMLIT_CHROME = (
     re.compile(r"[\d.]+\s?[KMG]?B per file( • [A-Z, .]+)?"),
 )
 
-# The visible text of an element, without icon ligatures and without Streamlit's file drop zones (checked apart).
+# The visible text of an element, without icon ligatures, code, and Streamlit's file drop zones (checked apart).
 VISIBLE_TEXT = """(selector) => {
   const root = document.querySelector(selector);
   if (!root) return "";
   const icon = e => e.children.length === 0 && getComputedStyle(e).fontFamily.includes('Material Symbols');
   const hidden = [...root.querySelectorAll('[data-testid="stFileUploaderDropzone"], *')]
-    .filter(e => e.matches('[data-testid="stFileUploaderDropzone"], [data-testid="stIconMaterial"]') || icon(e));
+    .filter(e => e.matches('[data-testid="stFileUploaderDropzone"], [data-testid="stIconMaterial"], code') || icon(e));
   const before = hidden.map(e => e.style.display);
   hidden.forEach(e => { e.style.display = 'none'; });
   const text = root.innerText;
