@@ -2,16 +2,15 @@
 Polish heading, the Usage page shows Polish numbers and dates, and the text a person reads on each page (the main
 area and the sidebar) has no English word left (``tests.pages.i18n_app.english_words``).
 
-What Streamlit's own frontend draws is not ours to translate: its file uploader's drop zone has no option for its
-text in Streamlit 1.67 (``FileUploader.*.js`` hard-codes it). Only those strings are allowed, and only inside the
-drop zone; everything else on the page must be Polish. Material icons are drawn from ligatures (the icon
+Streamlit's file uploader writes its button and limit in English whatever the language (its frontend has no
+setting for them, streamlit#13500): the layout hides those words and draws the translation with CSS, so the test
+reads what CSS draws as well, and allows no exception. Material icons are drawn from ligatures (the icon
 ``contacts`` is the text "contacts" in the Material Symbols font): a person sees a picture, so their text is left
 out. Code (a command to type, a column name the file must have: `...` in the sentence) is data, as in
 ``tests.pages.i18n_app``."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -40,39 +39,31 @@ PAGES = [
 ]
 USAGE_HEADING = "Użycie i limity"
 
-# Streamlit's file uploader (its frontend, not translatable in 1.67): the drop zone's instructions and button.
-STREAMLIT_CHROME = (
-    re.compile(r"Drag and drop (a file|files) here"),
-    re.compile(r"Upload"),
-    re.compile(r"[\d.]+\s?[KMG]?B per file( • [A-Z, .]+)?"),
-)
-
-# The visible text of an element, without icon ligatures, code, and Streamlit's file drop zones (checked apart).
+# The visible text of an element, without icon ligatures and code.
 VISIBLE_TEXT = """(selector) => {
   const root = document.querySelector(selector);
   if (!root) return "";
   const icon = e => e.children.length === 0 && getComputedStyle(e).fontFamily.includes('Material Symbols');
-  const hidden = [...root.querySelectorAll('[data-testid="stFileUploaderDropzone"], *')]
-    .filter(e => e.matches('[data-testid="stFileUploaderDropzone"], [data-testid="stIconMaterial"], code') || icon(e));
+  const hidden = [...root.querySelectorAll('*')]
+    .filter(e => e.matches('[data-testid="stIconMaterial"], code') || icon(e));
   const before = hidden.map(e => e.style.display);
   hidden.forEach(e => { e.style.display = 'none'; });
   const text = root.innerText;
   hidden.forEach((e, i) => { e.style.display = before[i]; });
   return text;
 }"""
-DROP_ZONES = """() => [...document.querySelectorAll('[data-testid="stFileUploaderDropzone"]')].map(zone => {
-  const icons = [...zone.querySelectorAll('*')]
-    .filter(e => e.children.length === 0 && getComputedStyle(e).fontFamily.includes('Material Symbols'));
-  icons.forEach(e => { e.style.display = 'none'; });
-  const text = zone.innerText;
-  icons.forEach(e => { e.style.display = ''; });
-  return text;
-})"""
-
-
-def _chrome_only(text: str) -> bool:
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return all(any(known.fullmatch(line) for known in STREAMLIT_CHROME) for line in lines)
+# What CSS draws in place of words (``::before`` / ``::after`` content), where it is seen without hovering: the file
+# uploader's button and limit, which Streamlit's frontend writes in English and the layout replaces
+# (pages/shared/layout.py, streamlit#13500). A chart's toolbar tooltips show on hover only: not read here.
+DRAWN_TEXT = """(selector) => {
+  const root = document.querySelector(selector);
+  if (!root) return [];
+  const shown = style => style.display !== 'none' && style.visibility !== 'hidden' && style.opacity !== '0';
+  return [...root.querySelectorAll('*')].filter(e => e.offsetParent !== null)
+    .flatMap(e => ['::before', '::after'].map(p => getComputedStyle(e, p)))
+    .filter(style => shown(style)).map(style => style.content)
+    .filter(c => c && c !== 'none' && c !== 'normal' && c !== '""').map(c => c.replace(/^"|"$/g, ''));
+}"""
 
 
 def _english(page: Any) -> list[str]:
@@ -82,9 +73,9 @@ def _english(page: Any) -> list[str]:
         for line in page.evaluate(VISIBLE_TEXT, selector).splitlines():
             if english_words(line):
                 left.append(line.strip())
-    for zone in page.evaluate(DROP_ZONES):
-        if not _chrome_only(zone):
-            left.append(f"file drop zone: {zone!r}")
+        for drawn in page.evaluate(DRAWN_TEXT, selector):
+            if english_words(drawn):
+                left.append(f"drawn by CSS: {drawn}")
     return left
 
 
@@ -113,6 +104,8 @@ def test_a_fresh_polish_start_shows_every_page_in_polish(page: Any, start_server
         page.wait_for_timeout(800)  # the Contact page has no heading: it opens on its lookup field
         screenshot(page, f"polish-{path or 'usage'}")
         found = _usage_problems(page, server) if path == "" else []
+        if path == "import_contacts" and not page.evaluate(DRAWN_TEXT, "[data-testid='stFileUploaderDropzone']"):
+            found.append("the file uploader's button and limit are not drawn in Polish")
         found += _english(page)  # the heading included
         if found:
             problems[path or "usage"] = found
