@@ -37,7 +37,9 @@ ENGLISH_WORDS = set(
     everything everyone someone something must may should cannot can't don't doesn't isn't won't choose chosen
     select selected selection all clear reset back home language total entries entry""".split()  # noqa: SIM905 (a block of words reads better)
 )
-_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['-])*")  # whole words, Polish letters included ("Próby" is not "by")
+# Whole words, Polish letters included ("Próby" is not "by"); letters run into digits are an id, not a word
+# ("e9dff6be" is not "be").
+_WORD = re.compile(r"(?<![\w])[^\W\d_](?:[^\W\d_]|['-])*(?![\w])")
 # e-mail addresses, links, code, placeholders, icons (:material/close:)
 _DATA = re.compile(r"\S+@\S+|https?://\S+|`[^`]*`|\{[^}]*\}|:material/\w+:")
 
