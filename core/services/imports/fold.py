@@ -7,6 +7,7 @@ The same fold serves CSV imports and HubSpot syncs. PURE: ``today`` and the upda
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -17,6 +18,7 @@ from core.rules.record_id import Known, RecordId, Verdict, decide
 from core.rules.sources import SourceType, default_for_new_contact
 from core.rules.stale import is_stale
 from core.rules.status import MarketingStatus, State, transition
+from core.services.imports import packed
 from core.services.imports.incoming import IncomingRow
 
 Event = tuple[State | None, State, date]  # old state (None: created), new state, the day it counts from
@@ -55,17 +57,42 @@ class Record:
 @dataclass
 class Folded:
     """The rows folded: every contact they name, how many rows created or updated one, the rows rejected
-    because their Record ID and Email name two contacts, and the rows whose status was kept as stale."""
+    because their Record ID and Email name two contacts, and the rows whose status was kept as stale.
 
-    records: dict[str, Record]  # by (current) email in lower case
+    A contact is a ``Record``, or (``fold_packed``) the packed row of a file's row that made it and that no other
+    row named: ``record`` makes it one, ``events`` gives its events."""
+
+    records: dict[str, Record | str]  # by (current) email in lower case
     created: int
     updated: int
     rejected: list[dict[str, Any]] = field(default_factory=list)
     stale_rows: list[dict[str, Any]] = field(default_factory=list)  # line, email, the status kept, the one asked
+    outcomes: dict[StatusRequest | None, Record] = field(default_factory=dict)  # a new contact by its request
 
     @property
     def stale(self) -> int:
         return len(self.stale_rows)
+
+    def record(self, key: str, entry: Record | str) -> Record:
+        """A contact as a record: a packed one as the row that made it made it (a new record each time)."""
+        if isinstance(entry, Record):
+            return entry
+        _, email, fields = packed.fields_of(key, entry)
+        fields["email"] = email
+        outcome = self.outcomes[packed.request_of(entry)]
+        return Record(None, fields, outcome.state, list(outcome.events))
+
+    def events(self, entry: Record | str) -> list[Event]:
+        """A contact's events (a packed one's: its row's outcome's)."""
+        return entry.events if isinstance(entry, Record) else self.outcomes[packed.request_of(entry)].events
+
+    def event_counts(self) -> dict[str, int]:
+        """``event_counts`` of every contact folded."""
+        counts = {"made_marketing": 0, "scheduled": 0, "undone": 0}
+        for events in map(self.events, self.records.values()):
+            if events:
+                _count(events, counts)
+        return counts
 
 
 def request_status(record: Record, request: StatusRequest, *, today: date, effective: date) -> None:
@@ -101,10 +128,11 @@ def new_record(request: StatusRequest | None, *, as_marketing: bool, today: date
 
 
 class _Index:
-    """The contacts known while folding: by email (in lower case) and by Record ID."""
+    """The contacts known while folding: by email (in lower case) and by Record ID. A new contact that one row of a
+    file made, and no other row named yet, is its packed row (``packed``) by email, until another row names it."""
 
     def __init__(self, existing: dict[str, Record]) -> None:
-        self.by_email = dict(existing)
+        self.by_email: dict[str, Record | str] = dict(existing)
         self.by_record: dict[RecordId, Record] = {}
         for record in existing.values():
             self.name(record)
@@ -143,22 +171,37 @@ def _update(record: Record, row: IncomingRow, *, today: date, effective: date) -
     return stale
 
 
-def fold_rows(
-    rows: list[IncomingRow], existing: dict[str, Record], *, as_marketing: bool, today: date, effective: date
-) -> Folded:
-    """Apply rows in order: each to the contact its Record ID or email names (``decide``), or to a new one; a
-    later row updates the contact an earlier row created.
+class _Folder:
+    """Rows folded one at a time, in file order (``fold_rows``, ``fold_packed``)."""
 
-    ``existing``: the stored contacts the rows may name, by email in lower case. Consumes ``rows``: a new
-    contact's fields are its first row's own dict (no copy per row), so parse again before folding twice."""
-    index = _Index(existing)
-    folded = Folded(index.by_email, 0, 0)
-    outcomes = {  # a new contact's state and events depend on its row's request only: five at most
-        request: new_record(request, as_marketing=as_marketing, today=today, effective=effective)
-        for request in (None, *StatusRequest)
-    }
-    for row in rows:
-        by_email = index.by_email.get(row.key)
+    def __init__(self, existing: dict[str, Record], *, as_marketing: bool, today: date, effective: date) -> None:
+        self.index = _Index(existing)
+        self.today, self.effective = today, effective
+        self.folded = Folded(self.index.by_email, 0, 0)
+        self.folded.outcomes = {  # a new contact's state and events depend on its row's request only: five at most
+            request: new_record(request, as_marketing=as_marketing, today=today, effective=effective)
+            for request in (None, *StatusRequest)
+        }
+
+    def by_email(self, key: str) -> Record | None:
+        """The contact with this email (in lower case), a packed one made a record from now on."""
+        found = self.index.by_email.get(key)
+        if isinstance(found, str):
+            found = self.index.by_email[key] = self.folded.record(key, found)
+        return found
+
+    def packed(self, key: str, row: str) -> None:
+        """A file's packed row: a new email without a Record ID stays packed (the common case of a big file)."""
+        by_email = self.index.by_email
+        if row[1] == packed.NO_RECORD_ID and key not in by_email:
+            by_email[key] = row
+            self.folded.created += 1
+        else:
+            self.row(packed.unpack(key, row))
+
+    def row(self, row: IncomingRow) -> None:
+        index, folded = self.index, self.folded
+        by_email = self.by_email(row.key)
         record: Record | None
         adopt: int | None
         if row.record_id is None:  # the common case of a file without Record IDs: by email alone
@@ -170,17 +213,17 @@ def fold_rows(
             )
             if decision.verdict == Verdict.REJECT:
                 folded.rejected.append({"line": row.line, "reason": decision.reason})
-                continue
+                return
             verdict, record, adopt = decision.verdict, decision.contact, decision.adopt
         if verdict == Verdict.CREATE or record is None:
-            outcome = outcomes[row.request]
+            outcome = folded.outcomes[row.request]
             fields = row.fields  # the row is folded once: its cells become the new contact's
             fields["email"] = row.email
             record = Record(None, fields, outcome.state, list(outcome.events), hubspot_id=adopt)
             index.by_email[row.key] = record
             index.name(record)
             folded.created += 1
-            continue
+            return
         folded.updated += 1
         if record is not by_email:  # matched by Record ID under another email
             index.move(record, _key_of(record), row)
@@ -188,10 +231,37 @@ def fold_rows(
             record.hubspot_id, record.adopted = adopt, record.id is not None
             index.name(record)
         kept = record.state
-        if _update(record, row, today=today, effective=effective):
+        if _update(record, row, today=self.today, effective=self.effective):
             asked = row.request.value if row.request is not None else ""
             folded.stale_rows.append({"line": row.line, "email": row.email, "kept": kept.value, "asked": asked})
-    return folded
+
+
+def fold_rows(
+    rows: Iterable[IncomingRow], existing: dict[str, Record], *, as_marketing: bool, today: date, effective: date
+) -> Folded:
+    """Apply rows in order: each to the contact its Record ID or email names (``decide``), or to a new one; a
+    later row updates the contact an earlier row created.
+
+    ``existing``: the stored contacts the rows may name, by email in lower case. Consumes ``rows``: a new
+    contact's fields are its first row's own dict (no copy per row), so parse again before folding twice."""
+    folder = _Folder(existing, as_marketing=as_marketing, today=today, effective=effective)
+    for row in rows:
+        folder.row(row)
+    return folder.folded
+
+
+def fold_packed(
+    rows: packed.PackedRows, existing: dict[str, Record], *, as_marketing: bool, today: date, effective: date
+) -> Folded:
+    """``fold_rows`` for a file's packed rows; a new contact one row made stays that row's packed string in
+    ``Folded.records``. Consumes ``rows`` (its lists are emptied)."""
+    folder = _Folder(existing, as_marketing=as_marketing, today=today, effective=effective)
+    fold = folder.packed
+    for key, row in zip(rows.keys, rows.rows, strict=True):
+        fold(key, row)
+    rows.keys.clear()
+    rows.rows.clear()
+    return folder.folded
 
 
 def _key_of(record: Record) -> str:
@@ -205,11 +275,15 @@ def event_counts(records: list[Record]) -> dict[str, int]:
     """What the folded rows do to statuses: made marketing, scheduled (pending), pending changes undone."""
     counts = {"made_marketing": 0, "scheduled": 0, "undone": 0}
     for record in records:
-        for old, new, _ in record.events:
-            if new == State.PENDING:
-                counts["scheduled"] += 1
-            elif old == State.PENDING:
-                counts["undone"] += 1
-            else:
-                counts["made_marketing"] += 1
+        _count(record.events, counts)
     return counts
+
+
+def _count(events: list[Event], counts: dict[str, int]) -> None:
+    for old, new, _ in events:
+        if new == State.PENDING:
+            counts["scheduled"] += 1
+        elif old == State.PENDING:
+            counts["undone"] += 1
+        else:
+            counts["made_marketing"] += 1
