@@ -20,6 +20,7 @@ from core.rules import tiers
 from core.rules.record_id import RecordId
 from core.rules.requester import Requester
 from core.rules.status import State
+from core.services.imports import packed
 from core.services.imports.fold import Folded, Record, fold_packed, fold_rows
 from core.services.imports.incoming import IncomingRow
 from core.services.imports.packed import PackedRows
@@ -73,7 +74,7 @@ class Consent:
 NO_CONSENT = Consent()
 
 
-LOOKUP = 50_000  # names (emails, Record IDs) looked up in one read
+LOOKUP = 10_000  # names (emails, Record IDs) looked up in one read (more: more memory kept by the reads)
 
 
 def existing_records(conn: Connection, rows: Iterable[IncomingRow]) -> dict[str, Record]:
@@ -108,35 +109,63 @@ def existing_named(conn: Connection, names: Iterable[tuple[str, RecordId | None]
     return found
 
 
-def _new_rows(
-    cells: Cells, new: list[tuple[str, Record]], *, by: Requester, now: datetime, effective: date
-) -> list[tuple[Any, ...]]:
+class _NewRows:
     """New contacts as rows in ``bulk_contacts.CONTACT_COLUMNS`` order: what their rows filled, the defaults of
     a new contact, their state, and the import as their source (and as what made them marketing, if it did)."""
-    stamp, created_default, made = cells.stamp, cells.stamp(now), cells.source(by, now)
-    # The state and source columns: one tuple per state, and whether the import made the contact marketing.
-    tails = {(s, bool(m)): cells.state(s, effective) + (made if m else NO_SOURCE) for s in State for m in (0, 1)}
-    source_type, source_id = by.source_type, by.source_id
-    rows = []
-    for key, record in new:
-        f = record.fields
+
+    def __init__(self, cells: Cells, folded: Folded, *, by: Requester, now: datetime, effective: date) -> None:
+        self.stamp, self.created_default, made = cells.stamp, cells.stamp(now), cells.source(by, now)
+        # The state and source columns: one tuple per state, and whether the import made the contact marketing.
+        self.tails = {
+            (s, bool(m)): cells.state(s, effective) + (made if m else NO_SOURCE) for s in State for m in (0, 1)
+        }
+        self.source = (by.source_type, by.source_id)
+        self.folded = folded
+        # A packed contact's state columns and Record ID, by its row's code (``packed.PackedRows.codes``).
+        self.packed_tails = {
+            code: self.tails[outcome.state, bool(outcome.events)] + (None,)
+            for request, outcome in folded.outcomes.items()
+            for code in [packed.code_of(request)]
+        }
+
+    def record(self, contact_id: int, key: str, record: Record) -> tuple[Any, ...]:
+        stamp, f = self.stamp, record.fields
         created_at, last_activity = f.get("created_at"), f.get("last_activity_at")
         head = (
-            record.id,
+            contact_id,
             f["email"],
             f.get("first_name"),
             f.get("last_name"),
             f.get("lifecycle_stage"),
-            created_default if created_at is None else stamp(created_at),
+            self.created_default if created_at is None else stamp(created_at),
             None if last_activity is None else stamp(last_activity),
             f.get("hard_bounced", False),
             f.get("unsubscribed_all", False),
             key,
-            source_type,
-            source_id,
+            *self.source,
         )
-        rows.append(head + tails[record.state, bool(record.events)] + (record.hubspot_id,))
-    return rows
+        return head + self.tails[record.state, bool(record.events)] + (record.hubspot_id,)
+
+    def packed(self, contact_id: int, key: str, row: int) -> tuple[Any, ...]:
+        """A contact one row made, from its packed row."""
+        rows = self.folded.rows
+        assert rows is not None
+        email, first, last, stage, created_at, last_activity, bounced, unsubscribed = packed.cells(key, rows.row(row))
+        stamp = self.stamp
+        head = (
+            contact_id,
+            email,
+            first,
+            last,
+            stage,
+            self.created_default if created_at is None else stamp(created_at),
+            None if last_activity is None else stamp(last_activity),
+            bounced,
+            unsubscribed,
+            key,
+            *self.source,
+        )
+        return head + self.packed_tails[rows.codes[row]]
 
 
 def _write_new(
@@ -152,16 +181,21 @@ def _write_new(
     """Insert the ``count`` new contacts, ids reserved up front (their events need no read-back), ``CHUNK`` at a
     time; the first id (new contacts have the next ones, in ``folded.records`` order)."""
     first = writer.reserve_ids(count) if count else 0
-    chunk: list[tuple[str, Record]] = []
+    new_rows = _NewRows(writer.cells, folded, by=by, now=now, effective=effective)
+    chunk: list[tuple[Any, ...]] = []
     start = 0  # how many were written before this chunk
+    next_id = first
     for key, entry in folded.records.items():
-        if isinstance(entry, Record) and entry.id is not None:
-            continue  # an existing contact
-        record = folded.record(key, entry)  # a packed one: a record for the time of its chunk
-        record.id = first + start + len(chunk)
-        chunk.append((key, record))
+        if isinstance(entry, Record):
+            if entry.id is not None:
+                continue  # an existing contact
+            entry.id = next_id
+            chunk.append(new_rows.record(next_id, key, entry))
+        else:
+            chunk.append(new_rows.packed(next_id, key, entry))
+        next_id += 1
         if len(chunk) == CHUNK or start + len(chunk) == count:
-            writer.contacts(_new_rows(writer.cells, chunk, by=by, now=now, effective=effective), columns=NEW_COLUMNS)
+            writer.contacts(chunk, columns=NEW_COLUMNS)
             if progress:
                 progress(0.3 + 0.4 * min(1.0, (start + CHUNK) / count), f"created {min(start + CHUNK, count):,}")
             start += len(chunk)
@@ -197,13 +231,15 @@ def _write_events(
     days: dict[date, Any] = {}  # an import's events fall on two days at most: today and the next update date
     rows: list[tuple[Any, ...]] = []
     new = first  # the id of the next packed contact
+    codes = folded.rows.codes if folded.rows is not None else b""
+    packed_events = {packed.code_of(request): outcome.events for request, outcome in folded.outcomes.items()}
     for entry in folded.records.values():
         if isinstance(entry, Record):
             contact_id, events = entry.id, entry.events
             if first and entry.id is not None and entry.id >= first:
                 new += 1  # a new contact made a record (its id in order with the packed ones)
         else:
-            contact_id, events = new, folded.events(entry)
+            contact_id, events = new, packed_events[codes[entry]]
             new += 1
         for old, new_state, effective_on in events:  # in bulk_contacts.EVENT_COLUMNS order
             if (day := days.get(effective_on)) is None:

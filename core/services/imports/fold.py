@@ -7,6 +7,7 @@ The same fold serves CSV imports and HubSpot syncs. PURE: ``today`` and the upda
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -59,39 +60,47 @@ class Folded:
     """The rows folded: every contact they name, how many rows created or updated one, the rows rejected
     because their Record ID and Email name two contacts, and the rows whose status was kept as stale.
 
-    A contact is a ``Record``, or (``fold_packed``) the packed row of a file's row that made it and that no other
-    row named: ``record`` makes it one, ``events`` gives its events."""
+    A contact is a ``Record``, or (``fold_packed``) the number of the file's row that made it, when no other row
+    named it (its row is in ``rows``): ``record`` makes it one, ``events`` gives its events."""
 
-    records: dict[str, Record | str]  # by (current) email in lower case
+    records: dict[str, Record | int]  # by (current) email in lower case
     created: int
     updated: int
     rejected: list[dict[str, Any]] = field(default_factory=list)
     stale_rows: list[dict[str, Any]] = field(default_factory=list)  # line, email, the status kept, the one asked
     outcomes: dict[StatusRequest | None, Record] = field(default_factory=dict)  # a new contact by its request
+    rows: packed.PackedRows | None = None
 
     @property
     def stale(self) -> int:
         return len(self.stale_rows)
 
-    def record(self, key: str, entry: Record | str) -> Record:
+    def record(self, key: str, entry: Record | int) -> Record:
         """A contact as a record: a packed one as the row that made it made it (a new record each time)."""
         if isinstance(entry, Record):
             return entry
-        _, email, fields = packed.fields_of(key, entry)
+        assert self.rows is not None
+        _, email, fields = packed.fields_of(key, self.rows.row(entry))
         fields["email"] = email
-        outcome = self.outcomes[packed.request_of(entry)]
+        outcome = self.outcomes[self.rows.request(entry)]
         return Record(None, fields, outcome.state, list(outcome.events))
-
-    def events(self, entry: Record | str) -> list[Event]:
-        """A contact's events (a packed one's: its row's outcome's)."""
-        return entry.events if isinstance(entry, Record) else self.outcomes[packed.request_of(entry)].events
 
     def event_counts(self) -> dict[str, int]:
         """``event_counts`` of every contact folded."""
         counts = {"made_marketing": 0, "scheduled": 0, "undone": 0}
-        for events in map(self.events, self.records.values()):
-            if events:
-                _count(events, counts)
+        by_code: Counter[int] = Counter()  # packed contacts, by their rows' codes
+        codes = self.rows.codes if self.rows is not None else b""
+        for entry in self.records.values():
+            if isinstance(entry, Record):
+                if entry.events:
+                    _count(entry.events, counts)
+            else:
+                by_code[codes[entry]] += 1
+        for code, n in by_code.items():
+            once = {name: 0 for name in counts}
+            _count(self.outcomes[packed.REQUESTS[code & ~packed.HAS_ID]].events, once)
+            for name, found in once.items():
+                counts[name] += found * n
         return counts
 
 
@@ -129,10 +138,10 @@ def new_record(request: StatusRequest | None, *, as_marketing: bool, today: date
 
 class _Index:
     """The contacts known while folding: by email (in lower case) and by Record ID. A new contact that one row of a
-    file made, and no other row named yet, is its packed row (``packed``) by email, until another row names it."""
+    file made, and no other row named yet, is that row's number (``packed``) by email, until another row names it."""
 
     def __init__(self, existing: dict[str, Record]) -> None:
-        self.by_email: dict[str, Record | str] = dict(existing)
+        self.by_email: dict[str, Record | int] = dict(existing)
         self.by_record: dict[RecordId, Record] = {}
         for record in existing.values():
             self.name(record)
@@ -186,18 +195,9 @@ class _Folder:
     def by_email(self, key: str) -> Record | None:
         """The contact with this email (in lower case), a packed one made a record from now on."""
         found = self.index.by_email.get(key)
-        if isinstance(found, str):
+        if isinstance(found, int):
             found = self.index.by_email[key] = self.folded.record(key, found)
         return found
-
-    def packed(self, key: str, row: str) -> None:
-        """A file's packed row: a new email without a Record ID stays packed (the common case of a big file)."""
-        by_email = self.index.by_email
-        if row[1] == packed.NO_RECORD_ID and key not in by_email:
-            by_email[key] = row
-            self.folded.created += 1
-        else:
-            self.row(packed.unpack(key, row))
 
     def row(self, row: IncomingRow) -> None:
         index, folded = self.index, self.folded
@@ -253,15 +253,19 @@ def fold_rows(
 def fold_packed(
     rows: packed.PackedRows, existing: dict[str, Record], *, as_marketing: bool, today: date, effective: date
 ) -> Folded:
-    """``fold_rows`` for a file's packed rows; a new contact one row made stays that row's packed string in
-    ``Folded.records``. Consumes ``rows`` (its lists are emptied)."""
+    """``fold_rows`` for a file's packed rows; a new contact one row made stays that row's number in
+    ``Folded.records`` (a new email without a Record ID: the common case of a big file). Empties ``rows.keys``."""
     folder = _Folder(existing, as_marketing=as_marketing, today=today, effective=effective)
-    fold = folder.packed
-    for key, row in zip(rows.keys, rows.rows, strict=True):
-        fold(key, row)
+    folder.folded.rows = rows
+    by_email, fold, folded, has_id = folder.index.by_email, folder.row, folder.folded, packed.HAS_ID
+    for i, (key, code) in enumerate(zip(rows.keys, rows.codes, strict=True)):
+        if code & has_id or key in by_email:
+            fold(packed.unpack(key, rows.row(i)))
+        else:
+            by_email[key] = i
+            folded.created += 1
     rows.keys.clear()
-    rows.rows.clear()
-    return folder.folded
+    return folded
 
 
 def _key_of(record: Record) -> str:

@@ -1,7 +1,7 @@
 """A file's rows as an import holds them (issue 11: a big file within a few times its size in memory): each parsed
-row packed in one string, its match key beside it, instead of a row object, a dict of fields and their values
-(about a quarter of the memory). The fold keeps a new contact made by one row as that same string
-(``fold.fold_packed``) and the writer reads it from there. PURE: values, no database.
+row packed in one string, kept compressed with the rows around it, its match key beside it, instead of a row object,
+a dict of fields and their values (a tenth of the memory or less). The fold keeps a new contact made by one row as
+that row's number (``fold.fold_packed``) and the writer reads the row from there. PURE: values, no database.
 
 A packed row: its status request (one character), whether it has a Record ID (one character), then its line,
 email (empty when it is its match key), Record ID, last-modified time and ``FIELD_COLUMNS`` values, separated by
@@ -11,7 +11,9 @@ with ``=`` (an empty name is not a missing one).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import zlib
+from array import array
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -22,62 +24,120 @@ from core.services.imports.incoming import IncomingRow
 Rejection = dict[str, Any]  # {"line": ..., "reason": ...}
 
 REQUESTS: tuple[StatusRequest | None, ...] = (None, *StatusRequest)
+_INDEX = {request: i for i, request in enumerate(REQUESTS)}
 _CODE = {request: str(i) for i, request in enumerate(REQUESTS)}
 _REQUEST = {str(i): request for i, request in enumerate(REQUESTS)}
 NO_RECORD_ID, RECORD_ID = "-", "r"
-_TEXTS = ("first_name", "last_name", "lifecycle_stage")
+HAS_ID = 8  # in a row's code: it has a Record ID
+_TEXTS = ("first_name", "last_name", "lifecycle_stage")  # in a packed row's order
 _DATES = ("created_at", "last_activity_at")
 
 
-@dataclass
-class PackedRows:
-    """A file's rows (``keys[i]``: row i's match key, ``rows[i]``: the row packed) and its rejections.
-    ``count``: how many rows were read (the lists are emptied once the rows are folded)."""
+BLOCK = 2_048  # rows compressed together
 
-    keys: list[str] = field(default_factory=list)
-    rows: list[str] = field(default_factory=list)
-    rejected: list[Rejection] = field(default_factory=list)
-    count: int = 0
+
+class PackedRows:
+    """A file's rows, in order: row ``i``'s match key (``keys[i]``), its status request and whether it has a Record
+    ID (``code``), and the row packed (``row``), kept in blocks of ``BLOCK`` rows compressed with zlib (a tenth to a
+    third of their text); and the file's rejections. ``len()``: how many rows were read (the keys are emptied once
+    the rows are folded)."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.codes = bytearray()  # per row: its request's index in REQUESTS, plus HAS_ID if it has a Record ID
+        self.rejected: list[Rejection] = []
+        self.count = 0
+        self._blocks: list[tuple[bytes, array[int]]] = []  # compressed rows, and where each row ends in them
+        self._open: list[str] = []  # the rows of the block being filled
+        self._cached: tuple[int, str, array[int]] = (-1, "", array("I"))  # the last block read
 
     def __len__(self) -> int:
         return self.count
 
+    def append(self, key: str, row: IncomingRow) -> None:
+        self.keys.append(key)
+        self.codes.append(_INDEX[row.request] | (0 if row.record_id is None else HAS_ID))
+        self._open.append(pack(row))
+        self.count += 1
+        if len(self._open) == BLOCK:
+            self._close_block()
+
+    def close(self) -> None:
+        """Once every row is appended."""
+        if self._open:
+            self._close_block()
+
+    def _close_block(self) -> None:
+        ends, end = array("I"), 0
+        for row in self._open:
+            end += len(row)
+            ends.append(end)
+        self._blocks.append((zlib.compress("".join(self._open).encode("utf-8"), 1), ends))
+        self._open = []
+
+    def row(self, i: int) -> str:
+        """Row ``i`` packed."""
+        number, text, ends = self._cached
+        if number != i // BLOCK:
+            number = i // BLOCK
+            data, ends = self._blocks[number]
+            text = zlib.decompress(data).decode("utf-8")
+            self._cached = (number, text, ends)
+        j = i % BLOCK
+        return text[ends[j - 1] if j else 0 : ends[j]]
+
+    def request(self, i: int) -> StatusRequest | None:
+        return REQUESTS[self.codes[i] & ~HAS_ID]
+
     def asks_status(self) -> bool:
         """Whether any row asks for a status (it changes statuses)."""
-        none = _CODE[None]
-        return any(row[0] != none for row in self.rows)
+        return any(code & ~HAS_ID for code in self.codes)
 
-    def names(self) -> Any:
+    def names(self) -> Iterator[tuple[str, RecordId | None]]:
         """Each row's match key and Record ID (or None), in order."""
-        for key, row in zip(self.keys, self.rows, strict=True):
-            yield key, record_id(row)
+        for i, (key, code) in enumerate(zip(self.keys, self.codes, strict=True)):
+            yield key, (record_id(self.row(i)) if code & HAS_ID else None)
 
 
 def pack(row: IncomingRow) -> str:
     """One parsed row in one string."""
-    f = row.fields
-    rid = row.record_id
-    parts = [
-        str(row.line),
-        "" if row.email == row.key else row.email,
-        "" if rid is None else (f"h{rid.hubspot}" if rid.hubspot is not None else f"o{rid.own}"),
-        "" if row.modified_at is None else row.modified_at.isoformat(),
-    ]
-    for name in _TEXTS:
-        value = f.get(name)
-        parts.append("" if value is None else "=" + value)
-    for name in _DATES:
-        value = f.get(name)
-        parts.append("" if value is None else value.isoformat())
-    unsubscribed = f.get("unsubscribed_all")
-    flags = ("b" if f.get("hard_bounced") else "") + ("" if unsubscribed is None else "u" if unsubscribed else "n")
-    parts.append(flags)
-    head = _CODE[row.request] + (NO_RECORD_ID if rid is None else RECORD_ID)
-    return head + "\0".join(parts)
+    f, rid = row.fields, row.record_id
+    get = f.get
+    first, last, stage = get("first_name"), get("last_name"), get("lifecycle_stage")
+    created, activity, unsubscribed = get("created_at"), get("last_activity_at"), get("unsubscribed_all")
+    return (
+        f"{_CODE[row.request]}{NO_RECORD_ID if rid is None else RECORD_ID}{row.line}"
+        f"\0{'' if row.email == row.key else row.email}"
+        f"\0{'' if rid is None else (f'h{rid.hubspot}' if rid.hubspot is not None else f'o{rid.own}')}"
+        f"\0{'' if row.modified_at is None else row.modified_at.isoformat()}"
+        f"\0{'' if first is None else '=' + first}"
+        f"\0{'' if last is None else '=' + last}"
+        f"\0{'' if stage is None else '=' + stage}"
+        f"\0{'' if created is None else created.isoformat()}"
+        f"\0{'' if activity is None else activity.isoformat()}"
+        f"\0{'b' if get('hard_bounced') else ''}{'' if unsubscribed is None else 'u' if unsubscribed else 'n'}"
+    )
 
 
-def request_of(packed: str) -> StatusRequest | None:
-    return _REQUEST[packed[0]]
+def code_of(request: StatusRequest | None, *, has_id: bool = False) -> int:
+    """A row's code in ``PackedRows.codes``."""
+    return _INDEX[request] | (HAS_ID if has_id else 0)
+
+
+def cells(key: str, packed: str) -> tuple[Any, ...]:
+    """What a new contact's row takes from a packed row: its email, first and last names, lifecycle stage, created and
+    last activity times (None: not given), hard bounced and unsubscribed (False: not given)."""
+    _, email, _, _, first, last, stage, created, activity, flags = packed[2:].split("\0")
+    return (
+        email or key,
+        first[1:] if first else None,
+        last[1:] if last else None,
+        stage[1:] if stage else None,
+        datetime.fromisoformat(created) if created else None,
+        datetime.fromisoformat(activity) if activity else None,
+        "b" in flags,
+        "u" in flags,
+    )
 
 
 def record_id(packed: str) -> RecordId | None:

@@ -224,16 +224,15 @@ def parse_csv(text: str | Source, *, timezone: str = "UTC") -> tuple[list[Parsed
 
 
 def pack_csv(source: Source, *, timezone: str = "UTC") -> packed.PackedRows:
-    """Read every row as ``parse_csv`` does, each kept packed in one string (``packed``): what an import holds."""
+    """Read every row as ``parse_csv`` does, each kept packed (``packed``): what an import holds."""
     found = packed.PackedRows()
-    keys, rows, rejected, pack = found.keys, found.rows, found.rejected, packed.pack
+    rejected, append = found.rejected, found.append
     for item in read_rows(source.lines(), timezone=timezone, whole=source.lines):
         if isinstance(item, dict):
             rejected.append(item)
         else:
-            keys.append(item.key)
-            rows.append(pack(item))
-    found.count = len(keys)
+            append(item.key, item)
+    found.close()
     return found
 
 
