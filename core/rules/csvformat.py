@@ -7,6 +7,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from core.errors import Sentence
+from core.i18n import N_
 from core.rules import email_address
 
 EMAIL = "Email"
@@ -66,8 +68,27 @@ _FALSE = {"false", "no", "0"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def reason_of(error: BaseException) -> str:
+    """What an error says, for a rejected row's ``reason``: its ``Sentence`` (the English, with its sentence and fields
+    kept so that the dashboard can translate it) when it was raised with one, or carries its sentence and fields as a
+    ``DomainError`` does; else its English text as it is."""
+    first = error.args[0] if len(error.args) == 1 else None
+    if isinstance(first, Sentence):
+        return first
+    sentence = getattr(error, "sentence", None)
+    if isinstance(sentence, Sentence) and sentence == str(error):
+        return sentence
+    message, params = getattr(error, "message", None), getattr(error, "params", None)
+    if isinstance(message, str) and message and isinstance(params, dict):  # shaped like a DomainError
+        said = Sentence(message, **params)
+        if said == str(error):  # only when the sentence says exactly what the error says
+            return said
+    return str(error)
+
+
 class CellError(ValueError):
-    """One cell cannot be read; the message names the column and the value."""
+    """One cell cannot be read; the message names the column and the value. Raised with a ``Sentence`` (its
+    English is ``str(error)``), so that the dashboard can show a rejected row's reason in the reader's language."""
 
 
 class StatusRequest(StrEnum):
@@ -82,7 +103,16 @@ def parse_email(text: str) -> str:
     try:
         return email_address.parse(text)
     except email_address.EmailError as exc:
-        raise CellError(str(exc)) from None
+        raise CellError(_email_reason(exc, text)) from None
+
+
+def _email_reason(error: email_address.EmailError, text: str) -> str:
+    """The address rule's refusal as a ``Sentence`` (for the dashboard to translate), saying exactly what it says."""
+    said = reason_of(error)
+    if isinstance(said, Sentence):
+        return said
+    known = (Sentence(N_("missing email")), Sentence(N_("invalid email {email}"), email=repr(text.strip())))
+    return next((sentence for sentence in known if sentence == said), said)
 
 
 def parse_datetime(text: str, column: str, timezone: str = "UTC") -> datetime | None:
@@ -104,8 +134,15 @@ def parse_datetime(text: str, column: str, timezone: str = "UTC") -> datetime | 
             try:
                 return aware.astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
             except OverflowError:  # 0001-01-01T00:00+05:00 is in year 0 in UTC: no date holds it
-                raise CellError(f"date out of range in {column!r} once converted to {timezone}: {value!r}") from None
-    raise CellError(f"unreadable date in {column!r}: {value!r}")
+                raise CellError(
+                    Sentence(
+                        N_("date out of range in {column} once converted to {timezone}: {value}"),
+                        column=repr(column),
+                        timezone=timezone,
+                        value=repr(value),
+                    )
+                ) from None
+    raise CellError(Sentence(N_("unreadable date in {column}: {value}"), column=repr(column), value=repr(value)))
 
 
 def parse_bool(text: str, column: str) -> bool | None:
@@ -116,7 +153,11 @@ def parse_bool(text: str, column: str) -> bool | None:
         return True
     if value in _FALSE:
         return False
-    raise CellError(f"unknown value in {column!r}: {text.strip()!r} (use true or false)")
+    raise CellError(
+        Sentence(
+            N_("unknown value in {column}: {value} (use true or false)"), column=repr(column), value=repr(text.strip())
+        )
+    )
 
 
 def parse_status(text: str) -> bool | None:
@@ -128,13 +169,15 @@ def parse_status(text: str) -> bool | None:
         return True
     if value in ("non-marketing contact", "non-marketing", "non_marketing", "false"):
         return False
-    raise CellError(f"unknown status value {text.strip()!r} in {STATUS!r}")
+    raise CellError(
+        Sentence(N_("unknown status value {value} in {column}"), value=repr(text.strip()), column=repr(STATUS))
+    )
 
 
 def status_request(status: bool | None, pending: bool | None) -> StatusRequest | None:
     """What a row asks for; non-marketing *and* until-next-update is contradictory (docs/domain.md §9)."""
     if status is False and pending:
-        raise CellError("contradictory status: non-marketing and marketing until next update")
+        raise CellError(Sentence(N_("contradictory status: non-marketing and marketing until next update")))
     if pending:
         return StatusRequest.UNTIL_UPDATE if status else StatusRequest.LEAVE_AT_UPDATE
     if status is None:

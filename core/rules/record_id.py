@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Generic, TypeVar
 
+from core.errors import Sentence
+from core.i18n import N_
+
 OWN_PREFIX = "mk-"
 HUBSPOT_MAX = 2**63 - 1  # contacts.hubspot_id is a signed 64-bit integer
 OWN_MAX = 2**31 - 1  # contacts.id is a 32-bit integer on PostgreSQL
@@ -24,7 +27,8 @@ _OWN = re.compile(r"^mk-([0-9]+)$", re.IGNORECASE)
 
 
 class RecordIdError(ValueError):
-    """A Record ID that is neither HubSpot's (digits) nor ours (``mk-`` and digits); the message says which."""
+    """A Record ID that is neither HubSpot's (digits) nor ours (``mk-`` and digits); the message (a ``Sentence``)
+    says which."""
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -61,15 +65,32 @@ def parse(text: str) -> RecordId | None:
     if _HUBSPOT.match(value):
         number = int(value)
         if not 0 < number <= HUBSPOT_MAX:
-            raise RecordIdError(f"Record ID {value!r} is not a HubSpot Record ID (1 to {HUBSPOT_MAX})")
+            raise RecordIdError(
+                Sentence(
+                    N_("Record ID {value} is not a HubSpot Record ID (1 to {largest})"),
+                    value=repr(value),
+                    largest=str(HUBSPOT_MAX),
+                )
+            )
         return RecordId(hubspot=number)
     if own := _OWN.match(value):
         number = int(own.group(1))
         if not 0 < number <= OWN_MAX:
-            raise RecordIdError(f"Record ID {value!r} is not a Marketable id ({OWN_PREFIX}1 to {OWN_PREFIX}{OWN_MAX})")
+            raise RecordIdError(
+                Sentence(
+                    N_("Record ID {value} is not a Marketable id ({smallest} to {largest})"),
+                    value=repr(value),
+                    smallest=f"{OWN_PREFIX}1",
+                    largest=f"{OWN_PREFIX}{OWN_MAX}",
+                )
+            )
         return RecordId(own=number)
     raise RecordIdError(
-        f"unreadable Record ID {value!r}: HubSpot's are whole numbers, Marketable's own are {OWN_PREFIX}<number>"
+        Sentence(
+            N_("unreadable Record ID {value}: HubSpot's are whole numbers, Marketable's own are {form}"),
+            value=repr(value),
+            form=f"{OWN_PREFIX}<number>",
+        )
     )
 
 
@@ -118,7 +139,11 @@ def decide(
             return Decision(Verdict.UPDATE, by_record.key)
         return Decision(
             Verdict.REJECT,
-            reason=f"Record ID {record_id} and Email {email} are two different contacts",
+            reason=Sentence(
+                N_("Record ID {record_id} and Email {email} are two different contacts"),
+                record_id=str(record_id),
+                email=email,
+            ),
         )
     hubspot = record_id.hubspot if record_id is not None else None
     if by_email is None:
@@ -127,5 +152,10 @@ def decide(
         return Decision(Verdict.UPDATE, by_email.key, adopt=hubspot)
     return Decision(
         Verdict.REJECT,
-        reason=f"Email {email} is the contact with Record ID {by_email.hubspot_id}, not {hubspot}",
+        reason=Sentence(
+            N_("Email {email} is the contact with Record ID {known}, not {given}"),
+            email=email,
+            known=str(by_email.hubspot_id),
+            given=str(hubspot),
+        ),
     )

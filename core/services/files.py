@@ -17,6 +17,7 @@ from typing import IO
 from sqlalchemy import Engine
 
 from core.errors import DomainError
+from core.i18n import N_
 
 SQLITE_COMPANIONS = ("", "-wal", "-shm", "-journal")
 
@@ -44,11 +45,15 @@ def check_target(engine: Engine, target: str | Path) -> Path:
     """The resolved path to write to; refuses the database's own files and folders."""
     path = Path(target).expanduser().resolve()
     if _is_database(path, engine):
-        raise DomainError(f"refusing to write to {target}: that is the database (or its journal)")
+        raise DomainError(
+            N_("refusing to write to {target}: that is the database (or its journal)"), target=str(target)
+        )
     if path.is_dir():
-        raise DomainError(f"{target} is a folder: give a file name")
+        raise DomainError(N_("{target} is a folder: give a file name"), target=str(target))
     if not path.parent.is_dir():
-        raise DomainError(f"cannot write {target}: the folder {path.parent} does not exist")
+        raise DomainError(
+            N_("cannot write {target}: the folder {folder} does not exist"), target=str(target), folder=str(path.parent)
+        )
     return path
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, update
 
 from core.errors import DomainError, TierUpgradeRequired
+from core.i18n import N_
 from core.rules import email_address, tiers
 from core.rules.confirmation import Confirmed, Figures, hold_to
 from core.rules.contact_creation import Creation, ToolSetting, decide
@@ -26,7 +27,11 @@ from core.store.schema import contacts, source_settings
 from core.store.tool_settings import SourceSetting
 
 PER_TOOL = (SourceType.FORM, SourceType.CHATFLOW, SourceType.INTEGRATION)
-TOOL_NAMES = {SourceType.FORM: "form", SourceType.CHATFLOW: "chatflow", SourceType.INTEGRATION: "connected app"}
+NEEDS_ID = {  # per kind of tool, whole sentences: each can be translated (a tool's name changes the words around it)
+    SourceType.FORM: N_("a form needs its ID (--source-id)"),
+    SourceType.CHATFLOW: N_("a chatflow needs its ID (--source-id)"),
+    SourceType.INTEGRATION: N_("a connected app needs its ID (--source-id)"),
+}
 FIXED_SOURCES = tuple(sorted(s.value for s in ALWAYS_NON_MARKETING))
 
 __all__ = ["FIXED_SOURCES", "PER_TOOL", "CreateResult", "Headroom", "SourceSetting", "create_contact"]
@@ -57,10 +62,21 @@ def _kind(source: SourceType | str) -> SourceType:
 def _tool_id(source_id: str | None, kind: SourceType) -> str | None:
     value = (source_id or "").strip()
     if len(value) > 100:
-        raise DomainError("the source ID is longer than 100 characters")
+        raise DomainError(N_("the source ID is longer than 100 characters"))
     if kind in PER_TOOL and not value:
-        raise DomainError(f"a {TOOL_NAMES[kind]} needs its ID (--source-id)")
+        raise DomainError(NEEDS_ID[kind])
     return value or None
+
+
+def _email_refused(said: str, email: str) -> DomainError:
+    """The address rule's refusal, capitalised, as an error the dashboard can translate (same English)."""
+    for known in (
+        DomainError(N_("Missing email")),
+        DomainError(N_("Invalid email {email}"), email=repr(email.strip()).lower()),
+    ):
+        if str(known) == said:
+            return known
+    return DomainError(said)
 
 
 def list_source_settings(engine: Engine) -> list[SourceSetting]:
@@ -85,7 +101,9 @@ def set_source_default(
     """
     kind = _kind(source)
     if kind not in PER_TOOL:
-        raise DomainError(f"{kind.value} has no per-tool setting; only forms, chatflows and connected apps do")
+        raise DomainError(
+            N_("{source} has no per-tool setting; only forms, chatflows and connected apps do"), source=kind.value
+        )
     tool_id = str(_tool_id(source_id, kind))
     by = Requester(actor, kind.value, tool_id)
     with changing(engine, by=by, today=today, needs=Action.MANAGE_SETTINGS, catch_up_first=False) as unit:
@@ -161,17 +179,19 @@ def create_contact(
     """
     kind = _kind(source)
     if marketing is not None and kind not in (SourceType.MANUAL, SourceType.IMPORT):
-        raise DomainError("--marketing applies to manual creation (or an import's 'set all as marketing') only")
+        raise DomainError(N_("--marketing applies to manual creation (or an import's 'set all as marketing') only"))
     try:
         email = email_address.parse(email)
     except email_address.EmailError as exc:
-        raise DomainError(str(exc).capitalize()) from None
+        raise _email_refused(str(exc).capitalize(), email) from None
     fields = contact_writes.name_fields(first_name, last_name, lifecycle_stage)
     by = Requester(actor, kind.value, _tool_id(source_id, kind))
     with changing(engine, by=by, today=today, needs=Action.EDIT_CONTACTS) as unit:
         row = contact_writes.by_email(unit.conn, email)
         if row is not None and must_be_new:
-            raise DomainError(f"A contact with the email {email} already exists (ID {row['id']})")
+            raise DomainError(
+                N_("A contact with the email {email} already exists (ID {id})"), email=email, id=str(row["id"])
+            )
         outcome = decide(
             kind,
             existing=contact_writes.state_of(row),

@@ -9,17 +9,18 @@ import streamlit as st
 from core.rules.status import State
 from core.services.imports.preview import ImportPreview
 from core.services.imports.service import Consent
+from pages.shared.i18n import N_, _, money, ngettext, t
 
 STATE_TEXT = {
-    State.MARKETING.value: "Marketing",
-    State.PENDING.value: "Marketing until next update",
-    State.NON_MARKETING.value: "Non-marketing",
+    State.MARKETING.value: N_("Marketing"),
+    State.PENDING.value: N_("Marketing until next update"),
+    State.NON_MARKETING.value: N_("Non-marketing"),
 }
 ASKED_TEXT = {
-    "marketing": "Marketing",
-    "non_marketing": "Non-marketing",
-    "until_update": "Marketing until next update",
-    "leave_at_update": "Non-marketing at next update",
+    "marketing": N_("Marketing"),
+    "non_marketing": N_("Non-marketing"),
+    "until_update": N_("Marketing until next update"),
+    "leave_at_update": N_("Non-marketing at next update"),
 }
 SHOWN = 200
 
@@ -29,42 +30,79 @@ def stale(p: ImportPreview) -> None:
     if not p.stale:
         return
     st.info(
-        f"**{p.stale:,} rows are older than their contact's last status change** (by their Last Modified Date): "
-        "the import keeps those contacts' newer status and updates only their other fields.",
+        ngettext(  # the English says "1 rows", as it always did
+            "**{n} rows are older than their contact's last status change** (by their Last Modified Date): "
+            "the import keeps those contacts' newer status and updates only their other fields.",
+            "**{n} rows are older than their contact's last status change** (by their Last Modified Date): "
+            "the import keeps those contacts' newer status and updates only their other fields.",
+            p.stale,
+        ),
         icon=":material/history:",
     )
+    said = t()
     rows = [
-        {"Line": r["line"], "Email": r["email"], "Kept": STATE_TEXT[r["kept"]], "The file says": ASKED_TEXT[r["asked"]]}
+        {
+            _("Line"): r["line"],
+            _("Email"): r["email"],
+            _("Kept"): said(STATE_TEXT[r["kept"]]),
+            _("The file says"): said(ASKED_TEXT[r["asked"]]),
+        }
         for r in p.stale_rows[:SHOWN]
     ]
-    with st.expander(f"What the import keeps ({p.stale:,} stale rows)"):
+    with st.expander(
+        ngettext("What the import keeps ({n} stale rows)", "What the import keeps ({n} stale rows)", p.stale)
+    ):
         st.dataframe(pd.DataFrame(rows), hide_index=True, key="imp_stale", width="stretch")
 
 
 def _undo(p: ImportPreview) -> bool:
     if not p.undoes:
         return True
-    when = f" on {p.effective_on:%d %b %Y}" if p.effective_on else ""
-    st.warning(
-        f"This import **undoes {p.undone:,} scheduled non-marketing changes**: those contacts were to leave the "
-        f"marketing count at the next update date{when} and will stay marketing, and billed, instead.",
-        icon=":material/undo:",
+    if p.effective_on:
+        text = ngettext(
+            "This import **undoes {n} scheduled non-marketing changes**: those contacts were to leave the marketing "
+            "count at the next update date on {day} and will stay marketing, and billed, instead.",
+            "This import **undoes {n} scheduled non-marketing changes**: those contacts were to leave the marketing "
+            "count at the next update date on {day} and will stay marketing, and billed, instead.",
+            p.undone,
+            day=p.effective_on,
+        )
+    else:
+        text = ngettext(
+            "This import **undoes {n} scheduled non-marketing changes**: those contacts were to leave the marketing "
+            "count at the next update date and will stay marketing, and billed, instead.",
+            "This import **undoes {n} scheduled non-marketing changes**: those contacts were to leave the marketing "
+            "count at the next update date and will stay marketing, and billed, instead.",
+            p.undone,
+        )
+    st.warning(text, icon=":material/undo:")
+    return st.checkbox(
+        ngettext("I agree to undo {n} scheduled changes", "I agree to undo {n} scheduled changes", p.undone),
+        key="imp_undo",
     )
-    return st.checkbox(f"I agree to undo {p.undone:,} scheduled changes", key="imp_undo")
 
 
 def _tier(p: ImportPreview) -> bool:
     if not p.tier_goes_up:
-        st.caption(f"The billed tier stays {p.tier_limit_before:,} contacts.")
+        st.caption(
+            ngettext("The billed tier stays {n} contacts.", "The billed tier stays {n} contacts.", p.tier_limit_before)
+        )
         return True
     st.warning(
-        f"This import makes {p.made_marketing:,} contacts marketing and raises the billed tier from "
-        f"**{p.tier_limit_before:,}** to **{p.tier_limit_after:,}** contacts: "
-        f"**{p.monthly_price_after:,} {p.currency}** a month instead of {p.monthly_price_before:,} {p.currency}. "
-        "The tier is not lowered before renewal.",
+        ngettext(
+            "This import makes {n} contacts marketing and raises the billed tier from **{before}** to **{after}** "
+            "contacts: **{price_after}** a month instead of {price_before}. The tier is not lowered before renewal.",
+            "This import makes {n} contacts marketing and raises the billed tier from **{before}** to **{after}** "
+            "contacts: **{price_after}** a month instead of {price_before}. The tier is not lowered before renewal.",
+            p.made_marketing,
+            before=p.tier_limit_before,
+            after=p.tier_limit_after,
+            price_after=money(p.monthly_price_after, p.currency),
+            price_before=money(p.monthly_price_before, p.currency),
+        ),
         icon=":material/trending_up:",
     )
-    return st.checkbox(f"I agree to the {p.tier_limit_after:,}-contact tier", key="imp_consent")
+    return st.checkbox(_("I agree to the {after}-contact tier", after=p.tier_limit_after), key="imp_consent")
 
 
 def consent(p: ImportPreview) -> Consent | None:

@@ -11,7 +11,9 @@ import streamlit as st
 from core.services.imports.preview import ImportPreview, preview_import
 from core.services.imports.service import Consent
 from pages.contacts import _import_consent as import_consent
+from pages.contacts import _import_report as import_report
 from pages.shared import session
+from pages.shared.i18n import _, t
 from pages.shared.money import money_line
 
 PREVIEW_REJECTED = 200  # rejected rows listed before the import (the report after it offers them all)
@@ -41,11 +43,14 @@ def preview_once(file_id: str, data: bytes, *, as_marketing: bool) -> ImportPrev
 
 
 def _tables(p: ImportPreview) -> None:
-    st.subheader("First rows", anchor=False)
+    st.subheader(_("First rows"), anchor=False)
     st.dataframe(pd.DataFrame(p.first_rows), hide_index=True, key="imp_first_rows", width="stretch")
-    st.subheader("Column mapping", anchor=False)
+    st.subheader(_("Column mapping"), anchor=False)
+    said = t()
     st.dataframe(
-        pd.DataFrame(p.columns, columns=["Column in the file", "Imported as"]),
+        pd.DataFrame(
+            [(column, said(use)) for column, use in p.columns], columns=[_("Column in the file"), _("Imported as")]
+        ),
         hide_index=True,
         key="imp_mapping",
         width="stretch",
@@ -54,39 +59,41 @@ def _tables(p: ImportPreview) -> None:
 
 def _figures(p: ImportPreview) -> None:
     n = session.number
-    st.subheader("What the import will do", anchor=False)
+    st.subheader(_("What the import will do"), anchor=False)
     cols = st.columns(4)
-    cols[0].metric("Rows to import", n(p.valid_rows))
-    cols[1].metric("New contacts", n(p.created))
-    cols[2].metric("Existing contacts updated", n(p.updated))
-    cols[3].metric("Rejected rows", n(len(p.rejected)))
+    cols[0].metric(_("Rows to import"), n(p.valid_rows))
+    cols[1].metric(_("New contacts"), n(p.created))
+    cols[2].metric(_("Existing contacts updated"), n(p.updated))
+    cols[3].metric(_("Rejected rows"), n(len(p.rejected)))
     marks = st.columns(5)
-    marks[0].metric("Become marketing", n(p.made_marketing))
+    marks[0].metric(_("Become marketing"), n(p.made_marketing))
     marks[1].metric(
-        "Scheduled non-marketing", n(p.scheduled), help=f"On {p.effective_on:%d %b %Y}" if p.effective_on else None
+        _("Scheduled non-marketing"),
+        n(p.scheduled),
+        help=_("On {day}", day=p.effective_on) if p.effective_on else None,
     )
-    marks[2].metric("Pending changes undone", n(p.undone))
+    marks[2].metric(_("Pending changes undone"), n(p.undone))
     marks[3].metric(
-        "Marketing contacts after",
+        _("Marketing contacts after"),
         n(p.marketing_after),
         delta=n(p.marketing_after - p.marketing_before) if p.made_marketing else None,
     )
-    marks[4].metric("Stale rows: status kept", n(p.stale), help="Older than the contact's last status change")
+    marks[4].metric(_("Stale rows: status kept"), n(p.stale), help=_("Older than the contact's last status change"))
     money_line(p.money)
 
 
 def _rejected(p: ImportPreview) -> None:
     if not p.rejected:
         return
-    with st.expander(f"Rejected rows ({len(p.rejected):,}): these are skipped, the others go ahead"):
+    with st.expander(_("Rejected rows ({n}): these are skipped, the others go ahead", n=len(p.rejected))):
         st.dataframe(
-            pd.DataFrame(p.rejected[:PREVIEW_REJECTED]).rename(columns={"line": "Line", "reason": "Reason"}),
+            import_report.rejected_frame(p.rejected[:PREVIEW_REJECTED]),
             hide_index=True,
             key="imp_preview_rejected",
             width="stretch",
         )
         if len(p.rejected) > PREVIEW_REJECTED:
-            st.caption(f"The first {PREVIEW_REJECTED:,}; all of them can be downloaded after the import.")
+            st.caption(_("The first {n}; all of them can be downloaded after the import.", n=PREVIEW_REJECTED))
 
 
 def show(p: ImportPreview) -> Consent | None:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from core.errors import translated
 from core.services.imports.preview import rejected_lines_csv
 from core.services.imports.service import ImportResult
 from pages.shared import session
+from pages.shared.i18n import _, pgettext, t
 
 KEY = "imp_result"
 FORGET_ON_AGAIN = (KEY, "imp_file", "imp_marketing", "imp_consent", "imp_undo", "imp_preview")
@@ -23,17 +26,23 @@ class Imported:
     data: bytes
 
 
+def said(text: str) -> str:
+    """What the import says (a rejected row's reason, a step of its progress) in the session's language: it says it
+    in English as a ``core.rules.sentence.Sentence``, which keeps its sentence and fields; plain text as it is."""
+    return translated(text, t())
+
+
+def rejected_frame(rejected: list[dict[str, Any]]) -> pd.DataFrame:
+    """Rejected rows as a table: their line and their reason, in the session's language."""
+    return pd.DataFrame([(r["line"], said(r["reason"])) for r in rejected], columns=[_("Line"), _("Reason")])
+
+
 def _rejected(done: Imported) -> None:
-    st.subheader("Rejected lines", anchor=False)
-    st.dataframe(
-        pd.DataFrame(done.result.rejected).rename(columns={"line": "Line", "reason": "Reason"}),
-        hide_index=True,
-        key="imp_rejected",
-        width="stretch",
-    )
+    st.subheader(_("Rejected lines"), anchor=False)
+    st.dataframe(rejected_frame(done.result.rejected), hide_index=True, key="imp_rejected", width="stretch")
     st.download_button(
-        "Download the rejected lines (CSV)",
-        data=rejected_lines_csv(done.data, done.result.rejected),
+        _("Download the rejected lines (CSV)"),
+        data=rejected_lines_csv(done.data, done.result.rejected, t=t()),
         file_name="rejected-lines.csv",
         mime="text/csv",
         key="imp_rejected_download",
@@ -51,29 +60,39 @@ class Started:
 def report(done: Imported | Started) -> None:
     if isinstance(done, Started):
         st.info(
-            f"Importing {done.file_name} in the background: follow it in the sidebar, from any page. Nothing is "
-            "imported until all of it is.",
+            _(
+                "Importing {file} in the background: follow it in the sidebar, from any page. Nothing is imported "
+                "until all of it is.",
+                file=done.file_name,
+            ),
             icon=":material/hourglass_top:",
         )
         _again()
         return
     result, n = done.result, session.number
     st.success(
-        f"Import finished. Its contacts' histories and the Audit page name it as import {result.import_id}.",
+        _(
+            "Import finished. Its contacts' histories and the Audit page name it as import {id}.",
+            id=str(result.import_id),  # an id, not an amount: unformatted
+        ),
         icon=":material/check_circle:",
     )
     cols = st.columns(3)
-    cols[0].metric("Created", n(result.created))
-    cols[1].metric("Updated", n(result.updated))
-    cols[2].metric("Rejected", n(len(result.rejected)))
+    cols[0].metric(pgettext("import report", "Created"), n(result.created))
+    cols[1].metric(pgettext("import report", "Updated"), n(result.updated))
+    cols[2].metric(pgettext("import report", "Rejected"), n(len(result.rejected)))
     cols = st.columns(3)
-    cols[0].metric("Became marketing", n(result.made_marketing))
-    cols[1].metric("Scheduled non-marketing", n(result.scheduled))
-    cols[2].metric("Pending changes undone", n(result.undone))
-    st.metric("Stale rows: their contacts kept their newer status", n(result.stale))
+    cols[0].metric(_("Became marketing"), n(result.made_marketing))
+    cols[1].metric(_("Scheduled non-marketing"), n(result.scheduled))
+    cols[2].metric(_("Pending changes undone"), n(result.undone))
+    st.metric(_("Stale rows: their contacts kept their newer status"), n(result.stale))
     if result.tier_limit_after > result.tier_limit_before:
         st.warning(
-            f"The billed tier went up from {result.tier_limit_before:,} to {result.tier_limit_after:,} contacts."
+            _(
+                "The billed tier went up from {before} to {after} contacts.",
+                before=result.tier_limit_before,
+                after=result.tier_limit_after,
+            )
         )
     if result.rejected:
         _rejected(done)
@@ -81,7 +100,7 @@ def report(done: Imported | Started) -> None:
 
 
 def _again() -> None:
-    if st.button("Import another file", key="imp_again"):
+    if st.button(_("Import another file"), key="imp_again"):
         for key in FORGET_ON_AGAIN:
             st.session_state.pop(key, None)
         st.rerun()

@@ -9,18 +9,13 @@ import streamlit as st
 
 from core.rules.sources import ADJUSTABLE_DEFAULTS, SourceType
 from core.services.sources import PER_TOOL, SourceSetting, headroom, set_source_default
+from pages.contacts._sources_text import EFFECT, NONE_YET, SWITCH_ON, TITLES, UNTIL_SWITCHED
 from pages.shared import allowed, session
 from pages.shared.allowed import Action
+from pages.shared.i18n import _, day, money, ngettext, pgettext, t
 from pages.shared.messages import flash
 from pages.shared.text import code, plain
 
-TITLES = {SourceType.FORM: "Forms", SourceType.CHATFLOW: "Chatflows", SourceType.INTEGRATION: "Connected apps"}
-EFFECT = {
-    SourceType.FORM: "new contacts from this form are marketing, and an existing non-marketing contact who "
-    "submits it becomes marketing (a pending change is undone)",
-    SourceType.CHATFLOW: "new contacts from this chatflow are marketing",
-    SourceType.INTEGRATION: "contacts this app creates from now on are marketing (existing ones keep their status)",
-}
 CONFIRM = "src_confirm"
 
 
@@ -44,8 +39,11 @@ def _save(kind: SourceType, source_id: str, marketing: bool) -> None:
         )
     )
     if found is not None:
-        now = "marketing." if found.marketing else "non-marketing."
-        flash(f"{found.name or found.source_id}: new contacts are now {now}")
+        name = found.name or found.source_id
+        if found.marketing:
+            flash(_("{name}: new contacts are now marketing.", name=name))
+        else:
+            flash(_("{name}: new contacts are now non-marketing.", name=name))
 
 
 def _toggled(kind: SourceType, source_id: str, key: str) -> None:
@@ -73,21 +71,33 @@ def confirm_panel() -> None:
     if room is None:
         return
     with st.container(border=True):
-        what = pending.kind.replace("integration", "connected app")
-        st.markdown(f"**Switch on {what} {plain(pending.source_id)}?** While on, {EFFECT[pending.kind]}.")
+        st.markdown(_(SWITCH_ON[pending.kind], id=plain(pending.source_id)))
         st.warning(
-            f"The account has {room.marketing:,} marketing contacts on a {room.tier_limit:,}-contact tier: "
-            f"{room.left_before_upgrade:,} more fit before the tier rises to {room.next_tier:,} contacts "
-            f"({room.next_monthly_price:,} {room.currency} a month instead of {room.monthly_price:,}). "
-            "Contacts this tool makes marketing raise the tier automatically when they go over it.",
+            ngettext(  # the English says "1 marketing contacts", as it always did
+                # Translators: {price_now} is the bare number (English shows it so); {price_now_money} is the
+                # same amount with its currency, for a language that wants it.
+                "The account has {n} marketing contacts on a {tier}-contact tier: {left} more fit before the tier "
+                "rises to {next_tier} contacts ({next_price} a month instead of {price_now}). Contacts this tool "
+                "makes marketing raise the tier automatically when they go over it.",
+                "The account has {n} marketing contacts on a {tier}-contact tier: {left} more fit before the tier "
+                "rises to {next_tier} contacts ({next_price} a month instead of {price_now}). Contacts this tool "
+                "makes marketing raise the tier automatically when they go over it.",
+                room.marketing,
+                tier=room.tier_limit,
+                left=room.left_before_upgrade,
+                next_tier=room.next_tier,
+                next_price=money(room.next_monthly_price, room.currency),
+                price_now=room.monthly_price,
+                price_now_money=money(room.monthly_price, room.currency),
+            ),
             icon=":material/trending_up:",
         )
-        agreed = st.checkbox("I understand these contacts are billed and may raise the tier", key="src_agree")
+        agreed = st.checkbox(_("I understand these contacts are billed and may raise the tier"), key="src_agree")
         cols = st.columns([1, 1, 4])
         refused = allowed.refused(Action.MANAGE_SETTINGS)
-        if cols[0].button("Switch on", key="src_confirm_on", type="primary", disabled=not agreed or bool(refused)):
+        if cols[0].button(_("Switch on"), key="src_confirm_on", type="primary", disabled=not agreed or bool(refused)):
             _close(True, pending)
-        if cols[1].button("Cancel", key="src_cancel"):
+        if cols[1].button(_("Cancel"), key="src_cancel"):
             _close(False, pending)
 
 
@@ -95,23 +105,31 @@ def switches(settings: list[SourceSetting]) -> None:
     """One section per kind of tool, one switch per tool."""
     refused = allowed.blocked(Action.MANAGE_SETTINGS)
     allowed.note(refused)
+    said = t()
     for kind in PER_TOOL:
-        st.subheader(TITLES[kind], anchor=False)
+        st.subheader(said(TITLES[kind]), anchor=False)
         tools = [s for s in settings if s.source_type == kind.value]
-        default = "marketing" if ADJUSTABLE_DEFAULTS[kind] else "non-marketing"
-        st.caption(f"New {TITLES[kind].lower()} make {default} contacts until switched.")
+        st.caption(said(UNTIL_SWITCHED[kind, bool(ADJUSTABLE_DEFAULTS[kind])]))
         if not tools:
-            st.caption(f"No {TITLES[kind].lower()} yet: add one below, or it appears when it first creates a contact.")
+            st.caption(said(NONE_YET[kind]))
         for tool in tools:
             key = f"src_{kind.value}_{tool.source_id}"
             st.session_state[key] = tool.marketing
-            since = f" · on since {tool.switched_on_at:%d %b %Y}" if tool.marketing and tool.switched_on_at else ""
+            how = pgettext("tool setting", "Default") if tool.is_default else pgettext("tool setting", "Set")
+            notes = [how, said(EFFECT[kind])]
+            if tool.marketing and tool.switched_on_at:
+                notes.append(_("on since {day}", day=day(tool.switched_on_at)))
             st.toggle(
-                f"**{plain(tool.name or tool.source_id)}** ({code(tool.source_id)}, "
-                f"{tool.contacts:,} contacts so far): new contacts are marketing",
+                ngettext(  # the English says "1 contacts", as it always did
+                    "**{name}** ({id}, {n} contacts so far): new contacts are marketing",
+                    "**{name}** ({id}, {n} contacts so far): new contacts are marketing",
+                    tool.contacts,
+                    name=plain(tool.name or tool.source_id),
+                    id=code(tool.source_id),
+                ),
                 key=key,
                 on_change=_toggled,
                 args=(kind, tool.source_id, key),
                 disabled=bool(refused),
-                help=refused or ("Default" if tool.is_default else "Set") + f" · {EFFECT[kind]}{since}",
+                help=refused or " · ".join(notes),
             )

@@ -8,10 +8,11 @@ from pages.contacts import _import_preview as import_preview
 from pages.contacts import _import_report as import_report
 from pages.shared import access, allowed, jobs, session
 from pages.shared.allowed import Action
+from pages.shared.i18n import _, ngettext
 
 access.require_access()
-st.page_link("pages/contacts/contacts.py", label="Back to contacts", icon=":material/arrow_back:")
-st.title("Import contacts")
+st.page_link("pages/contacts/contacts.py", label=_("Back to contacts"), icon=":material/arrow_back:")
+st.title(_("Import contacts"))
 
 
 def _in_background(data: bytes, name: str, as_marketing: bool, consent: Consent) -> None:
@@ -31,10 +32,10 @@ def _in_background(data: bytes, name: str, as_marketing: bool, consent: Consent)
 
 
 def _run(data: bytes, name: str, as_marketing: bool, consent: Consent) -> None:
-    bar = st.progress(0.0, text="Starting the import…")
+    bar = st.progress(0.0, text=_("Starting the import…"))
 
-    def progress(fraction: float, message: str) -> None:
-        bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+    def progress(fraction: float, message: str) -> None:  # the import says its steps in English, as Sentences
+        bar.progress(min(max(fraction, 0.0), 1.0), text=import_report.said(message))
 
     result = session.run(
         lambda: import_csv(
@@ -60,22 +61,26 @@ if isinstance(done, import_report.Imported | import_report.Started):
 
 refused = allowed.refused(Action.EDIT_CONTACTS)
 upload = st.file_uploader(
-    "CSV file in HubSpot's export format (UTF-8)", type=["csv"], key="imp_file", disabled=bool(refused), help=refused
+    _("CSV file in HubSpot's export format (UTF-8)"), type=["csv"], key="imp_file", disabled=bool(refused), help=refused
 )
 if upload is None:
     st.caption(
-        "Columns: Email (required), First Name, Last Name, Lifecycle Stage, Create Date, Last Activity Date, "
-        "Marketing contact status, Marketing contact until next update, Email hard bounce reason, "
-        "Unsubscribed from all email, Record ID, Last Modified Date. Contacts are matched by Record ID, then by "
-        "email; a row older than its contact's last status change keeps that status."
+        # Translators: the column names are HubSpot's own headers, as the file must spell them: keep them in English
+        # (in backticks, so that they read as the file's words).
+        _(
+            "Columns: Email (required), First Name, Last Name, Lifecycle Stage, Create Date, Last Activity Date, "
+            "Marketing contact status, Marketing contact until next update, Email hard bounce reason, "
+            "Unsubscribed from all email, Record ID, Last Modified Date. Contacts are matched by Record ID, then by "
+            "email; a row older than its contact's last status change keeps that status."
+        )
     )
     st.stop()
 no_status = allowed.blocked(Action.CHANGE_STATUS)
 as_marketing = st.checkbox(
-    "Set all contacts as marketing",
+    _("Set all contacts as marketing"),
     key="imp_marketing",
     disabled=bool(no_status),
-    help=no_status or "New contacts whose row gives no status become marketing contacts (billed).",
+    help=no_status or _("New contacts whose row gives no status become marketing contacts (billed)."),
 )
 allowed.note(no_status)
 data = upload.getvalue()
@@ -83,7 +88,7 @@ preview = import_preview.preview_once(upload.file_id, data, as_marketing=as_mark
 if preview is None:
     st.stop()
 consent = import_preview.show(preview)
-label = f"Import {preview.valid_rows:,} rows"
+label = ngettext("Import {n} rows", "Import {n} rows", preview.valid_rows)  # English: "Import 1 rows", as before
 if st.button(label, key="imp_run", type="primary", disabled=not consent or bool(refused), help=refused):
     (_in_background if runs_in_background(preview.valid_rows) else _run)(
         data, upload.name, as_marketing, consent or Consent()

@@ -15,7 +15,8 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from core.errors import TierUpgradeRequired, UndoRequired
+from core.errors import Sentence, TierUpgradeRequired, UndoRequired
+from core.i18n import N_
 from core.rules import tiers
 from core.rules.record_id import RecordId
 from core.rules.requester import Requester
@@ -197,7 +198,10 @@ def _write_new(
         if len(chunk) == CHUNK or start + len(chunk) == count:
             writer.contacts(chunk, columns=NEW_COLUMNS)
             if progress:
-                progress(0.3 + 0.4 * min(1.0, (start + CHUNK) / count), f"created {min(start + CHUNK, count):,}")
+                progress(
+                    0.3 + 0.4 * min(1.0, (start + CHUNK) / count),
+                    Sentence(N_("created {n}"), n=min(start + CHUNK, count)),
+                )
             start += len(chunk)
             chunk = []
     return first
@@ -295,7 +299,7 @@ def apply_rows(
         unit.require(Action.CHANGE_STATUS)
     existing = existing_records(unit.conn, rows)
     if progress:
-        progress(0.3, f"matched {len(existing):,} existing contacts")
+        progress(0.3, Sentence(N_("matched {n} existing contacts"), n=len(existing)))
     folded = fold_rows(rows, existing, as_marketing=as_marketing, today=unit.today, effective=unit.next_update)
     return _apply(
         unit, folded, consent=consent, progress=progress, kind=kind, source_type=source_type, operation_id=operation_id
@@ -315,7 +319,7 @@ def apply_packed(
         unit.require(Action.CHANGE_STATUS)
     existing = existing_named(unit.conn, rows.names())
     if progress:
-        progress(0.3, f"matched {len(existing):,} existing contacts")
+        progress(0.3, Sentence(N_("matched {n} existing contacts"), n=len(existing)))
     folded = fold_packed(rows, existing, as_marketing=as_marketing, today=unit.today, effective=unit.next_update)
     del existing
     return _apply(unit, folded, consent=consent, progress=progress)

@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from core.errors import DomainError
+from core.errors import DomainError, Sentence
+from core.i18n import N_
 from core.rules import contact_fields, email_address
 from core.rules import csvformat as fmt
 from core.rules.contact_fields import FieldError
@@ -28,7 +29,7 @@ from core.rules.record_id import parse as parse_record_id
 from core.services.imports import packed
 from core.services.imports.incoming import IncomingRow
 
-Rejection = dict[str, Any]  # {"line": ..., "reason": ...}: as the command line's JSON lists it
+Rejection = dict[str, Any]  # {"line": ..., "reason": ...}: as the command line's JSON lists it (reason: a Sentence)
 
 
 ParsedRow = IncomingRow  # a file's row is an incoming row like a sync's (``incoming``)
@@ -43,7 +44,7 @@ def decode(data: bytes) -> str:
 
 
 def _not_utf8(byte: int) -> DomainError:
-    return DomainError(f"the file is not UTF-8 text (byte {byte}); save it as CSV UTF-8")
+    return DomainError(N_("the file is not UTF-8 text (byte {byte}); save it as CSV UTF-8"), byte=str(byte))
 
 
 _BLOCK = 1 << 20  # bytes read (and decoded) at a time
@@ -107,7 +108,7 @@ def source_of(source: str | Path | bytes | IO[bytes]) -> Source:
             with path.open("rb"):
                 pass
         except OSError as exc:
-            raise DomainError(f"cannot read {source}: {exc.strerror}") from None
+            raise DomainError(N_("cannot read {source}: {error}"), source=str(source), error=exc.strerror) from None
         found = Source(path=path)
     else:
         found = Source(data=source if isinstance(source, bytes) else source.read())
@@ -124,7 +125,7 @@ def header_map(header: list[str]) -> dict[str, int]:
         if key and key not in found:
             found[key] = index
     if fmt.EMAIL not in found:
-        raise DomainError("the file has no 'Email' column (HubSpot export headers expected)")
+        raise DomainError(N_("the file has no 'Email' column (HubSpot export headers expected)"))
     if fmt.RECORD_ID in found and fmt.legacy_export(header):
         del found[fmt.RECORD_ID]  # Marketable's own ids, written plain before Record IDs: matched by email
     return found
@@ -189,7 +190,7 @@ class RowParser:
             try:
                 row.record_id = parse_record_id(cells[self.record_id])
             except RecordIdError as exc:
-                raise CellError(str(exc)) from None
+                raise CellError(fmt.reason_of(exc)) from None
         if self.modified is not None and cells[self.modified]:
             row.modified_at = fmt.parse_datetime(cells[self.modified], fmt.LAST_MODIFIED, self.tz)
         return row
@@ -252,11 +253,11 @@ def read_rows(
     try:
         header = next(reader)
     except StopIteration:
-        raise DomainError("the file is empty") from None
+        raise DomainError(N_("the file is empty")) from None
     except csv.Error as exc:
-        raise DomainError(f"line 1: {exc}") from None
+        raise DomainError(N_("line 1: {error}"), error=str(exc)) from None
     if reader.line_num > 1 and quote_left_open(whole()):  # the header swallowed the whole file
-        raise DomainError("line 1: a quote opened in the header is never closed, so the file has no rows")
+        raise DomainError(N_("line 1: a quote opened in the header is never closed, so the file has no rows"))
     parse_row = RowParser(header_map(header), timezone)
     # The items of the last record read, and the rejections of malformed lines after it: held back until the next
     # record, since a quote left open in that record swallows the rest of the file (``_reject_open_quote``).
@@ -270,7 +271,7 @@ def read_rows(
         except StopIteration:
             break
         except csv.Error as exc:
-            held.append({"line": line, "reason": f"malformed CSV: {exc}"})
+            held.append({"line": line, "reason": Sentence(N_("malformed CSV: {error}"), error=str(exc))})
             continue
         if mark:
             del tail[:mark]
@@ -282,10 +283,10 @@ def read_rows(
             continue
         try:
             if "\x00" in joined:  # PostgreSQL refuses NUL in text: reject the row, not the file
-                raise CellError("a cell contains a NUL character")
+                raise CellError(Sentence(N_("a cell contains a NUL character")))
             held.append(parse_row(cells, line, "'" in joined))
         except (CellError, FieldError) as exc:
-            held.append({"line": line, "reason": str(exc)})
+            held.append({"line": line, "reason": fmt.reason_of(exc)})
     if last and quote_left_open(tail):
         _reject_open_quote(held, last, reader.line_num)
     yield from held
@@ -297,9 +298,19 @@ def _reject_open_quote(held: list[ParsedRow | Rejection], line: int, last: int) 
     rejections after it."""
     if held and (isinstance(held[0], IncomingRow) or len(held) == 1) and _line_of(held[0]) == line:
         del held[0]  # its row; or its rejection, when no malformed line came after it
-    lines = f"lines {line} to {last} were" if last > line else f"line {line} was"
-    reason = f"a quote opened on line {line} is never closed: {lines} read as one row"
-    held.append({"line": line, "reason": reason + " and not imported; close the quote and import them again"})
+    where = {"line": str(line), "last": str(last)}  # line numbers, not amounts: unformatted
+    reason = (
+        N_(
+            "a quote opened on line {line} is never closed: lines {line} to {last} were read as one row and not "
+            "imported; close the quote and import them again"
+        )
+        if last > line
+        else N_(
+            "a quote opened on line {line} is never closed: line {line} was read as one row and not imported; "
+            "close the quote and import them again"
+        )
+    )
+    held.append({"line": line, "reason": Sentence(reason, **where)})
 
 
 def _line_of(item: ParsedRow | Rejection) -> int:

@@ -15,11 +15,12 @@ from typing import IO, Any
 
 from sqlalchemy import Engine
 
+from core.errors import translated
+from core.i18n import ENGLISH, N_, Translator
 from core.rules import csvformat as fmt
 from core.rules import tiers
 from core.rules.calendar import next_update_date
 from core.rules.money import MoneyEffect
-from core.rules.status import STATE_LABELS, State
 from core.services.imports.apply import existing_named
 from core.services.imports.fold import fold_packed
 from core.services.imports.gc_pause import paused_gc
@@ -31,19 +32,20 @@ from core.store.account import load_account
 from core.store.counts import counts_on
 
 FIRST_ROWS = 10
+# What each column fills, in English (the page shows it translated: ``t(use)``).
 _USES = {
-    fmt.EMAIL: "Email (required; matches existing contacts)",
-    fmt.RECORD_ID: "Record ID (matches contacts first, then Email: HubSpot's id, or mk-… for ours)",
-    fmt.LAST_MODIFIED: "Last modified (older than a contact's last status change: its status is kept)",
-    fmt.FIRST_NAME: "First name",
-    fmt.LAST_NAME: "Last name",
-    fmt.LIFECYCLE: "Lifecycle stage",
-    fmt.CREATED: "Create date",
-    fmt.LAST_ACTIVITY: "Last activity date",
-    fmt.STATUS: "Marketing status (changes follow the status rules)",
-    fmt.PENDING: STATE_LABELS[State.PENDING],
-    fmt.BOUNCE: "Hard bounced (any text)",
-    fmt.UNSUBSCRIBED: "Unsubscribed from all email",
+    fmt.EMAIL: N_("Email (required; matches existing contacts)"),
+    fmt.RECORD_ID: N_("Record ID (matches contacts first, then Email: HubSpot's id, or mk-… for ours)"),
+    fmt.LAST_MODIFIED: N_("Last modified (older than a contact's last status change: its status is kept)"),
+    fmt.FIRST_NAME: N_("First name"),
+    fmt.LAST_NAME: N_("Last name"),
+    fmt.LIFECYCLE: N_("Lifecycle stage"),
+    fmt.CREATED: N_("Create date"),
+    fmt.LAST_ACTIVITY: N_("Last activity date"),
+    fmt.STATUS: N_("Marketing status (changes follow the status rules)"),
+    fmt.PENDING: N_("Marketing contact until next update"),  # the state's label (core.rules.status.STATE_LABELS)
+    fmt.BOUNCE: N_("Hard bounced (any text)"),
+    fmt.UNSUBSCRIBED: N_("Unsubscribed from all email"),
 }
 
 
@@ -92,14 +94,14 @@ def column_mapping(header: list[str]) -> list[tuple[str, str]]:
         key = known.get(name.strip().lower())
         if key == fmt.RECORD_ID and legacy and key not in seen:
             seen.add(key)
-            mapping.append((name, "not imported: Marketable's own ids from before Record IDs (matched by email)"))
+            mapping.append((name, N_("not imported: Marketable's own ids from before Record IDs (matched by email)")))
         elif key and key not in seen:
             seen.add(key)
             mapping.append((name, _USES[key]))
         elif name.strip().lower() in extra:
-            mapping.append((name, "not imported: export-only column"))
+            mapping.append((name, N_("not imported: export-only column")))
         else:
-            mapping.append((name, "ignored: unknown column" if not key else "ignored: duplicate column"))
+            mapping.append((name, N_("ignored: unknown column") if not key else N_("ignored: duplicate column")))
     return mapping
 
 
@@ -158,14 +160,15 @@ def preview_import(
     )
 
 
-def rejected_lines_csv(source: bytes, rejected: list[dict[str, Any]]) -> bytes:
-    """The rejected lines of a file as CSV: line number, reason, then the line's original cells."""
-    wanted = {int(r["line"]): str(r["reason"]) for r in rejected}
+def rejected_lines_csv(source: bytes, rejected: list[dict[str, Any]], *, t: Translator = ENGLISH) -> bytes:
+    """The rejected lines of a file as CSV: line number, reason, then the line's original cells (the file's own
+    header). ``t``: the language of the first two columns' names and of the reasons (the dashboard's reader's)."""
+    wanted = {int(r["line"]): translated(r["reason"], t) for r in rejected}
     reader = csv.reader(source_of(source).lines())
     header = next(reader, [])
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["Line", "Reason", *header])
+    writer.writerow([t(N_("Line")), t(N_("Reason")), *header])
     found: dict[int, list[str]] = {}
     while True:
         line = reader.line_num + 1  # numbered like the import: the line where the record starts

@@ -14,7 +14,8 @@ from typing import IO
 
 from sqlalchemy import Engine
 
-from core.errors import DomainError
+from core.errors import DomainError, Sentence
+from core.i18n import N_
 from core.rules.requester import Requester
 from core.services.imports.apply import NO_CONSENT, Consent, ImportResult, Progress, apply_packed, existing_records
 from core.services.imports.gc_pause import paused_gc
@@ -35,7 +36,7 @@ def read_text(source: str | Path | bytes | IO[bytes]) -> str:
         try:
             return decode(Path(source).read_bytes())
         except OSError as exc:
-            raise DomainError(f"cannot read {source}: {exc.strerror}") from None
+            raise DomainError(N_("cannot read {source}: {error}"), source=str(source), error=exc.strerror) from None
     return decode(source.read())
 
 
@@ -74,7 +75,7 @@ def import_csv(
         timezone = _account_timezone(engine, actor)
         rows = pack_csv(file, timezone=timezone)  # before the write lock: writers are not kept waiting
         if progress:
-            progress(0.2, f"read {len(rows) + len(rows.rejected):,} rows")
+            progress(0.2, Sentence(N_("read {n} rows"), n=len(rows) + len(rows.rejected)))
         with changing(engine, by=by, today=today, needs=Action.EDIT_CONTACTS) as unit:
             if unit.account.timezone != timezone:  # changed in between: read the file's dates again
                 del rows
@@ -83,5 +84,5 @@ def import_csv(
             result = apply_packed(unit, rows, as_marketing=as_marketing, consent=consent, progress=progress)
     result.rejected = sorted(rejected + result.rejected, key=lambda r: int(r["line"]))
     if progress:
-        progress(1.0, "done")
+        progress(1.0, Sentence(N_("done")))
     return result
