@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.errors import ConfirmationOutdated, DomainError
+from core.i18n import ENGLISH, N_, Translator
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class Confirmed:
         for name in ("changes", "tier_limit", "monthly_price"):
             value = getattr(self, name)
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-                raise DomainError(f"a confirmed {name.replace('_', ' ')} must be a whole number, 0 or more")
+                raise DomainError(_NOT_A_COUNT[name])
 
     @classmethod
     def of(cls, figures: Figures) -> Confirmed:
@@ -53,26 +54,89 @@ class Confirmed:
         return {"changes": self.changes, "tier_limit": self.tier_limit, "monthly_price": self.monthly_price}
 
 
-def _contacts(n: int) -> str:
-    return f"{n:,} contact" if n == 1 else f"{n:,} contacts"
+_NOT_A_COUNT = {
+    "changes": N_("a confirmed changes must be a whole number, 0 or more"),
+    "tier_limit": N_("a confirmed tier limit must be a whole number, 0 or more"),
+    "monthly_price": N_("a confirmed monthly price must be a whole number, 0 or more"),
+}
 
 
-def differences(confirmed: Confirmed, now: Figures, *, currency: str = "", verb: str = "change") -> list[str]:
+def _changes(confirmed: int, now: int, verb: str, t: Translator) -> str:
+    """ "N contacts were confirmed, M would now <verb>": one whole sentence per verb, so that each language words
+    it its own way."""
+    if verb == "change":
+        return t.ngettext(
+            "{n} contact was confirmed, {now} would now change",
+            "{n} contacts were confirmed, {now} would now change",
+            confirmed,
+            now=now,
+        )
+    if verb == "be deleted":
+        return t.ngettext(
+            "{n} contact was confirmed, {now} would now be deleted",
+            "{n} contacts were confirmed, {now} would now be deleted",
+            confirmed,
+            now=now,
+        )
+    if verb == "enroll":
+        return t.ngettext(
+            "{n} contact was confirmed, {now} would now enroll",
+            "{n} contacts were confirmed, {now} would now enroll",
+            confirmed,
+            now=now,
+        )
+    were = "contact was" if confirmed == 1 else "contacts were"  # a verb no sentence is written for: English
+    return f"{confirmed:,} {were} confirmed, {now:,} would now {verb}"
+
+
+def differences(
+    confirmed: Confirmed, now: Figures, *, currency: str = "", verb: str = "change", t: Translator = ENGLISH
+) -> list[str]:
     """Each confirmed figure the change would no longer match, in words for the person who confirmed it
-    (``verb``: what the counted contacts do, "change" or, for a workflow, "enroll")."""
+    (``verb``: what the counted contacts do, "change" or, for a workflow, "enroll"), in ``t``'s language (the
+    command line's JSON: English)."""
     found: list[str] = []
     if confirmed.changes is not None and confirmed.changes != now.changes:
-        were = "was" if confirmed.changes == 1 else "were"
-        found.append(f"{_contacts(confirmed.changes)} {were} confirmed, {now.changes:,} would now {verb}")
+        found.append(_changes(confirmed.changes, now.changes, verb, t))
     if confirmed.tier_limit is not None and confirmed.tier_limit != now.tier_limit:
-        moves = "rise to" if now.tier_limit > now.tier_limit_before else "stay at"
-        found.append(f"the billed tier would {moves} {now.tier_limit:,}, {confirmed.tier_limit:,} was agreed to")
-    if confirmed.monthly_price is not None and confirmed.monthly_price != now.monthly_price:
-        unit = f" {currency}" if currency else ""
-        found.append(
-            f"the monthly price would be {now.monthly_price:,}{unit}, {confirmed.monthly_price:,}{unit} was agreed to"
+        rises = now.tier_limit > now.tier_limit_before
+        moves = (
+            N_("the billed tier would rise to {tier}, {agreed} was agreed to")
+            if rises
+            else N_("the billed tier would stay at {tier}, {agreed} was agreed to")
         )
+        found.append(t(moves, tier=now.tier_limit, agreed=confirmed.tier_limit))
+    if confirmed.monthly_price is not None and confirmed.monthly_price != now.monthly_price:
+        price, agreed = (
+            (t.money(now.monthly_price, currency), t.money(confirmed.monthly_price, currency))
+            if currency
+            else (t.number(now.monthly_price), t.number(confirmed.monthly_price))
+        )
+        found.append(t(N_("the monthly price would be {price}, {agreed} was agreed to"), price=price, agreed=agreed))
     return found
+
+
+class FiguresOutdated(ConfirmationOutdated):
+    """``ConfirmationOutdated`` that keeps what was confirmed and the figures now, so that a page can say what
+    differs in its own language (``differences_in``); ``differences`` and the payload stay English."""
+
+    def __init__(
+        self, confirmed: Confirmed, now: Figures, payload: dict[str, Any], *, currency: str = "", verb: str = "change"
+    ) -> None:
+        found = differences(confirmed, now, currency=currency, verb=verb)
+        super().__init__(found, payload | {"differences": found, "confirmed": confirmed.as_json()})
+        self.confirmed, self.now, self.currency, self.verb = confirmed, now, currency, verb
+
+    def differences_in(self, t: Translator) -> list[str]:
+        return differences(self.confirmed, self.now, currency=self.currency, verb=self.verb, t=t)
+
+    def text(self, t: Translator) -> str:
+        return t(self.message, differences="; ".join(self.differences_in(t)))
+
+
+def differences_in(refused: ConfirmationOutdated, t: Translator) -> list[str]:
+    """What differs from what was confirmed, in ``t``'s language (as the error says it when it cannot)."""
+    return refused.differences_in(t) if isinstance(refused, FiguresOutdated) else list(refused.differences)
 
 
 def hold_to(
@@ -81,6 +145,5 @@ def hold_to(
     """Refuse the change (``ConfirmationOutdated``, with the new figures) when it differs from what was confirmed."""
     if confirmed is None:
         return
-    found = differences(confirmed, now, currency=currency, verb=verb)
-    if found:
-        raise ConfirmationOutdated(found, payload | {"differences": found, "confirmed": confirmed.as_json()})
+    if differences(confirmed, now, currency=currency, verb=verb):
+        raise FiguresOutdated(confirmed, now, payload, currency=currency, verb=verb)

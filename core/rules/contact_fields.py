@@ -5,16 +5,37 @@ and never longer than their columns."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+from core.i18n import ENGLISH, N_, Translator
 from core.rules.hubspot_labels import stage_value
 
 LIMITS = {"first_name": 100, "last_name": 100, "lifecycle_stage": 40}
-LABELS = {"first_name": "First name", "last_name": "Last name", "lifecycle_stage": "Lifecycle stage"}
+LABELS = {"first_name": N_("First name"), "last_name": N_("Last name"), "lifecycle_stage": N_("Lifecycle stage")}
 LOWER_CASE = frozenset({"lifecycle_stage"})
+TOO_LONG = N_("{field} is longer than {most} characters")
+
+
+class FieldName(str):
+    """A field's name in a message: one of ``LABELS`` is translated with it, a CSV column is shown as it is."""
+
+    __slots__ = ()
 
 
 class FieldError(ValueError):
-    """A field that cannot be stored; the message is for the person who typed it."""
+    """A field that cannot be stored; the message is for the person who typed it.
+
+    Shaped like ``DomainError``: the English sentence (``message``) and its fields (``params``); ``str()`` is the
+    English, ``text(t)`` the sentence in ``t``'s language."""
+
+    def __init__(self, message: str, /, **params: Any) -> None:
+        self.message = message
+        self.params = params
+        super().__init__(ENGLISH(message, **params) if params else message)
+
+    def text(self, t: Translator) -> str:
+        shown = {k: t(v) if isinstance(v, FieldName) else v for k, v in self.params.items()}
+        return t(self.message, **shown)
 
 
 def cleaner(key: str, *, label: str | None = None) -> Callable[[str], str | None]:
@@ -22,12 +43,13 @@ def cleaner(key: str, *, label: str | None = None) -> Callable[[str], str | None
 
     ``label`` names the field in the error (an import names its CSV column); by default ``LABELS[key]``.
     """
-    limit, name = LIMITS[key], label or LABELS[key]
+    limit = LIMITS[key]
+    name = label or FieldName(LABELS[key])  # a label given (a CSV column) is not translated
 
     def clean_one(value: str) -> str | None:
         text = value.strip()
         if len(text) > limit:
-            raise FieldError(f"{name} is longer than {limit} characters")
+            raise FieldError(TOO_LONG, field=name, most=str(limit))
         return text or None
 
     stages: dict[str, str | None] = {}  # a file has few stages: each spelling is read once
@@ -40,7 +62,7 @@ def cleaner(key: str, *, label: str | None = None) -> Callable[[str], str | None
             if len(stages) < 1_000:
                 stages[value] = text
         if text is not None and len(text) > limit:  # measured as stored: "İ".lower() is two characters
-            raise FieldError(f"{name} is longer than {limit} characters")
+            raise FieldError(TOO_LONG, field=name, most=str(limit))
         return text
 
     return clean_stage if key in LOWER_CASE else clean_one

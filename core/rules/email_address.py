@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
+
+from core.i18n import ENGLISH, N_, Translator
 
 MAX_LENGTH = 254  # the longest address SMTP carries (RFC 5321); the email columns are this wide
 
@@ -18,7 +21,28 @@ _VALID = re.compile(
 
 
 class EmailError(ValueError):
-    """An address that cannot be stored; the message says why ("missing email", "invalid email '...'")."""
+    """An address that cannot be stored; the message says why ("missing email", "invalid email '...'").
+
+    Shaped like ``DomainError``: the English sentence (``message``) and its fields (``params``); ``str()`` is the
+    English, ``text(t)`` the sentence in ``t``'s language."""
+
+    def __init__(self, message: str, /, **params: Any) -> None:
+        self.message = message
+        self.params = params
+        super().__init__(ENGLISH(message, **params) if params else message)
+
+    def text(self, t: Translator) -> str:
+        return t(self.message, **self.params)
+
+    def capitalized(self) -> tuple[str, dict[str, Any]]:
+        """The message as a sentence of its own (``Invalid email 'x'``) and its fields, for a ``DomainError``:
+        the English is ``str(self).capitalize()``, as it always was."""
+        return CAPITALIZED[self.message], {k: str(v).lower() for k, v in self.params.items()}
+
+
+MISSING = N_("missing email")
+INVALID = N_("invalid email {email}")
+CAPITALIZED = {MISSING: N_("Missing email"), INVALID: N_("Invalid email {email}")}
 
 
 _INVISIBLE = {"Cc", "Cf", "Cn", "Co", "Cs"}  # control, format (zero-width), unassigned, private use, surrogates
@@ -36,9 +60,9 @@ def parse(text: str) -> str:
     """The address to store: as written, trimmed; a missing or invalid one is refused."""
     email = text.strip()
     if not email:
-        raise EmailError("missing email")
+        raise EmailError(MISSING)
     if not is_valid(email):
-        raise EmailError(f"invalid email {email!r}")
+        raise EmailError(INVALID, email=repr(email))
     return email
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from core.errors import DomainError
+from core.i18n import ENGLISH, N_, Translator
 from core.rules.filters import Condition
 from core.rules.record_id import RecordId
 
@@ -36,26 +37,30 @@ class Selection:
         """Refuse a change of every contact that was not asked for as such (an empty filter is not "all")."""
         if not self.narrows and not self.everyone:
             raise DomainError(
-                f"choose the contacts to {what}: this selection matches every contact (an empty filter is not a "
-                "choice); to act on all contacts say so explicitly (--all on the command line)"
+                N_(
+                    "choose the contacts to {what}: this selection matches every contact (an empty filter is not a "
+                    "choice); to act on all contacts say so explicitly (--all on the command line)"
+                ),
+                what=what,
             )
 
-    def describe(self) -> str:
+    def describe(self, t: Translator = ENGLISH) -> str:
+        """The selection in words (the audit trail keeps the English; a page passes its language's ``t``)."""
         if self.any_of is not None:
-            return " or ".join(s.describe() for s in self.any_of) or "no contacts"
+            return t(N_(" or ")).join(s.describe(t) for s in self.any_of) or t(N_("no contacts"))
         if self.ids is not None:
-            return f"{len(self.ids):,} contact(s) by id"
-        if self.record_ids is not None:
-            return f"{len(self.record_ids):,} contact(s) by id"  # as before Record IDs: audit summaries keep it
+            return t.ngettext("{n} contact(s) by id", "{n} contact(s) by id", len(self.ids))
+        if self.record_ids is not None:  # as before Record IDs: audit summaries keep it
+            return t.ngettext("{n} contact(s) by id", "{n} contact(s) by id", len(self.record_ids))
         if self.emails is not None:
-            return f"{len(self.emails):,} contact(s) by email"
+            return t.ngettext("{n} contact(s) by email", "{n} contact(s) by email", len(self.emails))
         if self.list_name is not None:
-            return f"list {self.list_name!r}"
+            return t(N_("list {name}"), name=repr(self.list_name))
         if self.unengaged:
-            return "unengaged contacts (hard bounced or unsubscribed from all email)"
+            return t(N_("unengaged contacts (hard bounced or unsubscribed from all email)"))
         if self.conditions:
-            return "filter: " + "; ".join(c.describe() for c in self.conditions)
-        return "all contacts"
+            return t(N_("filter: {conditions}"), conditions="; ".join(c.describe(t) for c in self.conditions))
+        return t(N_("all contacts"))
 
 
 ALL = Selection(everyone=True)

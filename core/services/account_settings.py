@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import Connection, Engine, update
 
 from core.errors import DomainError
+from core.i18n import N_, Translator
 from core.rules.calendar import Commitment
 from core.rules.requester import Requester
 from core.rules.tiers import INCLUDED_CONTACTS, Edition, Pricing
@@ -23,11 +24,28 @@ MAX_TIER = 1_000_000_000
 
 
 class InvalidSettings(DomainError):
-    """Settings that cannot be saved; ``problems`` lists every reason, one sentence each."""
+    """Settings that cannot be saved; ``problems`` lists every reason, one sentence each (``reasons``: the same as
+    errors a page shows in its reader's language)."""
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__(" ".join(problems))
-        self.problems = problems
+    def __init__(self, reasons: list[DomainError]) -> None:
+        self.reasons = reasons
+        self.problems = [str(reason) for reason in reasons]
+        super().__init__(" ".join(self.problems))
+
+    def text(self, t: Translator) -> str:
+        return " ".join(reason.text(t) for reason in self.reasons)
+
+
+_CHOICE = {
+    "edition": N_("The edition must be {choices} or {last}, not {value}."),
+    "commitment": N_("The commitment must be {choices} or {last}, not {value}."),
+}
+_WHOLE = {
+    "billed tier": N_("The billed tier must be a whole number from {low} to {high}, not {value}."),
+    "increment size": N_("The increment size must be a whole number from {low} to {high}, not {value}."),
+    "base price": N_("The base price must be a whole number from {low} to {high}, not {value}."),
+    "increment price": N_("The increment price must be a whole number from {low} to {high}, not {value}."),
+}
 
 
 @dataclass(frozen=True)
@@ -82,43 +100,58 @@ def defaults_for(edition: str) -> Pricing:
     return Pricing.default(Edition(edition))
 
 
-def _choice(value: str, kind: type[Edition] | type[Commitment], what: str, problems: list[str]) -> bool:
+def _choice(value: str, kind: type[Edition] | type[Commitment], what: str, problems: list[DomainError]) -> bool:
     allowed = [v.value for v in kind]
     if value in allowed:
         return True
-    problems.append(f"The {what} must be {', '.join(allowed[:-1])} or {allowed[-1]}, not {value!r}.")
+    problems.append(DomainError(_CHOICE[what], choices=", ".join(allowed[:-1]), last=allowed[-1], value=repr(value)))
     return False
 
 
-def _whole(value: object, what: str, low: int, high: int, problems: list[str]) -> int:
+def _whole(value: object, what: str, low: int, high: int, problems: list[DomainError]) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        problems.append(f"The {what} must be a whole number from {low:,} to {high:,}, not {value!r}.")
+        problems.append(DomainError(_WHOLE[what], low=low, high=high, value=repr(value)))
         return low
     return value
 
 
-def _tier_problem(pricing: Pricing, tier: int, marketing: int) -> str | None:
+def _tier_problem(pricing: Pricing, tier: int, marketing: int) -> DomainError | None:
     included, size = pricing.included, pricing.increment
     if not pricing.is_tier(tier):
-        return (
-            f"The billed tier must be the {included:,} included contacts plus whole increments of {size:,} "
-            f"(e.g. {included:,}, {included + size:,}, {included + 2 * size:,}), not {tier:,}."
+        return DomainError(
+            N_(
+                "The billed tier must be the {included} included contacts plus whole increments of {size} "
+                "(e.g. {first}, {second}, {third}), not {tier}."
+            ),
+            included=included,
+            size=size,
+            first=included,
+            second=included + size,
+            third=included + 2 * size,
+            tier=tier,
         )
     if tier < pricing.fitting_tier(marketing):
-        return (
-            f"The billed tier must hold the {marketing:,} marketing contacts: "
-            f"{pricing.fitting_tier(marketing):,} or more, not {tier:,}."
+        return DomainError(
+            N_("The billed tier must hold the {marketing} marketing contacts: {fitting} or more, not {tier}."),
+            marketing=marketing,
+            fitting=pricing.fitting_tier(marketing),
+            tier=tier,
         )
     return None
 
 
 def validate(wanted: SettingsInput, *, marketing: int, today: date) -> Pricing:
     """Check every field; raise InvalidSettings naming every problem at once."""
-    problems: list[str] = []
+    problems: list[DomainError] = []
     edition_ok = _choice(wanted.edition, Edition, "edition", problems)
     _choice(wanted.commitment, Commitment, "commitment", problems)
     if not isinstance(wanted.start_date, date) or wanted.start_date > today:
-        problems.append(f"The subscription start date ({wanted.start_date}) must be a date no later than today.")
+        problems.append(
+            DomainError(
+                N_("The subscription start date ({day}) must be a date no later than today."),
+                day=str(wanted.start_date),
+            )
+        )
     tier = _whole(wanted.billed_tier, "billed tier", 1, MAX_TIER, problems)
     size = _whole(wanted.increment_size, "increment size", 1, MAX_INCREMENT, problems)
     base = _whole(wanted.base_price, "base price", 0, MAX_PRICE, problems)

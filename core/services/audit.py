@@ -17,6 +17,7 @@ from typing import IO, Any
 from sqlalchemy import ColumnElement, Connection, Engine, and_, func, select, true
 
 from core.errors import DomainError
+from core.i18n import ENGLISH, N_, Translator
 from core.rules.csvformat import escape_cell
 from core.services.files import replacing
 from core.store import engine as db
@@ -28,42 +29,191 @@ CSV_PAGE = 5_000
 MAX_PAGE_SIZE = 1_000
 
 KIND_LABELS = {  # how the dashboard names each kind of operation (the CSV and the CLI keep the codes)
-    "set_status": "Status change",
-    "import": "Import",
-    "update": "Update date applied",
-    "create_contact": "Contact created",
-    "edit": "Contact edited",
-    "delete": "Contacts deleted",
-    "demo": "Demo data",
-    "settings": "Account settings",
-    "source_setting": "Default status by source",
-    "sign_in": "Sign-in",
-    "sign_in_failed": "Failed sign-in",
-    "sign_out": "Sign-out",
-    "user_added": "User added",
-    "user_role_set": "Role changed",
-    "user_granted": "Marketing contact access granted",
-    "user_revoked": "Marketing contact access revoked",
-    "user_disabled": "User disabled",
-    "user_enabled": "User enabled",
-    "user_password_set": "Password set",
-    "workflow_created": "Workflow created",
-    "workflow_updated": "Workflow edited",
-    "workflow_enabled": "Workflow enabled",
-    "workflow_disabled": "Workflow disabled",
-    "workflow_deleted": "Workflow deleted",
-    "list_created": "List created",
-    "list_members_added": "Contacts added to a list",
-    "list_members_removed": "Contacts removed from a list",
-    "list_deleted": "List deleted",
-    "view_saved": "Saved view saved",
-    "view_deleted": "Saved view deleted",
+    "set_status": N_("Status change"),
+    "import": N_("Import"),
+    "update": N_("Update date applied"),
+    "create_contact": N_("Contact created"),
+    "edit": N_("Contact edited"),
+    "delete": N_("Contacts deleted"),
+    "demo": N_("Demo data"),
+    "settings": N_("Account settings"),
+    "source_setting": N_("Default status by source"),
+    "sign_in": N_("Sign-in"),
+    "sign_in_failed": N_("Failed sign-in"),
+    "sign_out": N_("Sign-out"),
+    "user_added": N_("User added"),
+    "user_role_set": N_("Role changed"),
+    "user_granted": N_("Marketing contact access granted"),
+    "user_revoked": N_("Marketing contact access revoked"),
+    "user_disabled": N_("User disabled"),
+    "user_enabled": N_("User enabled"),
+    "user_password_set": N_("Password set"),
+    "workflow_created": N_("Workflow created"),
+    "workflow_updated": N_("Workflow edited"),
+    "workflow_enabled": N_("Workflow enabled"),
+    "workflow_disabled": N_("Workflow disabled"),
+    "workflow_deleted": N_("Workflow deleted"),
+    "list_created": N_("List created"),
+    "list_members_added": N_("Contacts added to a list"),
+    "list_members_removed": N_("Contacts removed from a list"),
+    "list_deleted": N_("List deleted"),
+    "view_saved": N_("Saved view saved"),
+    "view_deleted": N_("Saved view deleted"),
+    "hubspot_sync": N_("HubSpot sync"),
+    "hubspot_push_list": N_("Sent to a HubSpot list"),
 }
 
 
-def kind_label(kind: str) -> str:
-    """``set_status`` -> ``Status change``; a kind without a label reads as its words."""
-    return KIND_LABELS.get(kind) or kind.replace("_", " ").capitalize()
+# How the dashboard names the keys of an operation's details (the CSV keeps the keys); a key not named here reads
+# as its words.
+DETAIL_LABELS = {
+    "action_index": N_("action"),
+    "added": N_("added"),
+    "after": N_("after"),
+    "already_in_that_state": N_("already in that state"),
+    "base_price": N_("base price"),
+    "became_non_marketing": N_("became non-marketing"),
+    "before": N_("before"),
+    "billed_tier": N_("billed tier"),
+    "changed": N_("changed"),
+    "commitment": N_("commitment"),
+    "conflicts": N_("conflicts"),
+    "contact_id": N_("contact"),
+    "contacts": N_("contacts"),
+    "contacts_changed": N_("contacts changed"),
+    "created": N_("created"),
+    "deleted": N_("deleted"),
+    "disabled": N_("disabled"),
+    "display_name": N_("display name"),
+    "edition": N_("edition"),
+    "effective_on": N_("effective on"),
+    "email": N_("email"),
+    "errors": N_("errors"),
+    "fetched": N_("fetched"),
+    "filter": N_("filter"),
+    "import_id": N_("import"),
+    "increment_price": N_("increment price"),
+    "increment_size": N_("increment size"),
+    "list": N_("list"),
+    "local_sign_in": N_("local sign-in"),
+    "made_marketing": N_("made marketing"),
+    "marketing": N_("marketing"),
+    "marketing_access": N_("marketing contact access"),
+    "marketing_after": N_("marketing after"),
+    "marketing_before": N_("marketing before"),
+    "members": N_("members"),
+    "method": N_("method"),
+    "mode": N_("mode"),
+    "name": N_("name"),
+    "pages": N_("pages"),
+    "quick_filter": N_("quick filter"),
+    "reason": N_("reason"),
+    "replaced": N_("replaced"),
+    "requests": N_("requests"),
+    "retries": N_("retries"),
+    "role": N_("role"),
+    "scheduled": N_("scheduled"),
+    "seed": N_("seed"),
+    "selected": N_("selected"),
+    "selection": N_("selection"),
+    "sort": N_("sort"),
+    "stale": N_("stale"),
+    "start_date": N_("start date"),
+    "status": N_("status"),
+    "summary": N_("summary"),
+    "tier_limit_after": N_("tier after"),
+    "tier_limit_before": N_("tier before"),
+    "to": N_("to"),
+    "total": N_("total"),
+    "undone": N_("undone"),
+    "unchanged": N_("unchanged"),
+    "update_date": N_("update date"),
+    "updated": N_("updated"),
+    "username": N_("username"),
+    "view": N_("view"),
+    "workflow_id": N_("workflow"),
+}
+
+
+def source_label(source_type: str, t: Translator = ENGLISH) -> str:
+    """How the dashboard names the source an operation came from (as a contact's history does): ``bulk_action`` ->
+    ``bulk action``, ``integration`` -> ``connected app``; the CSV keeps the codes."""
+    names = {
+        "form": t.pgettext("source", "form"),
+        "import": t.pgettext("source", "import"),
+        "chatflow": t.pgettext("source", "chatflow"),
+        "integration": t.pgettext("source", "connected app"),
+        "manual": t.pgettext("source", "manual creation"),
+        "bulk_action": t.pgettext("source", "bulk action"),
+        "usage_wizard": t.pgettext("source", "Manage marketing contacts"),
+        "workflow": t.pgettext("source", "workflow"),
+        "update": t.pgettext("source", "update date"),
+        "demo": t.pgettext("source", "demo data"),
+        "mobile_app": t.pgettext("source", "mobile app"),
+        "logged_email": t.pgettext("source", "logged email"),
+        "connected_inbox": t.pgettext("source", "connected inbox"),
+        "document": t.pgettext("source", "document"),
+        "meeting_link": t.pgettext("source", "meeting link"),
+        "email_extension": t.pgettext("source", "email extension"),
+        "multi_object_import": t.pgettext("source", "multi object import"),
+        "user": t.pgettext("source", "user"),
+        "sign_in": t.pgettext("source", "sign in"),
+        "settings": t.pgettext("source", "settings"),
+        "list": t.pgettext("source", "list"),
+        "view": t.pgettext("source", "view"),
+    }
+    return names.get(source_type) or source_type.replace("_", " ")
+
+
+def kind_label(kind: str, t: Translator = ENGLISH) -> str:
+    """``set_status`` -> ``Status change`` (in ``t``'s language); a kind without a label reads as its words."""
+    label = KIND_LABELS.get(kind)
+    return t(label) if label else kind.replace("_", " ").capitalize()
+
+
+def detail_label(key: str, t: Translator = ENGLISH) -> str:
+    """``made_marketing`` -> ``made marketing`` (in ``t``'s language); a key without a label reads as its words."""
+    label = DETAIL_LABELS.get(key)
+    return t(label) if label else key.replace("_", " ")
+
+
+def _value_label(key: str, value: str, t: Translator) -> str | None:
+    """The words of a detail whose values are codes the dashboard names (why a sign-in failed, a role...)."""
+    if key == "reason":
+        names = {
+            "unknown user": t.pgettext("sign-in refused", "unknown user"),
+            "unknown email": t.pgettext("sign-in refused", "unknown email"),
+            "disabled": t.pgettext("sign-in refused", "disabled"),
+            "locked": t.pgettext("sign-in refused", "locked"),
+            "locked after failed attempts": t.pgettext("sign-in refused", "locked after failed attempts"),
+            "wrong password": t.pgettext("sign-in refused", "wrong password"),
+            "refused": t.pgettext("sign-in refused", "refused"),
+        }
+    elif key == "method":
+        names = {"local": t.pgettext("sign-in method", "local"), "oidc": t.pgettext("sign-in method", "oidc")}
+    elif key == "role":
+        names = {
+            "admin": t.pgettext("role", "admin"),
+            "editor": t.pgettext("role", "editor"),
+            "viewer": t.pgettext("role", "viewer"),
+        }
+    elif key == "commitment":
+        names = {"annual": t.pgettext("commitment", "annual"), "monthly": t.pgettext("commitment", "monthly")}
+    elif key == "mode":
+        names = {"full": t.pgettext("sync mode", "full"), "incremental": t.pgettext("sync mode", "incremental")}
+    else:
+        return None
+    return names.get(value)
+
+
+def _detail_value(key: str, value: Any, t: Translator) -> str:
+    if isinstance(value, bool):  # English keeps True / False, as the table always showed
+        return str(value) if t.language == ENGLISH.language else t(N_("yes") if value else N_("no"))
+    if isinstance(value, int):
+        return t.number(value)
+    if isinstance(value, str) and t.language != ENGLISH.language:
+        return _value_label(key, value, t) or value
+    return str(value)
 
 
 @dataclass(frozen=True)
@@ -96,8 +246,12 @@ class AuditEntry:
     @property
     def readable_details(self) -> str:
         """The summary for people: ``created: 2 · made marketing: 1`` (the CSV keeps ``details``)."""
+        return self.readable(ENGLISH)
+
+    def readable(self, t: Translator) -> str:
+        """``readable_details`` in ``t``'s language: its keys named, its numbers written the language's way."""
         return " · ".join(
-            f"{k.replace('_', ' ')}: {f'{v:,}' if isinstance(v, int) and not isinstance(v, bool) else v}"
+            f"{detail_label(k, t)}: {_detail_value(k, v, t)}"
             for k, v in self.summary.items()
             if v not in (None, [], {})
         )
@@ -132,7 +286,11 @@ class AuditPage:
 
 def _clause(criteria: AuditFilter) -> ColumnElement[bool]:
     if criteria.since and criteria.until and criteria.since > criteria.until:
-        raise DomainError(f"the date range is empty: {criteria.since} is after {criteria.until}")
+        raise DomainError(
+            N_("the date range is empty: {since} is after {until}"),
+            since=str(criteria.since),
+            until=str(criteria.until),
+        )
     parts: list[ColumnElement[bool]] = [true()]
     if criteria.actor:
         parts.append(func.lower(operations.c.actor) == criteria.actor.strip().lower())
@@ -175,7 +333,7 @@ def list_audit(
 ) -> AuditPage:
     """One page of matching operations, newest first, with the total count (both computed in SQL)."""
     if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise DomainError(f"page must be 1 or more and page size 1 to {MAX_PAGE_SIZE}")
+        raise DomainError(N_("page must be 1 or more and page size 1 to {most}"), most=str(MAX_PAGE_SIZE))
     clause = _clause(criteria)
     with db.read(engine) as conn:
         total = int(conn.execute(select(func.count()).select_from(operations).where(clause)).scalar_one())

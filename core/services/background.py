@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from core.i18n import N_
 from core.rules.confirmation import Confirmed
 from core.rules.requester import SYSTEM
 from core.rules.selection import Selection
@@ -27,6 +28,7 @@ from core.store.access import Action, authorize
 from core.store.counts import pending_due_count
 
 UPDATES = "apply_updates"
+WORKFLOWS_STEP = N_("enrolling and applying workflow actions")  # a job's step, stored in English; the sidebar says it
 
 
 def runs_in_background(contacts: int) -> bool:
@@ -153,7 +155,7 @@ def updates_job(engine: Engine, *, today: date) -> int | None:
 
 def workflows_work(engine: Engine, today: date, *, actor: str, deadline: float | None = None) -> jobs.Work:
     def work(progress: jobs.Progress) -> dict[str, Any]:
-        progress(0.05, "enrolling and applying workflow actions")
+        progress(0.05, WORKFLOWS_STEP)
         return workflow_engine.run(engine, today, actor=actor, deadline=deadline).as_json()
 
     return work

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Engine, delete, func, select, update
 
 from core.errors import DomainError
+from core.i18n import N_, Translator
 from core.rules import contact_fields, email_address
 from core.rules.confirmation import Confirmed, Figures, hold_to
 from core.rules.filters import STATE_CONDITIONS, Condition, FilterError
@@ -37,15 +38,26 @@ QUICK_FILTERS: dict[str, str] = {
     "marketing": STATE_PLURALS[State.MARKETING],
     "pending": STATE_PLURALS[State.PENDING],
     "non_marketing": STATE_PLURALS[State.NON_MARKETING],
-    "unengaged": "Unengaged",
-}
+    "unengaged": N_("Unengaged"),
+}  # the audit trail keeps these English; a page translates them where it shows them
 SORT_LABELS: dict[str, str] = {
-    "created_at": "Create date",
-    "last_activity_at": "Last activity",
-    "last_name": "Last name",
-    "email": "Email",
-    "lifecycle_stage": "Lifecycle stage",
+    "created_at": N_("Create date"),
+    "last_activity_at": N_("Last activity"),
+    "last_name": N_("Last name"),
+    "email": N_("Email"),
+    "lifecycle_stage": N_("Lifecycle stage"),
 }
+
+
+class FieldRefused(DomainError):
+    """A contact's field that cannot be stored (``contact_fields.FieldError``), its field's name translated too."""
+
+    def __init__(self, error: contact_fields.FieldError) -> None:
+        super().__init__(error.message, **error.params)
+        self.error = error
+
+    def text(self, t: Translator) -> str:
+        return self.error.text(t)
 
 
 @dataclass(frozen=True)
@@ -59,9 +71,15 @@ class ContactQuery:
 
     def __post_init__(self) -> None:
         if self.sort not in SORT_KEYS:
-            raise FilterError(f"cannot sort by {self.sort!r}; use one of {', '.join(SORT_KEYS)}")
+            raise FilterError(
+                N_("cannot sort by {sort}; use one of {known}"), sort=repr(self.sort), known=", ".join(SORT_KEYS)
+            )
         if self.quick is not None and self.quick not in QUICK_FILTERS:
-            raise FilterError(f"unknown quick filter {self.quick!r}; use one of {', '.join(QUICK_FILTERS)}")
+            raise FilterError(
+                N_("unknown quick filter {quick}; use one of {known}"),
+                quick=repr(self.quick),
+                known=", ".join(QUICK_FILTERS),
+            )
 
     def selection(self) -> Selection:
         """The contacts this query matches, as a Selection the other services accept."""
@@ -158,7 +176,7 @@ class DeleteResult:
 def _clean_fields(conn: Connection, contact_id: int, changes: dict[str, Any]) -> dict[str, Any]:
     unknown = set(changes) - set(EDITABLE)
     if unknown:
-        raise DomainError(f"cannot edit {', '.join(sorted(unknown))}")
+        raise DomainError(N_("cannot edit {fields}"), fields=", ".join(sorted(unknown)))
     values: dict[str, Any] = {}
     for name, value in changes.items():
         if name in ("hard_bounced", "unsubscribed_all"):
@@ -169,22 +187,25 @@ def _clean_fields(conn: Connection, contact_id: int, changes: dict[str, Any]) ->
             try:
                 text = email_address.parse(text)
             except email_address.EmailError as exc:
-                raise DomainError(str(exc).capitalize()) from None
+                message, params = exc.capitalized()
+                raise DomainError(message, **params) from None
             key = email_address.match_key(text)
             other = conn.execute(
                 select(contacts.c.id).where(contacts.c.email_lower == key, contacts.c.id != contact_id)
             ).scalar()
             if other is not None:
-                raise DomainError(f"Another contact (ID {other}) already has the email {text}")
+                raise DomainError(
+                    N_("Another contact (ID {id}) already has the email {email}"), id=str(other), email=text
+                )
             values["email_lower"] = key
             values[name] = text
             continue
         try:
             values[name] = contact_fields.clean(name, text)
         except contact_fields.FieldError as exc:
-            raise DomainError(str(exc)) from None
+            raise FieldRefused(exc) from None
     if values.get("email") is None and "email" in values:
-        raise DomainError("Missing email")
+        raise DomainError(N_("Missing email"))
     return values
 
 
@@ -197,7 +218,7 @@ def update_contact(engine: Engine, *, contact_id: int, changes: dict[str, Any], 
     with changing(engine, by=by, today=today, needs=Action.EDIT_CONTACTS, catch_up_first=False) as unit:
         current = unit.conn.execute(select(contacts).where(contacts.c.id == contact_id)).mappings().first()
         if current is None:
-            raise DomainError(f"no contact with id {contact_id}")
+            raise DomainError(N_("no contact with id {id}"), id=str(contact_id))
         values = _clean_fields(unit.conn, contact_id, changes)
         changed = {k: v for k, v in values.items() if current[k] != v}
         if not changed:

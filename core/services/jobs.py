@@ -24,6 +24,7 @@ from sqlalchemy import Engine
 
 from core.clock import utc_now
 from core.errors import DomainError
+from core.i18n import N_
 from core.rules.filters import FilterError
 from core.store import jobs as store
 from core.store.jobs import DONE, FAILED, RUNNING, JobRow
@@ -36,10 +37,12 @@ Work = Callable[[Progress], dict[str, Any]]
 HEARTBEAT_S = 5.0  # a running job writes its row at least this often (PostgreSQL)
 SILENT_AFTER = timedelta(seconds=60)  # a job of another host silent this long is taken as dead
 REPORT_EVERY_S = 0.5
-INTERRUPTED = "Interrupted: the process running it stopped before it finished. Nothing was changed; start it again."
+INTERRUPTED = N_(
+    "Interrupted: the process running it stopped before it finished. Nothing was changed; start it again."
+)  # stored as the job's error, in English; the sidebar translates it
 # A workflow run commits batch by batch (docs/domain.md §6.3): what it did stays, and the next run goes on from there.
 IN_BATCHES = {"workflows_run"}
-INTERRUPTED_IN_BATCHES = "Interrupted: the process running it stopped. The batches done stay; the next run goes on."
+INTERRUPTED_IN_BATCHES = N_("Interrupted: the process running it stopped. The batches done stay; the next run goes on.")
 
 
 def interrupted(kind: str) -> str:
@@ -285,7 +288,7 @@ def wait_for(engine: Engine, job_id: int, *, timeout: float = 600, every: float 
     while True:
         job = job_status(engine, job_id)
         if job is None:
-            raise DomainError(f"no job {job_id}")
+            raise DomainError(N_("no job {job}"), job=str(job_id))
         if job.finished or time.monotonic() > deadline:
             return job
         time.sleep(every)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, and_, delete, exists, func, insert, literal, select, true
 
 from core.errors import DomainError
+from core.i18n import N_
 from core.rules.requester import Requester
 from core.rules.roles import Action
 from core.rules.selection import Selection
@@ -33,16 +34,16 @@ class ListInfo:
 def _name(name: str) -> str:
     value = name.strip()
     if not value:
-        raise DomainError("give the list a name")
+        raise DomainError(N_("give the list a name"))
     if len(value) > 200:
-        raise DomainError("a list name is at most 200 characters")
+        raise DomainError(N_("a list name is at most 200 characters"))
     return value
 
 
 def _list_id(conn: Connection, name: str) -> int:
     found = conn.execute(select(static_lists.c.id).where(static_lists.c.name == name)).scalar()
     if found is None:
-        raise DomainError(f"no static list named {name!r}")
+        raise DomainError(N_("no static list named {name}"), name=repr(name))
     return int(found)
 
 
@@ -72,7 +73,7 @@ def create_list(engine: Engine, *, name: str, today: date, actor: str) -> ListIn
     with _changing(engine, actor, name, today) as unit:
         conn, now = unit.conn, unit.now
         if conn.execute(select(static_lists.c.id).where(static_lists.c.name == name)).first() is not None:
-            raise DomainError(f"a list named {name!r} already exists")
+            raise DomainError(N_("a list named {name} already exists"), name=repr(name))
         conn.execute(insert(static_lists).values(name=name, created_at=now, created_by=actor))
         # An enabled workflow whose criteria say "not in <name>" (its list deleted since) would match again.
         require_grant_if_feeding(unit, Touch(lists=frozenset({name})), true())

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
+from core.i18n import ENGLISH, Translator
 from core.rules.roles import Action
 from core.store import engine as db
 from core.store.access import refused
@@ -22,9 +23,14 @@ class Permissions:
     actor: str
     refusals: dict[Action, str] = field(default_factory=dict)
 
-    def why_not(self, action: Action) -> str | None:
-        """Why ``action`` would be refused, or None when the actor may perform it."""
-        return self.refusals.get(action)
+    def why_not(self, action: Action, t: Translator = ENGLISH) -> str | None:
+        """Why ``action`` would be refused, or None when the actor may perform it. A refusal core wrote as a
+        translatable sentence (one with ``text(t)``) is said in ``t``'s language."""
+        reason = self.refusals.get(action)
+        if reason is None:
+            return None
+        render = getattr(reason, "text", None)
+        return str(render(t)) if callable(render) else reason
 
     def may(self, action: Action) -> bool:
         return action not in self.refusals

@@ -6,11 +6,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from core.errors import DomainError
-from core.rules.filters import FilterError
+from core.i18n import Translator
+from core.rules.filters import FilterError, phrases
 
 
 class InvalidSelection(DomainError):
     """A filter or a list the user picked cannot be used; the message says why."""
+
+    def text(self, t: Translator) -> str:
+        if not self.message or not self.params:
+            return super().text(t)
+        return t(self.message, **phrases(self.params, t))  # "condition 2 (...)" in the language too
 
 
 @contextmanager
@@ -19,4 +25,4 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except FilterError as exc:
-        raise InvalidSelection(str(exc)) from None
+        raise InvalidSelection(exc.message, **exc.params) from None

@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 from core.clock import utc_now
 from core.errors import DomainError
+from core.i18n import ENGLISH, N_
 from core.rules import email_address
 from core.rules.requester import Requester
 from core.services.users import MAX_PASSWORD, hasher, record
@@ -31,10 +32,12 @@ LOCK = timedelta(minutes=15)
 TOUCH_EVERY = timedelta(seconds=60)  # how often activity is written back (not on every rerun)
 # Every refusal reads the same, whether the username exists, the password is wrong, or the account is locked or
 # disabled: the message tells nobody which usernames exist (the README's Security section quotes it).
-REFUSED = (
-    f"wrong username or password ({MAX_FAILED} failed attempts in a row lock an account for "
-    f"{int(LOCK.total_seconds() // 60)} minutes)"
+REFUSED_TEXT = N_(
+    "wrong username or password ({attempts} failed attempts in a row lock an account for {minutes} minutes)"
 )
+REFUSED_FIELDS = {"attempts": MAX_FAILED, "minutes": int(LOCK.total_seconds() // 60)}
+REFUSED = ENGLISH(REFUSED_TEXT, **REFUSED_FIELDS)
+UNVERIFIED = N_("your identity provider has not verified your email address")  # the sign-in page refuses it
 _DUMMY_HASH = hasher.hash("not a real password, only here to spend the same time")
 
 
@@ -82,22 +85,22 @@ def _open_session(conn: Connection, row: Any, *, method: str, now: datetime) -> 
     return SignedIn(row.username, row.display_name, row.role, bool(row.marketing_access), token)
 
 
-def _failure(conn: Connection, row: Any, password_ok: bool, now: datetime) -> tuple[str, str]:
-    """Count a failed attempt; returns (reason for the audit, message for the person signing in)."""
+def _failure(conn: Connection, row: Any, password_ok: bool, now: datetime) -> str:
+    """Count a failed attempt; returns the reason for the audit (the person signing in reads ``REFUSED``)."""
     if row is None:
-        return "unknown user", REFUSED
+        return "unknown user"
     if row.disabled:
-        return "disabled", REFUSED
+        return "disabled"
     if row.locked_until is not None and row.locked_until > now:
-        return "locked", REFUSED
+        return "locked"
     attempts = (row.failed_attempts if row.locked_until is None else 0) + 1
     values: dict[str, Any] = {"failed_attempts": attempts, "locked_until": None}
     if attempts >= MAX_FAILED:
         values = {"failed_attempts": 0, "locked_until": now + LOCK}
     conn.execute(update(users).where(users.c.id == row.id).values(**values))
     if attempts >= MAX_FAILED:
-        return "locked after failed attempts", REFUSED
-    return ("wrong password" if not password_ok else "refused"), REFUSED
+        return "locked after failed attempts"
+    return "wrong password" if not password_ok else "refused"
 
 
 def sign_in(engine: Engine, *, username: str, password: str, today: date, now: datetime | None = None) -> SignedIn:
@@ -117,11 +120,11 @@ def sign_in(engine: Engine, *, username: str, password: str, today: date, now: d
             signed = _open_session(conn, row, method="local", now=now)
             record(conn, kind="sign_in", by=Requester(row.username, "sign_in", "local"), today=today, summary={})
             return signed
-        reason, message = _failure(conn, row, password_ok, now)
+        reason = _failure(conn, row, password_ok, now)
         actor = row.username if row is not None else "anonymous"
         summary = {"method": "local", "reason": reason}
         record(conn, kind="sign_in_failed", by=Requester(actor, "sign_in", "local"), today=today, summary=summary)
-    raise SignInRefused(message)  # after the commit: the failed attempt stays recorded
+    raise SignInRefused(REFUSED_TEXT, **REFUSED_FIELDS)  # after the commit: the failed attempt stays recorded
 
 
 def sign_in_oidc(engine: Engine, *, email: str, today: date, now: datetime | None = None) -> SignedIn:
@@ -145,8 +148,16 @@ def sign_in_oidc(engine: Engine, *, email: str, today: date, now: datetime | Non
         actor = row.username if row is not None else "anonymous"
         summary = {"method": "oidc", "reason": reason, "email": mail[:254]}
         record(conn, kind="sign_in_failed", by=Requester(actor, "sign_in", "oidc"), today=today, summary=summary)
-    shown = mail or "(no email from the identity provider)"
-    raise SignInRefused(f"{shown} has no access to Marketable: ask an admin to add a user with this email")
+    if not mail:
+        raise SignInRefused(
+            N_(
+                "(no email from the identity provider) has no access to Marketable: "
+                "ask an admin to add a user with this email"
+            )
+        )
+    raise SignInRefused(
+        N_("{email} has no access to Marketable: ask an admin to add a user with this email"), email=mail
+    )
 
 
 def resume(engine: Engine, *, token: str, now: datetime | None = None) -> SignedIn | None:

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from core.clock import now_in, utc_now
 from core.errors import DomainError
+from core.i18n import N_
 from core.rules import email_address
 from core.rules.requester import Requester
 from core.rules.roles import Action, Role, check_username, marketing_access_by_default
@@ -51,7 +52,9 @@ class UserInfo:
 def hash_password(password: str) -> str:
     """A new argon2id hash; the password itself is never stored or logged."""
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        raise DomainError(f"a password needs {MIN_PASSWORD} to {MAX_PASSWORD} characters")
+        raise DomainError(
+            N_("a password needs {low} to {high} characters"), low=str(MIN_PASSWORD), high=str(MAX_PASSWORD)
+        )
     return hasher.hash(password)
 
 
@@ -68,8 +71,8 @@ def _email(text: str | None) -> str | None:
         return None
     try:
         return email_address.match_key(email_address.parse(text or ""))
-    except email_address.EmailError as exc:
-        raise DomainError(str(exc)) from None
+    except email_address.EmailError:
+        raise DomainError(N_("invalid email {email}"), email=repr((text or "").strip())) from None
 
 
 def record(conn: Connection, *, kind: str, by: Requester, today: date, summary: dict[str, Any]) -> None:
@@ -97,7 +100,7 @@ def _info(row: Any) -> UserInfo:
 def _row(conn: Connection, username: str) -> Any:
     row = conn.execute(select(users).where(users.c.username == username.strip().lower())).first()
     if row is None:
-        raise DomainError(f"no user {username.strip().lower()!r}")
+        raise DomainError(N_("no user {name}"), name=repr(username.strip().lower()))
     return row
 
 
@@ -119,11 +122,13 @@ def add_user(
     with changing(engine, by=by, today=today, needs=Action.MANAGE_USERS, catch_up_first=False) as unit:
         conn = unit.conn
         if not users_exist(conn) and role != Role.ADMIN:
-            raise DomainError("the first user must be an admin (it ends local mode: from then on everyone signs in)")
+            raise DomainError(
+                N_("the first user must be an admin (it ends local mode: from then on everyone signs in)")
+            )
         if conn.execute(select(users.c.id).where(users.c.username == name)).first():
-            raise DomainError(f"a user {name!r} already exists")
+            raise DomainError(N_("a user {name} already exists"), name=repr(name))
         if mail and conn.execute(select(users.c.id).where(users.c.email == mail)).first():
-            raise DomainError(f"another user already has the email {mail}")
+            raise DomainError(N_("another user already has the email {email}"), email=mail)
         now = utc_now()
         values: dict[str, Any] = {"username": name, "email": mail, "display_name": (display_name or "").strip() or None}
         values |= {"role": role.value, "marketing_access": marketing_access_by_default(role)}
@@ -155,7 +160,9 @@ def _change(engine: Engine, *, username: str, actor: str, today: date, kind: str
         values = values_for(row)
         stays_admin = values.get("role", row.role) == Role.ADMIN.value and not values.get("disabled", row.disabled)
         if row.role == Role.ADMIN.value and not stays_admin and not _enabled_admins_besides(conn, row.id):
-            raise DomainError(f"{row.username} is the last enabled admin: add or enable another admin first")
+            raise DomainError(
+                N_("{name} is the last enabled admin: add or enable another admin first"), name=row.username
+            )
         now = utc_now()
         conn.execute(update(users).where(users.c.id == row.id).values(updated_at=now, **values))
         if values.get("disabled"):
@@ -182,7 +189,7 @@ def set_marketing_access(engine: Engine, *, username: str, granted: bool, actor:
 
     def values(row: Any) -> dict[str, Any]:
         if granted and row.role == Role.VIEWER.value:
-            raise DomainError(f"{row.username} is a viewer and only reads: change the role first")
+            raise DomainError(N_("{name} is a viewer and only reads: change the role first"), name=row.username)
         return {"marketing_access": granted}
 
     kind = "user_granted" if granted else "user_revoked"

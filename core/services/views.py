@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, insert, select, update
 
 from core.errors import DomainError
+from core.i18n import N_
 from core.rules.filters import filter_to_json, parse_filter
 from core.rules.requester import Requester
 from core.rules.roles import Action
@@ -48,7 +49,7 @@ def get_view(engine: Engine, *, name: str) -> SavedView:
     with db.read(engine) as conn:
         row = conn.execute(select(saved_views).where(saved_views.c.name == name)).mappings().first()
     if row is None:
-        raise DomainError(f"no saved view named {name!r}")
+        raise DomainError(N_("no saved view named {name}"), name=repr(name))
     return _row_to_view(dict(row))
 
 
@@ -74,7 +75,7 @@ def save_view(
     trail records the view and what it filters (``view_saved``)."""
     name = name.strip()
     if not name or len(name) > 200:
-        raise DomainError("give the view a name of at most 200 characters")
+        raise DomainError(N_("give the view a name of at most 200 characters"))
     values = {
         "filter_json": filter_to_json(query.conditions),
         "quick": query.quick,
@@ -85,7 +86,7 @@ def save_view(
         conn, now = unit.conn, unit.now
         found = conn.execute(select(saved_views.c.id).where(saved_views.c.name == name)).scalar()
         if found is not None and not overwrite:
-            raise DomainError(f"a view named {name!r} already exists")
+            raise DomainError(N_("a view named {name} already exists"), name=repr(name))
         if found is None:
             conn.execute(
                 insert(saved_views).values(name=name, created_at=now, created_by=actor, updated_at=now, **values)
@@ -101,7 +102,7 @@ def delete_view(engine: Engine, *, name: str, today: date, actor: str) -> str:
     with _changing(engine, actor, name, today) as unit:
         row = unit.conn.execute(select(saved_views).where(saved_views.c.name == name)).mappings().first()
         if row is None:
-            raise DomainError(f"no saved view named {name!r}")
+            raise DomainError(N_("no saved view named {name}"), name=repr(name))
         unit.conn.execute(delete(saved_views).where(saved_views.c.id == row["id"]))
         unit.finish(unit.start("view_deleted"), {"view": name, **_described(_row_to_view(dict(row)).query)})
     return name

@@ -3,39 +3,56 @@
 import pandas as pd
 import streamlit as st
 
-from core.services.audit import AuditFilter, audit_choices, audit_csv_bytes, kind_label, list_audit
-from core.services.contact_detail import describe_source
-from pages.shared import access, session
+from core.services.audit import AuditFilter, audit_choices, audit_csv_bytes, kind_label, list_audit, source_label
+from pages.shared import access, i18n, session
+from pages.shared.i18n import _
 
 access.require_access()
 PAGE_SIZE = 50
+ALL = ""  # the "All" choice of a filter (no actor, kind or source is empty)
 
-st.title("Audit")
+st.title(_("Audit"))
 st.caption(
-    "Every operation, newest first: when it was recorded and the day it acted on. "
-    "Each contact's own history is on its detail page."
+    _(
+        "Every operation, newest first: when it was recorded and the day it acted on. "
+        "Each contact's own history is on its detail page."
+    )
 )
+t = i18n.t()
 choices = audit_choices(session.engine())
 cols = st.columns([2, 3, 2, 3])
-actor = cols[0].selectbox("Actor", ["All", *choices["actors"]], key="audit_actor")
+actor = cols[0].selectbox(
+    _("Actor"),
+    [ALL, *choices["actors"]],
+    key="audit_actor",
+    format_func=lambda a: a or i18n.pgettext("every actor", "All"),
+)
 kinds = cols[1].multiselect(
-    "Kind", choices["kinds"], key="audit_kinds", placeholder="All kinds", format_func=kind_label
+    _("Kind"),
+    choices["kinds"],
+    key="audit_kinds",
+    placeholder=_("All kinds"),
+    format_func=lambda k: kind_label(k, t),
 )
 source = cols[2].selectbox(
-    "Source",
-    ["All", *choices["source_types"]],
+    _("Source"),
+    [ALL, *choices["source_types"]],
     key="audit_source",
-    format_func=lambda s: s if s == "All" else describe_source(s, None),
+    format_func=lambda s: source_label(s, t) if s else i18n.pgettext("every source", "All"),
 )
 days = cols[3].date_input(
-    "Dates acted on", value=[], key="audit_days", format="YYYY-MM-DD", help="the days the operations acted on"
+    _("Dates acted on"),
+    value=[],
+    key="audit_days",
+    format="YYYY-MM-DD",
+    help=_("the days the operations acted on"),
 )
 since = days[0] if len(days) > 0 else None
 until = days[1] if len(days) > 1 else since
 criteria = AuditFilter(
-    actor=None if actor == "All" else actor,
+    actor=actor or None,
     kinds=tuple(kinds),
-    source_type=None if source == "All" else source,
+    source_type=source or None,
     since=since,
     until=until,
 )
@@ -47,30 +64,47 @@ if page_number > result.pages:
     st.session_state["audit_page"] = 1
     st.rerun()
 
-st.write(f"{session.number(result.total)} entries · page {page_number:,} of {result.pages:,}")
+st.write(
+    i18n.ngettext(
+        "{n} entry · page {page} of {pages}",
+        "{n} entries · page {page} of {pages}",
+        result.total,
+        page=page_number,
+        pages=result.pages,
+    )
+)
+COLUMNS = {
+    "when": _("When"),
+    "acted_on": _("Acted on"),
+    "kind": _("Kind"),
+    "actor": _("Actor"),
+    "source": _("Source"),
+    "source_id": _("Source ID"),
+    "details": _("Details"),
+}
 rows = [
     {
-        "When": e.requested_at,
-        "Acted on": e.acted_on,
-        "Kind": kind_label(e.kind),
-        "Actor": e.actor,
-        "Source": describe_source(e.source_type, None) if e.source_type else "",
-        "Source ID": e.source_id or "",
-        "Details": e.readable_details,
+        "when": e.requested_at,
+        "acted_on": e.acted_on,
+        "kind": kind_label(e.kind, t),
+        "actor": e.actor,
+        "source": source_label(e.source_type, t) if e.source_type else "",
+        "source_id": e.source_id or "",
+        "details": e.readable(t),
     }
     for e in result.entries
 ]
-COLUMNS = ["When", "Acted on", "Kind", "Actor", "Source", "Source ID", "Details"]
-st.dataframe(pd.DataFrame(rows, columns=COLUMNS), hide_index=True)
+table = pd.DataFrame(rows, columns=list(COLUMNS)).rename(columns=COLUMNS)
+st.dataframe(table, hide_index=True)
 nav = st.columns([1, 1, 6, 2])
-if nav[0].button("Previous", key="audit_prev", disabled=page_number <= 1):
+if nav[0].button(_("Previous"), key="audit_prev", disabled=page_number <= 1):
     st.session_state["audit_page"] = page_number - 1
     st.rerun()
-if nav[1].button("Next", key="audit_next", disabled=page_number >= result.pages):
+if nav[1].button(_("Next"), key="audit_next", disabled=page_number >= result.pages):
     st.session_state["audit_page"] = page_number + 1
     st.rerun()
 nav[3].download_button(
-    "Download CSV",
+    _("Download CSV"),
     data=lambda: audit_csv_bytes(session.engine(), criteria=criteria),
     file_name="marketable-audit.csv",
     mime="text/csv",

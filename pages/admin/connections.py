@@ -9,9 +9,10 @@ from core.services.hubspot.sync import status
 from pages.admin import _connections
 from pages.shared import access, allowed, jobs, messages, session
 from pages.shared.allowed import Action
+from pages.shared.i18n import _
 
 access.require_access()
-st.title("Connections")
+st.title(_("Connections"))
 st.subheader("HubSpot")
 messages.show_flash()
 state = session.run(lambda: status(session.engine()))
@@ -19,22 +20,29 @@ if state is None:
     st.stop()
 
 if state.token_configured:
-    st.caption(f"A private app's access token is configured on the server (never shown here). API: {state.api_url}")
+    st.caption(
+        _(
+            "A private app's access token is configured on the server (never shown here). API: {url}",
+            url=state.api_url,
+        )
+    )
 else:
     st.warning(
-        "No HubSpot access token is configured. Create a private app in HubSpot (Settings → Integrations → Private "
-        "apps) with the scopes crm.objects.contacts.read, crm.lists.read and crm.lists.write, and set its token as "
-        "HUBSPOT_ACCESS_TOKEN in the server's environment or in .streamlit/secrets.toml."
+        _(
+            "No HubSpot access token is configured. Create a private app in HubSpot (Settings → Integrations → "
+            "Private apps) with the scopes crm.objects.contacts.read, crm.lists.read and crm.lists.write, and set its "
+            "token as HUBSPOT_ACCESS_TOKEN in the server's environment or in .streamlit/secrets.toml."
+        )
     )
 _connections.last_sync(state.last_sync)
-st.caption(_connections.NEXT[state.next_mode])
-st.info(_connections.PUSH_NOTE, icon=":material/info:")
+st.caption(_(_connections.NEXT[state.next_mode]))
+st.info(_(_connections.PUSH_NOTE), icon=":material/info:")
 
 reason = allowed.blocked(Action.EDIT_CONTACTS) or allowed.blocked(Action.CHANGE_STATUS)
 blocked = bool(reason) or not state.token_configured
-full = st.checkbox("Read every contact again (full sync)", key="hubspot_full", disabled=blocked)
+full = st.checkbox(_("Read every contact again (full sync)"), key="hubspot_full", disabled=blocked)
 clicked = st.button(
-    "Sync now", key="hubspot_sync", type="primary", disabled=blocked, icon=":material/sync:", help=reason
+    _("Sync now"), key="hubspot_sync", type="primary", disabled=blocked, icon=":material/sync:", help=reason
 )
 allowed.note(reason)
 if clicked:
@@ -44,7 +52,7 @@ if clicked:
     if started is not None:
         jobs.follow(started)  # the sidebar shows its progress on every page, and how it went
         messages.flash(
-            "The HubSpot sync runs in the background: its progress is in the sidebar, and you can leave this page.",
+            _("The HubSpot sync runs in the background: its progress is in the sidebar, and you can leave this page."),
             level="info",
         )
         st.rerun()

@@ -15,9 +15,11 @@ from pages.contacts import _bulk as bulk
 from pages.contacts import _dialogs as dialogs
 from pages.contacts import _hubspot_push as hubspot_push
 from pages.contacts import _state as state
+from pages.contacts._bulk_target import scope_caption
 from pages.contacts._state import ListDialog, Target
 from pages.shared import allowed, session
 from pages.shared.allowed import Action
+from pages.shared.i18n import N_, _, ngettext
 
 DETAIL_PAGE = "pages/contacts/contact.py"
 
@@ -28,7 +30,7 @@ def _target(query: ContactQuery, chosen: list[int], total: int) -> Target | None
         return Target(query.selection(), "all", total, state.all_label(total))
     if not chosen:
         return None
-    return Target(Selection(ids=tuple(chosen)), "selected", len(chosen), f"the {len(chosen):,} selected on this page")
+    return Target(Selection(ids=tuple(chosen)), "selected", len(chosen), state.selected_label(len(chosen)))
 
 
 def _open(choice: str, target: Target) -> None:
@@ -42,13 +44,13 @@ def _open(choice: str, target: Target) -> None:
         state.open_dialog(ListDialog(target, adding=choice == "add_list"))
 
 
-MORE = {
-    "non_marketing": "Set as non-marketing",
-    "marketing": "Set as marketing",
-    "add_list": "Add to a static list",
-    "remove_list": "Remove from a static list",
-    "hubspot_list": "Send to HubSpot list",
-    "delete": "Delete contacts",
+MORE = {  # translated where shown
+    "non_marketing": N_("Set as non-marketing"),
+    "marketing": N_("Set as marketing"),
+    "add_list": N_("Add to a static list"),
+    "remove_list": N_("Remove from a static list"),
+    "hubspot_list": N_("Send to HubSpot list"),
+    "delete": N_("Delete contacts"),
 }
 NEEDS = {  # the rest: EDIT_CONTACTS
     "non_marketing": Action.CHANGE_STATUS,
@@ -63,13 +65,13 @@ def _more(target: Target | None) -> str | None:
     offered = [choice for choice in MORE if why[choice] is None]
     reason = next((r for r in why.values() if r), None)
     choice = st.menu_button(
-        "More",
+        _("More"),
         offered or list(MORE),
         key="ct_more",
-        format_func=MORE.__getitem__,
+        format_func=lambda choice: _(MORE[choice]),
         icon=":material/more_horiz:",
         disabled=target is None or not offered,
-        help=reason or "Change the status of the contacts, put them in a list, or delete them",
+        help=reason or _("Change the status of the contacts, put them in a list, or delete them"),
     )
     if choice is not None and target is not None and choice in offered:
         _open(choice, target)
@@ -96,7 +98,7 @@ def _export(target: Target | None) -> None:
     )  # any change since, here or elsewhere, makes the file stale
     if isinstance(ready, Export) and ready.selection == selection and ready.version == version:
         st.download_button(
-            f"Download {ready.count:,} contacts (CSV)",
+            ngettext("Download {n} contact (CSV)", "Download {n} contacts (CSV)", ready.count),
             data=ready.data,
             file_name="contacts.csv",
             mime="text/csv",
@@ -104,7 +106,10 @@ def _export(target: Target | None) -> None:
             icon=":material/download:",
         )
     elif st.button(
-        f"Export {count:,}", key="ct_export_prepare", icon=":material/file_export:", help=f"Export {target.label}"
+        _("Export {n}", n=count),
+        key="ct_export_prepare",
+        icon=":material/file_export:",
+        help=_("Export {target}", target=target.label),
     ):
         data = session.run(lambda: export_bytes(session.engine(), selection=selection))
         if data is not None:
@@ -117,25 +122,20 @@ def render(query: ContactQuery, chosen: list[int], total: int) -> None:
     st.session_state.setdefault("ct_scope", "selected")
     cols = st.columns([3, 1, 1, 2], vertical_alignment="center")
     cols[0].radio(
-        "Actions apply to",
+        _("Actions apply to"),
         ["selected", "all"],
         key="ct_scope",
         horizontal=True,
-        format_func={"selected": "Selected rows", "all": "All matching contacts"}.__getitem__,
+        format_func=lambda scope: _("Selected rows") if scope == "selected" else _("All matching contacts"),
         label_visibility="collapsed",
     )
     target = _target(query, chosen, total)
     with cols[1]:
         reason = _more(target)
-    if len(chosen) == 1 and cols[2].button("Open contact", key="ct_open", icon=":material/person:"):
+    if len(chosen) == 1 and cols[2].button(_("Open contact"), key="ct_open", icon=":material/person:"):
         st.session_state["contact_id"] = chosen[0]
         st.switch_page(DETAIL_PAGE)
     with cols[3]:
         _export(target)
     allowed.note(reason)
-    if st.session_state.get("ct_scope") == "all":
-        st.caption(f"Actions apply to all {total:,} contacts matching the filter, beyond this page.")
-    elif chosen:
-        st.caption(f"{len(chosen):,} selected on this page.")
-    else:
-        st.caption("Select rows (the boxes on the left of the table), or choose “All matching contacts”.")
+    st.caption(scope_caption(st.session_state.get("ct_scope", "selected"), total, len(chosen)))

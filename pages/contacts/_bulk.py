@@ -15,6 +15,7 @@ from dataclasses import replace
 import streamlit as st
 
 from core.errors import ConfirmationOutdated
+from core.rules.confirmation import differences_in
 from core.rules.status import MarketingStatus
 from core.services.background import runs_in_background, set_status_job
 from core.services.status import preview_status_change, set_status
@@ -23,9 +24,9 @@ from pages.contacts import _bulk_figures as figures
 from pages.contacts import _refused as refusal
 from pages.contacts import _state as state
 from pages.contacts._state import StatusDialog, Target, typed_matches
-from pages.shared import allowed, jobs, session
+from pages.shared import allowed, i18n, jobs, session
 from pages.shared.allowed import Action
-from pages.shared.messages import outdated_text
+from pages.shared.i18n import _, ngettext
 from pages.shared.text import plain
 
 
@@ -36,15 +37,20 @@ def _outdated(box: StatusDialog, refused: ConfirmationOutdated) -> None:
     if preview is None:
         return
     target = refusal.recounted(box.target, preview.selected)
-    refusal.reopen(replace(box, target=target, preview=preview, outdated=tuple(refused.differences)))
+    refusal.reopen(replace(box, target=target, preview=preview, outdated=tuple(differences_in(refused, i18n.t()))))
 
 
 def _confirm(box: StatusDialog, ready: bool) -> None:
-    word = "marketing" if box.to == MarketingStatus.MARKETING else "non-marketing"
+    marketing = box.to == MarketingStatus.MARKETING
     cols = st.columns([1, 1, 2])
-    clicked = cols[0].button(f"Set as {word}", key="ct_dlg_confirm", type="primary", disabled=not ready)
+    clicked = cols[0].button(
+        _("Set as marketing") if marketing else _("Set as non-marketing"),
+        key="ct_dlg_confirm",
+        type="primary",
+        disabled=not ready,
+    )
     if clicked and runs_in_background(box.preview.selected):
-        _in_background(box, word)
+        _in_background(box, marketing)
     elif clicked:
         result = session.run(
             lambda: set_status(
@@ -60,11 +66,11 @@ def _confirm(box: StatusDialog, ready: bool) -> None:
         )
         if result is not None:
             state.finish(figures.success_text(result))
-    if cols[1].button("Cancel", key="ct_dlg_cancel"):
+    if cols[1].button(_("Cancel"), key="ct_dlg_cancel"):
         state.cancel()
 
 
-def _in_background(box: StatusDialog, word: str) -> None:
+def _in_background(box: StatusDialog, marketing: bool) -> None:
     """A long change runs as a job (same checks, one transaction); its progress shows in the sidebar."""
     started = session.run(
         lambda: set_status_job(
@@ -79,18 +85,32 @@ def _in_background(box: StatusDialog, word: str) -> None:
     )
     if started is not None:
         jobs.follow(started)
-        state.finish(
-            f"Setting {figures.contacts(box.preview.will_change)} as {word} in the background: follow it in "
-            "the sidebar. Nothing changes until all of it is done."
-        )
+        n = box.preview.will_change
+        if marketing:
+            started_text = ngettext(
+                "Setting {n} contact as marketing in the background: follow it in the sidebar. "
+                "Nothing changes until all of it is done.",
+                "Setting {n} contacts as marketing in the background: follow it in the sidebar. "
+                "Nothing changes until all of it is done.",
+                n,
+            )
+        else:
+            started_text = ngettext(
+                "Setting {n} contact as non-marketing in the background: follow it in the sidebar. "
+                "Nothing changes until all of it is done.",
+                "Setting {n} contacts as non-marketing in the background: follow it in the sidebar. "
+                "Nothing changes until all of it is done.",
+                n,
+            )
+        state.finish(started_text)
 
 
 def _body(box: StatusDialog) -> None:
     p = box.preview
     refusal.forget_inputs()
     if box.outdated:
-        st.warning(outdated_text(list(box.outdated)), icon=":material/sync_problem:")
-    st.markdown(f"**{figures.contacts(p.selected)}**: {plain(box.target.label)}.")
+        st.warning(figures.outdated_text(box.outdated), icon=":material/sync_problem:")
+    st.markdown(_("**{contacts}**: {target}.", contacts=figures.contacts(p.selected), target=plain(box.target.label)))
     marketing = box.to == MarketingStatus.MARKETING
     if marketing:
         ready = figures.marketing_counts(box)
@@ -99,22 +119,12 @@ def _body(box: StatusDialog) -> None:
         ready = True
     ready = state.apply_to_all(box.target.scope, box.target.count) and ready
     if marketing and p.will_change:
-        typed = st.text_input(f"Type **{p.will_change:,}** to confirm", key="ct_dlg_typed")  # starts empty
+        typed = st.text_input(_("Type **{n}** to confirm", n=p.will_change), key="ct_dlg_typed")  # starts empty
         ready = ready and typed_matches(typed, p.will_change)
     if not p.will_change:
-        st.info("Nothing to change: every one of these contacts already has this status.")
+        st.info(_("Nothing to change: every one of these contacts already has this status."))
     refused = allowed.refused(Action.CHANGE_STATUS)
     _confirm(box, ready and p.will_change > 0 and refused is None)
-
-
-@st.dialog("Set as non-marketing", width="large", on_dismiss=state.close_dialog)
-def _non_marketing_dialog(box: StatusDialog) -> None:
-    _body(box)
-
-
-@st.dialog("Set as marketing", width="large", on_dismiss=state.close_dialog)
-def _marketing_dialog(box: StatusDialog) -> None:
-    _body(box)
 
 
 def open_status(to: MarketingStatus, target: Target) -> None:
@@ -129,4 +139,5 @@ def open_status(to: MarketingStatus, target: Target) -> None:
 def show_dialog() -> None:
     box = state.dialog()
     if isinstance(box, StatusDialog):
-        (_marketing_dialog if box.to == MarketingStatus.MARKETING else _non_marketing_dialog)(box)
+        title = _("Set as marketing") if box.to == MarketingStatus.MARKETING else _("Set as non-marketing")
+        st.dialog(title, width="large", on_dismiss=state.close_dialog)(_body)(box)

@@ -9,23 +9,51 @@ from core.rules.confirmation import Confirmed
 from core.rules.status import MarketingStatus
 from core.services.status import StatusChange
 from pages.contacts._state import StatusDialog
-from pages.shared import session
+from pages.shared import i18n
+from pages.shared.i18n import _, ngettext
 from pages.shared.money import money_line
 
 
 def contacts(n: int) -> str:
-    return f"{n:,} contact" if n == 1 else f"{n:,} contacts"
+    return i18n.contacts(n)
 
 
 def success_text(r: StatusChange) -> str:
     if r.to == "non-marketing":
-        when = f" They become non-marketing on {r.effective_on:%d %b %Y}." if r.effective_on else ""
-        return f"Scheduled {contacts(r.scheduled)} as non-marketing; {r.unchanged:,} not included.{when}"
-    tier = f" Billed tier raised to {r.tier_limit_after:,}." if r.tier_goes_up else ""
-    changes = "change" if r.undone == 1 else "changes"
-    return (
-        f"{contacts(r.changed)} became marketing, {r.undone:,} pending {changes} undone, "
-        f"{r.unchanged:,} already marketing.{tier}"
+        scheduled = ngettext(
+            "Scheduled {n} contact as non-marketing; {unchanged} not included.",
+            "Scheduled {n} contacts as non-marketing; {unchanged} not included.",
+            r.scheduled,
+            unchanged=r.unchanged,
+        )
+        if not r.effective_on:
+            return scheduled
+        return _("{scheduled} They become non-marketing on {day}.", scheduled=scheduled, day=r.effective_on)
+    became = ngettext(
+        "{n} contact became marketing, {undone} pending {changes} undone, {unchanged} already marketing.",
+        "{n} contacts became marketing, {undone} pending {changes} undone, {unchanged} already marketing.",
+        r.changed,
+        undone=r.undone,
+        unchanged=r.unchanged,
+        changes=ngettext("change", "changes", r.undone),
+    )
+    if not r.tier_goes_up:
+        return became
+    return _("{became} Billed tier raised to {tier}.", became=became, tier=r.tier_limit_after)
+
+
+def outdated_text(differences: tuple[str, ...], *, deleted: bool = False) -> str:
+    """Why a confirmed change was refused (docs/domain.md §10): the contacts changed meanwhile."""
+    if deleted:
+        return _(
+            "Someone changed these contacts meanwhile: {differences}. Nothing was deleted. "
+            "Review the new figures and confirm again.",
+            differences="; ".join(differences),
+        )
+    return _(
+        "Someone changed these contacts meanwhile: {differences}. Nothing was changed. "
+        "Review the new figures and confirm again.",
+        differences="; ".join(differences),
     )
 
 
@@ -41,11 +69,13 @@ def promise(box: StatusDialog) -> Confirmed:
 def non_marketing_counts(box: StatusDialog) -> None:
     p = box.preview
     cols = st.columns(3)
-    cols[0].metric("Will be scheduled", session.number(p.scheduled))
-    cols[1].metric("Not included", session.number(p.unchanged), help="Already pending or non-marketing")
+    cols[0].metric(_("Will be scheduled"), i18n.number(p.scheduled))
+    cols[1].metric(_("Not included"), i18n.number(p.unchanged), help=_("Already pending or non-marketing"))
     day = p.effective_on or box.next_update
-    cols[2].metric("Next update date", f"{day:%d %b %Y}")
-    st.caption(f"They stay marketing contacts, and billed, until **{day:%d %b %Y}**; from then on they stop counting.")
+    cols[2].metric(_("Next update date"), i18n.day(day))
+    st.caption(
+        _("They stay marketing contacts, and billed, until **{day}**; from then on they stop counting.", day=day)
+    )
     money_line(p.money)
 
 
@@ -53,18 +83,36 @@ def marketing_counts(box: StatusDialog) -> bool:
     """The counts, and the tier warning with its consent box; True when the change may go ahead."""
     p = box.preview
     cols = st.columns(3)
-    cols[0].metric("Already marketing", session.number(p.unchanged))
-    cols[1].metric("Become marketing now", session.number(p.changed), help="Billed from today")
-    cols[2].metric("Pending changes undone", session.number(p.undone))
+    cols[0].metric(_("Already marketing"), i18n.number(p.unchanged))
+    cols[1].metric(_("Become marketing now"), i18n.number(p.changed), help=_("Billed from today"))
+    cols[2].metric(_("Pending changes undone"), i18n.number(p.undone))
     money_line(p.money)
     if not p.tier_goes_up:
-        st.caption(f"Marketing contacts: {p.marketing_before:,} → {p.marketing_after:,} of {p.tier_limit_after:,}.")
+        st.caption(
+            _(
+                "Marketing contacts: {before} → {after} of {tier}.",
+                before=p.marketing_before,
+                after=p.marketing_after,
+                tier=p.tier_limit_after,
+            )
+        )
         return True
-    after, before = f"{p.monthly_price_after:,} {box.currency}", f"{p.monthly_price_before:,} {box.currency}"
+    after, before = i18n.money(p.monthly_price_after, box.currency), i18n.money(p.monthly_price_before, box.currency)
     st.warning(
-        f"This raises the billed tier from **{p.tier_limit_before:,}** to **{p.tier_limit_after:,}** marketing "
-        f"contacts ({p.marketing_before:,} → **{p.marketing_after:,}** marketing contacts): **{after}** a month "
-        f"instead of {before}. The tier is not lowered before renewal.",
+        _(
+            "This raises the billed tier from **{tier_before}** to **{tier_after}** marketing contacts "
+            "({marketing_before} → **{marketing_after}** marketing contacts): **{after}** a month instead of "
+            "{before}. The tier is not lowered before renewal.",
+            tier_before=p.tier_limit_before,
+            tier_after=p.tier_limit_after,
+            marketing_before=p.marketing_before,
+            marketing_after=p.marketing_after,
+            after=after,
+            before=before,
+        ),
         icon=":material/trending_up:",
     )
-    return st.checkbox(f"I agree to the {p.tier_limit_after:,}-contact tier at {after} a month", key="ct_dlg_upgrade")
+    return st.checkbox(
+        _("I agree to the {tier}-contact tier at {price} a month", tier=p.tier_limit_after, price=after),
+        key="ct_dlg_upgrade",
+    )

@@ -13,14 +13,15 @@ from core.services import views
 from core.services.contacts import QUICK_FILTERS, SORT_LABELS, ContactQuery
 from pages.contacts import _reads as reads
 from pages.contacts import _state as state
-from pages.shared import allowed, session
+from pages.shared import allowed, i18n, session
 from pages.shared.allowed import Action
 from pages.shared.filter_builder import filter_builder
+from pages.shared.i18n import N_, _
 from pages.shared.messages import flash
 from pages.shared.text import plain
 
 QUICK_OPTIONS = ["all", *QUICK_FILTERS]
-QUICK_LABELS = {"all": "All contacts", **QUICK_FILTERS}
+QUICK_LABELS = {"all": N_("All contacts"), **QUICK_FILTERS}  # translated where shown
 
 
 def _apply(query: ContactQuery) -> None:
@@ -42,7 +43,7 @@ def _apply_json() -> None:
     try:
         conditions = parse_filter(text) if text.strip() else ()
     except FilterError as exc:
-        st.session_state["ct_json_error"] = str(exc)
+        st.session_state["ct_json_error"] = exc.text(i18n.t())
         return
     st.session_state.pop("ct_json_error", None)
     state.set_filter_rows([c.as_dict() for c in conditions])
@@ -58,21 +59,25 @@ def _query(conditions: list[dict[str, Any]]) -> ContactQuery | None:
             descending=st.session_state.get("ct_desc", True),
         )
     except FilterError as exc:
-        st.error(f"This filter cannot be used: {exc}")
+        st.error(_("This filter cannot be used: {error}", error=exc.text(i18n.t())))
         return None
 
 
 def _views_bar(query: ContactQuery | None, names: list[str], today: date) -> None:
     cols = st.columns([3, 3, 2, 2], vertical_alignment="bottom")
-    cols[0].selectbox("Saved view", ["", *names], key="ct_view", on_change=_load_view, format_func=lambda n: n or "—")
-    name = cols[1].text_input("Save this view as", key="ct_view_name", placeholder="e.g. Unengaged leads")
+    cols[0].selectbox(
+        _("Saved view"), ["", *names], key="ct_view", on_change=_load_view, format_func=lambda n: n or "—"
+    )
+    name = cols[1].text_input(_("Save this view as"), key="ct_view_name", placeholder=_("e.g. Unengaged leads"))
     taken = name.strip() in names
     replace = taken and st.checkbox(
-        f"Replace the saved view “{plain(name.strip())}” with this filter", key="ct_view_replace"
+        _("Replace the saved view “{name}” with this filter", name=plain(name.strip())), key="ct_view_replace"
     )
     refused = allowed.blocked(Action.EDIT_CONTACTS)
     disabled = query is None or not name.strip() or bool(refused) or (taken and not replace)
-    if cols[2].button("Save view", key="ct_view_save", disabled=disabled, icon=":material/bookmark_add:", help=refused):
+    if cols[2].button(
+        _("Save view"), key="ct_view_save", disabled=disabled, icon=":material/bookmark_add:", help=refused
+    ):
         assert query is not None
         saved = session.run(
             lambda: views.save_view(
@@ -80,19 +85,19 @@ def _views_bar(query: ContactQuery | None, names: list[str], today: date) -> Non
             )
         )
         if saved is not None:
-            flash(f"Saved the view “{saved.name}”.")
+            flash(_("Saved the view “{name}”.", name=saved.name))
             st.rerun()
     chosen = st.session_state.get("ct_view")
-    with cols[3].popover("Delete view", disabled=not chosen or bool(refused), help=refused):
-        st.markdown(f"Delete the saved view “{plain(chosen)}”? The contacts are not touched.")
-        delete = st.button("Delete the view", key="ct_view_delete", type="primary")
+    with cols[3].popover(_("Delete view"), disabled=not chosen or bool(refused), help=refused):
+        st.markdown(_("Delete the saved view “{name}”? The contacts are not touched.", name=plain(chosen)))
+        delete = st.button(_("Delete the view"), key="ct_view_delete", type="primary")
     if (
         delete
         and chosen
         and session.run(lambda: views.delete_view(session.engine(), name=chosen, today=today, actor=session.actor()))
     ):
         st.session_state.pop("ct_view", None)
-        flash(f"Deleted the view “{chosen}”.")
+        flash(_("Deleted the view “{name}”.", name=chosen))
         st.rerun()
     allowed.note(refused)
 
@@ -102,33 +107,37 @@ def render(today: date) -> ContactQuery | None:
     for key, default in (("ct_quick", "all"), ("ct_sort", "created_at"), ("ct_desc", True)):
         st.session_state.setdefault(key, default)
     st.radio(
-        "Quick filter",
+        _("Quick filter"),
         QUICK_OPTIONS,
         key="ct_quick",
         horizontal=True,
-        format_func=QUICK_LABELS.__getitem__,
+        format_func=lambda option: _(QUICK_LABELS[option]),
         label_visibility="collapsed",
     )
     list_names = [i.name for i in reads.static_lists()]
     view_names = [v.name for v in session.run(lambda: views.list_views(session.engine())) or []]
-    with st.expander("Filters, sort and saved views", expanded=bool(st.session_state.get(f"{state.FILTER_KEY}__rows"))):
+    with st.expander(
+        _("Filters, sort and saved views"), expanded=bool(st.session_state.get(f"{state.FILTER_KEY}__rows"))
+    ):
         conditions = filter_builder(state.FILTER_KEY, list_names=list_names)
         cols = st.columns([2, 2, 4], vertical_alignment="bottom")
-        cols[0].selectbox("Sort by", list(SORT_LABELS), key="ct_sort", format_func=SORT_LABELS.__getitem__)
-        cols[1].toggle("Descending (newest / Z first)", key="ct_desc")
+        cols[0].selectbox(_("Sort by"), list(SORT_LABELS), key="ct_sort", format_func=lambda key: _(SORT_LABELS[key]))
+        cols[1].toggle(_("Descending (newest / Z first)"), key="ct_desc")
         query = _query(conditions)
         _views_bar(query, view_names, today)
-        with st.popover("Filter as JSON", icon=":material/data_object:"):
-            st.caption("The same filter model as `python -m core set-status --filter '...'`.")
+        with st.popover(_("Filter as JSON"), icon=":material/data_object:"):
+            st.caption(_("The same filter model as `python -m core set-status --filter '...'`."))
             if st.session_state.get("ct_quick") == "unengaged":
                 st.caption(
-                    "The Unengaged quick filter is not part of this JSON: on the command line it is `--unengaged`, "
-                    "which stands alone (no `--filter` with it)."
+                    _(
+                        "The Unengaged quick filter is not part of this JSON: on the command line it is "
+                        "`--unengaged`, which stands alone (no `--filter` with it)."
+                    )
                 )
             shown = query.filter_json() if query else json.dumps(conditions)
             st.code(shown, language="json", wrap_lines=True)
-            st.text_area("Paste a filter (JSON list of conditions)", key="ct_json", height=100)
-            st.button("Use this filter", key="ct_json_apply", on_click=_apply_json)
+            st.text_area(_("Paste a filter (JSON list of conditions)"), key="ct_json", height=100)
+            st.button(_("Use this filter"), key="ct_json_apply", on_click=_apply_json)
             if st.session_state.get("ct_json_error"):
                 st.error(st.session_state["ct_json_error"])
     return query

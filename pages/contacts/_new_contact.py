@@ -12,13 +12,13 @@ from typing import Any
 import streamlit as st
 
 from core.errors import ConfirmationOutdated, DomainError, TierUpgradeRequired
-from core.rules.confirmation import Confirmed
+from core.rules.confirmation import Confirmed, differences_in
 from core.services.contacts import create_contact_by_hand
 from core.services.sources import Headroom, headroom
 from pages.contacts import _state as state
-from pages.shared import allowed, choices, session
+from pages.shared import allowed, choices, i18n, session
 from pages.shared.allowed import Action
-from pages.shared.messages import outdated_text
+from pages.shared.i18n import _
 from pages.shared.text import plain
 
 SHOWN = "ct_new_room"  # the headroom the form last showed: what a consent ticked in it agreed to
@@ -31,14 +31,28 @@ def _figures(room: Headroom | None) -> None:
     if room is None:
         return
     if room.left_before_upgrade:
-        st.caption(f"Marketing contacts: {room.marketing:,} of {room.tier_limit:,}. A marketing contact is billed now.")
+        st.caption(
+            _(
+                "Marketing contacts: {marketing} of {tier}. A marketing contact is billed now.",
+                marketing=room.marketing,
+                tier=room.tier_limit,
+            )
+        )
         return
-    price = f"{room.next_monthly_price:,} {room.currency}"
+    price = i18n.money(room.next_monthly_price, room.currency)
     st.warning(
-        f"The billed tier is full ({room.marketing:,} of {room.tier_limit:,}): a marketing contact raises it to "
-        f"**{room.next_tier:,}** contacts, **{price}** a month. The tier is not lowered before renewal."
+        _(
+            "The billed tier is full ({marketing} of {tier}): a marketing contact raises it to **{next_tier}** "
+            "contacts, **{price}** a month. The tier is not lowered before renewal.",
+            marketing=room.marketing,
+            tier=room.tier_limit,
+            next_tier=room.next_tier,
+            price=price,
+        )
     )
-    st.checkbox(f"I agree to the {room.next_tier:,}-contact tier at {price} a month", key=CONSENT)
+    st.checkbox(
+        _("I agree to the {tier}-contact tier at {price} a month", tier=room.next_tier, price=price), key=CONSENT
+    )
 
 
 def _promise(room: Headroom | None, marketing: bool, consented: bool) -> Confirmed | None:
@@ -61,17 +75,26 @@ def _create(values: dict[str, Any], marketing: bool, confirmed: Confirmed | None
             confirmed=confirmed,
         )
     except ConfirmationOutdated as exc:
-        st.session_state[OUTDATED] = outdated_text(exc.differences, what="the contacts", verb="created")
+        st.session_state[OUTDATED] = _(
+            "Someone changed the contacts meanwhile: {differences}. Nothing was created. "
+            "Review the new figures and confirm again.",
+            differences="; ".join(differences_in(exc, i18n.t())),
+        )
         session.reset_later(**{CONSENT: False})  # the consent was to the old figures
         st.rerun()
     except TierUpgradeRequired as exc:
-        st.error(f"{plain(exc)}. Tick “I agree” to the new tier to create it anyway.")
+        st.error(_("{error}. Tick “I agree” to the new tier to create it anyway.", error=plain(i18n.error_text(exc))))
         return
     except DomainError as exc:  # an invalid or duplicate email, a field too long, no permission
-        st.error(plain(exc))
+        st.error(plain(i18n.error_text(exc)))
         return
-    status = "a marketing" if result.status == "marketing" else "a non-marketing"
-    state.changed(f"Created {status} contact: {result.email} (ID {result.contact_id}).")
+    if result.status == "marketing":
+        created = _("Created a marketing contact: {email} (ID {id}).", email=result.email, id=str(result.contact_id))
+    else:
+        created = _(
+            "Created a non-marketing contact: {email} (ID {id}).", email=result.email, id=str(result.contact_id)
+        )
+    state.changed(created)
     st.rerun()
 
 
@@ -85,24 +108,24 @@ def form() -> None:
     if message := st.session_state.pop(OUTDATED, None):
         st.warning(message, icon=":material/sync_problem:")
     with st.form("ct_new_contact", clear_on_submit=False, border=False):
-        email = st.text_input("Email", key="ct_new_email")
+        email = st.text_input(_("Email"), key="ct_new_email")
         cols = st.columns(3)
-        first = cols[0].text_input("First name", key="ct_new_first")
-        last = cols[1].text_input("Last name", key="ct_new_last")
+        first = cols[0].text_input(_("First name"), key="ct_new_first")
+        last = cols[1].text_input(_("Last name"), key="ct_new_last")
         with cols[2]:
-            stage = choices.stage_picker("Lifecycle stage", key="ct_new_stage")
+            stage = choices.stage_picker(_("Lifecycle stage"), key="ct_new_stage")
         no_status = allowed.blocked(Action.CHANGE_STATUS)
         marketing = st.checkbox(
-            "Marketing contact",
+            _("Marketing contact"),
             key="ct_new_marketing",
             value=False,
             disabled=bool(no_status),
-            help=no_status or "Billed from today",
+            help=no_status or _("Billed from today"),
         )
         _figures(room)
         refused = allowed.blocked(Action.EDIT_CONTACTS)
         allowed.note(refused or no_status)
-        submitted = st.form_submit_button("Create contact", type="primary", disabled=bool(refused), help=refused)
+        submitted = st.form_submit_button(_("Create contact"), type="primary", disabled=bool(refused), help=refused)
     if submitted:
         values = {"email": email, "first_name": first, "last_name": last, "lifecycle_stage": stage}
         _create(values, marketing, _promise(shown if isinstance(shown, Headroom) else room, marketing, consented))

@@ -18,7 +18,10 @@ from core.rules.status import MarketingStatus
 from core.services.contacts import ContactQuery, MatchCounts, count_matching
 from core.services.status import StatusChange
 from pages.contacts import _reads as reads
+from pages.contacts._bulk_target import all_label, apply_to_all, selected_label, typed_matches
 from pages.shared import session
+
+__all__ = ["all_label", "apply_to_all", "selected_label", "typed_matches"]  # where the other parts find them
 from pages.shared.messages import flash
 
 FILTER_KEY = "ct_filter"
@@ -71,11 +74,7 @@ class Target:
     selection: Selection
     scope: Literal["selected", "all"]
     count: int
-    label: str  # in a sentence: "the 3 selected on this page"
-
-
-def all_label(n: int) -> str:
-    return f"all contacts matching this filter ({n:,})"
+    label: str  # in a sentence, in the session's language: "the 3 selected on this page"
 
 
 @dataclass(frozen=True)
@@ -134,15 +133,3 @@ def finish(message: str) -> None:
 def cancel() -> None:
     close_dialog()
     st.rerun()
-
-
-def apply_to_all(scope: str, count: int) -> bool:
-    """Acting on every contact matching the filter needs its own box; the selected rows need none."""
-    if scope != "all":
-        return True
-    return st.checkbox(f"Apply to all {count:,} contacts matching this filter", key="ct_dlg_all")
-
-
-def typed_matches(typed: str, expected: int) -> bool:
-    """The typed confirmation: the number itself, with or without thousands separators."""
-    return typed.strip().replace(",", "").replace(" ", "") == str(expected)

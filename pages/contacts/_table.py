@@ -11,8 +11,9 @@ import streamlit as st
 from core.rules.status import STATE_PLURALS, State
 from core.services.contacts import PAGE_SIZE, ContactQuery, MatchCounts, page_of_contacts
 from pages.contacts import _state as state
-from pages.contacts._rows import HEADER_SORTS, columns, frame
-from pages.shared import session
+from pages.contacts._rows import columns, frame, header, page_caption, sort_of
+from pages.shared import i18n, session
+from pages.shared.i18n import _
 
 
 def _signature(query: ContactQuery) -> str:
@@ -21,12 +22,14 @@ def _signature(query: ContactQuery) -> str:
 
 def metrics(found: MatchCounts) -> None:
     cols = st.columns(4)
-    cols[0].metric("Matching contacts", session.number(found.total))
+    cols[0].metric(_("Matching contacts"), i18n.number(found.total))
     cols[1].metric(
-        STATE_PLURALS[State.MARKETING], session.number(found.marketing), help="Billed: those until next update included"
+        _(STATE_PLURALS[State.MARKETING]),
+        i18n.number(found.marketing),
+        help=_("Billed: those until next update included"),
     )
-    cols[2].metric(STATE_PLURALS[State.PENDING], session.number(found.pending), help="Leave on the next update date")
-    cols[3].metric(STATE_PLURALS[State.NON_MARKETING], session.number(found.non_marketing))
+    cols[2].metric(_(STATE_PLURALS[State.PENDING]), i18n.number(found.pending), help=_("Leave on the next update date"))
+    cols[3].metric(_(STATE_PLURALS[State.NON_MARKETING]), i18n.number(found.non_marketing))
 
 
 def _cursors(sig: str) -> list[Any]:
@@ -72,7 +75,7 @@ def sort_by_header() -> None:
     if not clicked:
         st.session_state.pop("ct_unsortable", None)
         return
-    sort = HEADER_SORTS.get(str(clicked[0]))
+    sort = sort_of(str(clicked[0]))
     if sort is None:
         st.session_state["ct_unsortable"] = str(clicked[0])
         return
@@ -97,14 +100,14 @@ def load(query: ContactQuery) -> Page | None:
     data = frame(found.rows)
     key = state.table_key(sig)
     rows = _selection(st.session_state.get(key)).get("rows", [])
-    chosen = [int(data.iloc[i]["ID"]) for i in rows if i < len(data)]
+    chosen = [int(data.iloc[i][header("ID")]) for i in rows if i < len(data)]
     return Page(data, found.next_cursor, key, chosen)
 
 
 def draw(page: Page, total: int, query: ContactQuery) -> None:
     """The table (rows selectable) and Previous / Next."""
     if page.data.empty and total == 0:  # an empty grid drew its placeholder over the buttons below
-        st.info("No contact matches this filter.", icon=":material/filter_alt_off:")
+        st.info(_("No contact matches this filter."), icon=":material/filter_alt_off:")
         return
     st.dataframe(
         page.data,
@@ -120,22 +123,14 @@ def draw(page: Page, total: int, query: ContactQuery) -> None:
     first = (len(cursors) - 1) * PAGE_SIZE
     cols = st.columns([2, 2, 7], vertical_alignment="center")
     cols[0].button(
-        "Previous", key="ct_prev", icon=":material/chevron_left:", disabled=len(cursors) == 1, on_click=_previous
+        _("Previous"), key="ct_prev", icon=":material/chevron_left:", disabled=len(cursors) == 1, on_click=_previous
     )
     cols[1].button(
-        "Next",
+        _("Next"),
         key="ct_next",
         icon=":material/chevron_right:",
         disabled=page.next_cursor is None,
         on_click=_next,
         args=(page.next_cursor,),
     )
-    size = len(page.data)
-    shown = f"contacts {first + 1:,}–{first + size:,} of {total:,}" if size else "no contacts"
-    unsortable = st.session_state.get("ct_unsortable")
-    hint = (
-        f"{unsortable} cannot be sorted on; click {', '.join(HEADER_SORTS)}"
-        if unsortable
-        else f"click {', '.join(HEADER_SORTS)} to sort all {total:,} matching contacts"
-    )
-    cols[2].caption(f"Page {len(cursors)}: {shown} · {hint}")
+    cols[2].caption(page_caption(len(cursors), first, len(page.data), total, st.session_state.get("ct_unsortable")))

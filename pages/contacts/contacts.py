@@ -13,15 +13,18 @@ from pages.contacts import _state as state
 from pages.contacts import _table as table
 from pages.shared import access, allowed, session, simulation
 from pages.shared.allowed import Action
+from pages.shared.i18n import _
 from pages.shared.messages import show_flash
 
 access.require_access()
 head = st.columns([6, 2, 1], vertical_alignment="bottom")
-head[0].title("Contacts")
+head[0].title(_("Contacts"))
 refused = allowed.blocked(Action.EDIT_CONTACTS)
-with head[1].popover("New contact", icon=":material/person_add:", disabled=bool(refused), help=refused):
+with head[1].popover(_("New contact"), icon=":material/person_add:", disabled=bool(refused), help=refused):
     new_contact.form()
-head[2].page_link("pages/contacts/import_contacts.py", label="Import", icon=":material/upload:", disabled=bool(refused))
+head[2].page_link(
+    "pages/contacts/import_contacts.py", label=_("Import"), icon=":material/upload:", disabled=bool(refused)
+)
 simulation.banner()
 show_flash()
 

@@ -7,20 +7,23 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
+from core.i18n import N_
 from core.rules.roles import Action
 from core.services.permissions import permissions
-from core.services.signin import SignedIn, SignInRefused, local_mode, resume, sign_in_oidc
+from core.services.signin import UNVERIFIED, SignedIn, SignInRefused, local_mode, resume, sign_in_oidc
 from core.services.signin import sign_out as end_session
 from pages.shared import browser_session
+from pages.shared.i18n import _
 from pages.shared.messages import flash
+from pages.shared.roles import role_name
 from pages.shared.session import engine, per_run, real_today
 from pages.shared.text import plain
 
 SIGNIN_PAGE = "pages/admin/signin.py"
-LOCAL_MODE_TEXT = (
+LOCAL_MODE_TEXT = N_(
     ":orange-background[**Local mode**] anyone who can reach this app acts as an admin. Create the first admin "
     "with `python -m core users add --username ... --role admin --password-stdin`."
-)
+)  # translated where shown
 
 
 def oidc_configured() -> bool:
@@ -56,12 +59,12 @@ def _oidc_user() -> SignedIn | None:
     if not (oidc_configured() and st.user.is_logged_in) or st.session_state.get("oidc_refused"):
         return None
     if st.user.get("email_verified") is False:
-        st.session_state["oidc_refused"] = "your identity provider has not verified your email address"
+        st.session_state["oidc_refused"] = SignInRefused(UNVERIFIED)
         return None
     try:
         return sign_in_oidc(engine(), email=str(st.user.get("email") or ""), today=real_today())
     except SignInRefused as exc:
-        st.session_state["oidc_refused"] = str(exc)
+        st.session_state["oidc_refused"] = exc  # the sign-in page says it in the reader's language
         return None
 
 
@@ -80,7 +83,7 @@ def _current_user() -> SignedIn | None:
     token = _token()
     user = resume(engine(), token=token) if token else None
     if token and user is None:
-        forget("Your session ended (signed out elsewhere, disabled, or 30 minutes without activity): sign in again.")
+        forget(_("Your session ended (signed out elsewhere, disabled, or 30 minutes without activity): sign in again."))
         browser_session.keep(None)
         if oidc_configured() and st.user.is_logged_in:
             st.logout()
@@ -100,7 +103,7 @@ def sign_out() -> None:
     token = st.session_state.get("auth_token")
     if token:
         end_session(engine(), token=token, today=real_today())
-    forget("You signed out.")
+    forget(_("You signed out."))
     browser_session.keep(None)  # the browser forgets the cookie too
     if oidc_configured() and st.user.is_logged_in:
         st.logout()
@@ -109,9 +112,9 @@ def sign_out() -> None:
 def _sign_in_everywhere(sections: dict[str, list[StreamlitPage]]) -> list[StreamlitPage]:
     """Before signing in, every page's address shows the sign-in form: a deep link keeps its address, and the
     rerun after signing in opens the page it names."""
-    here = st.Page(SIGNIN_PAGE, title="Sign in", icon=":material/login:", url_path="sign-in", default=True)
+    here = st.Page(SIGNIN_PAGE, title=_("Sign in"), icon=":material/login:", url_path="sign-in", default=True)
     paths = [p.url_path for pages in sections.values() for p in pages if p.url_path and p.url_path != "sign-in"]
-    return [here, *(st.Page(SIGNIN_PAGE, title="Sign in", url_path=path, visibility="hidden") for path in paths)]
+    return [here, *(st.Page(SIGNIN_PAGE, title=_("Sign in"), url_path=path, visibility="hidden") for path in paths)]
 
 
 def gate(sections: dict[str, list[StreamlitPage]]) -> dict[str, list[StreamlitPage]] | list[StreamlitPage]:
@@ -120,7 +123,7 @@ def gate(sections: dict[str, list[StreamlitPage]]) -> dict[str, list[StreamlitPa
     st.session_state["local_mode"] = per_run("local_mode", lambda: local_mode(engine()))
     if st.session_state["local_mode"]:
         forget()
-        st.sidebar.markdown(LOCAL_MODE_TEXT)
+        st.sidebar.markdown(_(LOCAL_MODE_TEXT))
         return sections
     user = _current_user()
     with st.sidebar:
@@ -128,8 +131,8 @@ def gate(sections: dict[str, list[StreamlitPage]]) -> dict[str, list[StreamlitPa
     if user is None:
         return _sign_in_everywhere(sections)
     with st.sidebar:
-        st.markdown(f"Signed in as **{plain(user.name)}** ({user.role})")
-        st.button("Sign out", key="sign_out", icon=":material/logout:", on_click=sign_out)
+        st.markdown(_("Signed in as **{name}** ({role})", name=plain(user.name), role=role_name(user.role)))
+        st.button(_("Sign out"), key="sign_out", icon=":material/logout:", on_click=sign_out)
     managing = permissions(engine(), actor=user.username).may(Action.MANAGE_USERS)  # core's rule, not the role
     allowed = {name: [p for p in pages if p.url_path != "users" or managing] for name, pages in sections.items()}
     return {name: pages for name, pages in allowed.items() if pages}
@@ -143,5 +146,5 @@ def require_access() -> None:
     token = st.session_state.get("auth_token")
     if token and resume(engine(), token=token) is not None:
         return
-    st.warning("Sign in first: open the app's home page.")
+    st.warning(_("Sign in first: open the app's home page."))
     st.stop()

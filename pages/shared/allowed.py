@@ -9,6 +9,8 @@ import streamlit as st
 
 from core.rules.roles import Action
 from core.services.permissions import Permissions, permissions
+from pages.shared import i18n
+from pages.shared.i18n import _
 from pages.shared.session import actor, engine, per_run, today
 from pages.shared.simulation import simulating
 
@@ -21,15 +23,15 @@ def _permissions() -> Permissions:
 
 def denied(action: Action) -> str | None:
     """Why the person signed in may not perform ``action`` at all (core's answer), or None when they may."""
-    why = _permissions().why_not(action)
-    return f"Not available: {why}." if why else None
+    why = _permissions().why_not(action, i18n.t())
+    return _("Not available: {why}.", why=why) if why else None
 
 
 def blocked(action: Action) -> str | None:
     """Why a control that does ``action`` is disabled for this session now, or None when it may be used."""
     if simulating():
-        return (
-            f"Disabled while simulating {today():%d %b %Y}: switch off Simulate as of in the sidebar to make changes."
+        return _(
+            "Disabled while simulating {day}: switch off Simulate as of in the sidebar to make changes.", day=today()
         )
     return denied(action)
 

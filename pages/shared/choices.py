@@ -13,6 +13,7 @@ from core.rules.hubspot_labels import stage_label
 from core.rules.status import STATE_LABELS, State
 from core.services.contacts import lifecycle_stages
 from core.services.history import data_version
+from pages.shared.i18n import _
 from pages.shared.session import engine, per_run
 
 STATUS_TEXT = {State.MARKETING.value: STATE_LABELS[State.MARKETING], "non_marketing": STATE_LABELS[State.NON_MARKETING]}
@@ -39,7 +40,13 @@ def stage_picker(label: str, *, key: str, current: str | None = None) -> str | N
         options = [*options, current]
     index = options.index(current) if current in options else None
     picked: str | None = st.selectbox(
-        label, options, index=index, key=key, format_func=stage_label, placeholder="No stage", accept_new_options=False
+        label,
+        options,
+        index=index,
+        key=key,
+        format_func=stage_label,
+        placeholder=_("No stage"),
+        accept_new_options=False,
     )
     return picked
 

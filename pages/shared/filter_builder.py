@@ -15,13 +15,20 @@ from typing import Any
 
 import streamlit as st
 
-from core.rules.filters import OPERATOR_WORDS, OPERATORS, PROPERTIES
+from core.rules.filters import OPERATOR_WORDS, OPERATORS, PROPERTIES, PROPERTY_LABELS
 from pages.shared._filter_value import NO_VALUE, value_widget
+from pages.shared.i18n import _
 from pages.shared.text import plain
 
 
 def _label(name: str) -> str:
-    return name.replace("_", " ").capitalize()
+    """A property as the builder names it, in the session's language (``Lifecycle stage``)."""
+    known = PROPERTY_LABELS.get(name)
+    return _(known) if known else name.replace("_", " ").capitalize()
+
+
+def _operator(op: str) -> str:
+    return _(OPERATOR_WORDS[op])
 
 
 def _rows(key: str) -> list[dict[str, Any]]:
@@ -48,7 +55,7 @@ def _row(key: str, row: dict[str, Any], properties: list[str], list_names: Seque
     cols = st.columns([3, 2, 4, 1], vertical_alignment="center")
     with cols[0]:
         prop = st.selectbox(
-            "Property",
+            _("Property"),
             properties,
             index=properties.index(row["property"]) if row["property"] in properties else 0,
             format_func=_label,
@@ -60,10 +67,10 @@ def _row(key: str, row: dict[str, Any], properties: list[str], list_names: Seque
         row.update(property=prop, operator=operators[0], value=None)
     with cols[1]:
         op = st.selectbox(
-            "Operator",
+            _("Operator"),
             operators,
             index=operators.index(row["operator"]) if row["operator"] in operators else 0,
-            format_func=OPERATOR_WORDS.__getitem__,
+            format_func=_operator,
             key=f"{base}_operator_{prop}",
             label_visibility="collapsed",
         )
@@ -72,7 +79,11 @@ def _row(key: str, row: dict[str, Any], properties: list[str], list_names: Seque
     with cols[2]:
         row["value"] = value_widget(row, f"{base}_value_{prop}_{op}", list_names)
     cols[3].button(
-        ":material/close:", key=f"{base}_remove", help="Remove this condition", on_click=_remove, args=(key, row["id"])
+        ":material/close:",
+        key=f"{base}_remove",
+        help=_("Remove this condition"),
+        on_click=_remove,
+        args=(key, row["id"]),
     )
 
 
@@ -93,15 +104,18 @@ def filter_builder(key: str, *, list_names: Sequence[str] = ()) -> list[dict[str
     if gone:  # kept, never dropped: a condition that silently vanished would match every contact
         names = ", ".join(f"“{name}”" for name in gone)
         st.warning(
-            f"This filter names a list that no longer exists ({plain(names)}). Remove that condition or pick a list."
+            _(
+                "This filter names a list that no longer exists ({names}). Remove that condition or pick a list.",
+                names=plain(names),
+            )
         )
     properties = [p for p in PROPERTIES if p != "list" or list_names or gone]
     if rows:
-        st.caption("Contacts must match every condition.")
+        st.caption(_("Contacts must match every condition."))
     for row in list(rows):
         _row(key, row, properties, list_names)
-    st.button("Add condition", key=f"{key}_add", icon=":material/add:", on_click=_add, args=(key,))
+    st.button(_("Add condition"), key=f"{key}_add", icon=":material/add:", on_click=_add, args=(key,))
     complete = [r for r in rows if r["operator"] in NO_VALUE or r["value"] not in (None, "", [])]
     if len(complete) < len(rows):
-        st.caption("Conditions without a value are left out until you fill them in.")
+        st.caption(_("Conditions without a value are left out until you fill them in."))
     return [{"property": r["property"], "operator": r["operator"], "value": r["value"]} for r in complete]

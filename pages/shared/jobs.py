@@ -4,24 +4,16 @@ the browser and coming back, loses nothing: running jobs are found again from th
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
-from core.services.jobs import Job, job_status, recent_jobs
-from pages.admin._connections import outcome as sync_outcome
-from pages.shared import session
+from core.services.jobs import job_status, recent_jobs
+from pages.shared import i18n, session
+from pages.shared.i18n import _
+from pages.shared.job_text import failure, label, outcome, step
 
 FOLLOWED = "jobs_followed"  # ids of the jobs this session shows
 ENDED = "jobs_ended"  # how the jobs that ended since the last run went: (level, text), shown once
 POLL_S = 1.0
-LABELS = {
-    "set_status": "Bulk status change",
-    "import": "Import",
-    "apply_updates": "Update dates",
-    "workflows_run": "Workflows",
-    "hubspot_sync": "HubSpot sync",
-}
 
 
 def follow(job_id: int) -> None:
@@ -29,27 +21,6 @@ def follow(job_id: int) -> None:
     followed: list[int] = st.session_state.setdefault(FOLLOWED, [])
     if job_id not in followed:
         followed.append(job_id)
-
-
-def _label(job: Job) -> str:
-    detail = job.params.get("label") or job.params.get("file_name") or ""
-    return f"{LABELS.get(job.kind, job.kind)}{f' ({detail})' if detail else ''}"
-
-
-def _outcome(job: Job) -> str:
-    r: dict[str, Any] = job.result or {}
-    if job.kind == "set_status":
-        when = f" They become non-marketing on {r['effective_on']}." if r.get("effective_on") else ""
-        return f"{_label(job)} done: {int(r.get('will_change', 0)):,} contacts set as {r.get('to')}.{when}"
-    if job.kind == "import":
-        created, updated, rejected = r.get("created", 0), r.get("updated", 0), len(r.get("rejected", []))
-        return f"{_label(job)} done: {created:,} created, {updated:,} updated, {rejected:,} rows rejected."
-    if job.kind == "apply_updates":
-        left = sum(int(a.get("became_non_marketing", 0)) for a in r.get("applied", []))
-        return f"Update dates applied: {left:,} contacts became non-marketing."
-    if job.kind == "hubspot_sync":
-        return sync_outcome(r)
-    return f"{_label(job)} done."
 
 
 def _adopt_running() -> None:
@@ -71,10 +42,18 @@ def _progress() -> None:
             if job is not None:
                 ended = True
                 done = job.state == "done"
-                text = _outcome(job) if done else f"{_label(job)} failed: {job.error}"
+                text = outcome(job) if done else failure(job)
                 st.session_state.setdefault(ENDED, []).append(("success" if done else "error", text))
             continue
-        st.progress(job.progress, text=f"{_label(job)}: {job.step} ({job.progress:.0%})")
+        st.progress(
+            job.progress,
+            text=_(
+                "{label}: {step} ({percent})",
+                label=label(job),
+                step=step(job),
+                percent=i18n.t().percent(job.progress),
+            ),
+        )
     if ended:
         st.rerun(scope="app")  # the pages draw again: new counts, and the message once
 
@@ -89,5 +68,5 @@ def draw() -> None:
     for level, text in st.session_state.pop(ENDED, []):
         (st.success if level == "success" else st.error)(text)
     if st.session_state.get(FOLLOWED):
-        st.caption("Running in the background — you can leave this page.")
+        st.caption(_("Running in the background — you can leave this page."))
         _progress()

@@ -10,6 +10,7 @@ from pages.shared import i18n, session
 
 LOADED_FOR = "language_loaded_for"  # whose stored choice the session's language came from
 CHOICE = "language_choice"
+PENDING = "language_pending"  # chosen on the sign-in page, before anyone was let in: kept for whoever signs in
 
 
 def _let_in() -> bool:
@@ -23,6 +24,9 @@ def settle() -> bool:
     if st.session_state.get(LOADED_FOR, "") == who:
         return False
     st.session_state[LOADED_FOR] = who
+    pending = st.session_state.pop(PENDING, None) if who else None
+    if who and pending:  # the latest choice this person made: theirs from now on
+        session.run(lambda: choose_language(session.engine(), who, pending))
     stored = session.per_run(f"language:{who}", lambda: language_of(session.engine(), who)) if who else None
     before = i18n.language()
     if stored is not None:
@@ -35,6 +39,8 @@ def _chosen() -> None:
     st.session_state[i18n.KEY] = language
     if _let_in():
         session.run(lambda: choose_language(session.engine(), session.actor(), language))
+    else:
+        st.session_state[PENDING] = language
 
 
 def picker() -> None:

@@ -11,6 +11,8 @@ from typing import Literal
 
 import streamlit as st
 
+from core.i18n import N_, Translator
+from pages.shared import i18n
 from pages.shared.text import plain
 
 Level = Literal["success", "info", "error"]
@@ -38,9 +40,40 @@ def show_flash() -> None:
     show(plain(message.text), icon=ICONS.get(message.level))  # messages name lists, views, workflows, tools
 
 
-def outdated_text(differences: list[str], *, what: str = "these contacts", verb: str = "changed") -> str:
-    """Why a confirmed change was refused (docs/domain.md §10), in one paragraph for the still-open dialog."""
-    return (
-        f"Someone changed {what} meanwhile: {'; '.join(differences)}. Nothing was {verb}. "
+# Why a confirmed change was refused, for each thing it was about and what it would have done (whole sentences).
+_OUTDATED = {
+    ("these contacts", "changed"): N_(
+        "Someone changed these contacts meanwhile: {differences}. Nothing was changed. "
         "Review the new figures and confirm again."
-    )
+    ),
+    ("these contacts", "deleted"): N_(
+        "Someone changed these contacts meanwhile: {differences}. Nothing was deleted. "
+        "Review the new figures and confirm again."
+    ),
+    ("the contacts", "changed"): N_(
+        "Someone changed the contacts meanwhile: {differences}. Nothing was changed. "
+        "Review the new figures and confirm again."
+    ),
+    ("the contacts", "created"): N_(
+        "Someone changed the contacts meanwhile: {differences}. Nothing was created. "
+        "Review the new figures and confirm again."
+    ),
+}
+
+
+def outdated_text(differences: list[str], *, what: str = "these contacts", verb: str = "changed") -> str:
+    """Why a confirmed change was refused (docs/domain.md §10), in one paragraph for the still-open dialog, in the
+    reader's language (a difference core wrote as a translatable sentence is said in it too)."""
+    t = i18n.t()
+    said = "; ".join(_said(difference, t) for difference in differences)
+    template = _OUTDATED.get((what, verb))
+    if template is None:  # a combination no page uses yet: English, as before
+        return (
+            f"Someone changed {what} meanwhile: {said}. Nothing was {verb}. Review the new figures and confirm again."
+        )
+    return t(template, differences=said)
+
+
+def _said(text: str, t: Translator) -> str:
+    render = getattr(text, "text", None)
+    return str(render(t)) if callable(render) else text

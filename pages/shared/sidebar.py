@@ -8,6 +8,7 @@ from core.services.background import UPDATES, due_updates, runs_in_background, u
 from core.services.jobs import running_job
 from core.services.updates import apply_updates
 from pages.shared import jobs, language
+from pages.shared.i18n import _, ngettext
 from pages.shared.session import engine, real_today, run
 from pages.shared.simulation import simulate_as_of
 
@@ -23,7 +24,13 @@ def _apply_due_updates() -> None:
             started = other.id
         if started is not None:
             jobs.follow(started)
-            st.toast(f"Applying the update dates that have come ({due:,} contacts) in the background.")
+            st.toast(
+                ngettext(
+                    "Applying the update dates that have come ({n} contact) in the background.",
+                    "Applying the update dates that have come ({n} contacts) in the background.",
+                    due,
+                )
+            )
         st.session_state["updates_applied_on"] = day
         return
     result = run(lambda: apply_updates(engine(), today=day, actor="system"))  # refused: says why (domain.md §10)
@@ -32,14 +39,20 @@ def _apply_due_updates() -> None:
     st.session_state["updates_applied_on"] = day
     if result.applied and any(a["became_non_marketing"] for a in result.applied):
         left = sum(int(str(a["became_non_marketing"])) for a in result.applied)
-        st.toast(f"Update date applied: {left:,} contacts became non-marketing.")
+        st.toast(
+            ngettext(
+                "Update date applied: {n} contact became non-marketing.",
+                "Update date applied: {n} contacts became non-marketing.",
+                left,
+            )
+        )
 
 
 def draw() -> None:
     engine()
     _apply_due_updates()
     with st.sidebar:
-        st.caption(f"Today: {real_today():%d %b %Y}")
+        st.caption(_("Today: {day}", day=real_today()))
         jobs.draw()
         simulate_as_of()
         language.picker()

@@ -7,6 +7,7 @@ from datetime import date
 import streamlit as st
 
 from core.services.usage import get_usage
+from pages.shared.i18n import _
 from pages.shared.session import engine, real_today, today
 
 
@@ -25,12 +26,12 @@ def simulate_as_of() -> None:
     widget's state when a button switches pages mid-run (e.g. "Open contact"), which showed live figures under
     a switch that still looked on."""
     on = st.toggle(
-        "Simulate as of",
+        _("Simulate as of"),
         key="simulate_on",
         value=bool(st.session_state.get("_sim_on")),
         on_change=_keep,
         args=("simulate_on", "_sim_on"),
-        help="Show every figure as it will be on a future day if nothing else changes. Changes are disabled.",
+        help=_("Show every figure as it will be on a future day if nothing else changes. Changes are disabled."),
     )
     if not on:
         st.session_state["as_of"] = None
@@ -41,7 +42,7 @@ def simulate_as_of() -> None:
     if st.session_state.get("simulate_day") is not None and st.session_state["simulate_day"] < real_today():
         del st.session_state["simulate_day"]  # a day that has passed since (a session left open overnight)
     day = st.date_input(
-        "Day to simulate",
+        _("Day to simulate"),
         key="simulate_day",
         value=kept,
         min_value=real_today(),
@@ -51,7 +52,7 @@ def simulate_as_of() -> None:
         args=("simulate_day", "_sim_day"),
     )
     st.session_state["as_of"] = day
-    st.caption(f"Showing {day:%d %b %Y} if nothing else changes. Nothing is written while simulating.")
+    st.caption(_("Showing {day} if nothing else changes. Nothing is written while simulating.", day=day))
 
 
 def simulating() -> bool:
@@ -63,6 +64,9 @@ def banner() -> None:
     """The notice every page that shows figures draws at its top while simulating."""
     if simulating():
         st.info(
-            f"Simulating {today():%d %b %Y}: the figures assume nothing else changes until then. Changes are disabled.",
+            _(
+                "Simulating {day}: the figures assume nothing else changes until then. Changes are disabled.",
+                day=today(),
+            ),
             icon=":material/event:",
         )

@@ -24,6 +24,7 @@ from urllib3.exceptions import HTTPError
 from urllib3.util.retry import Retry
 
 from core.errors import DomainError
+from core.i18n import N_
 from core.rules.hubspot import MODIFIED, PROPERTIES
 from core.settings import hubspot_token, hubspot_url
 
@@ -108,11 +109,33 @@ class HubSpotApi:
                 wait = _retry_after(exc) if status == 429 else None
                 if status != 429 and status < 500:
                     raise self._refusal(status, _message(exc)) from None
-                failure = f"HubSpot answered {status} {_message(exc)}".strip()
+                said = _message(exc)
+                failure = (
+                    HubSpotError(
+                        N_(
+                            "HubSpot answered {status} {message} (after {attempts} retries); "
+                            "run the sync again to resume"
+                        ),
+                        status=str(status),
+                        message=said,
+                        attempts=attempt,
+                    )
+                    if said
+                    else HubSpotError(
+                        N_("HubSpot answered {status} (after {attempts} retries); run the sync again to resume"),
+                        status=str(status),
+                        attempts=attempt,
+                    )
+                )
             except HTTPError:
-                wait, failure = None, f"cannot reach HubSpot at {self.host}"
+                wait = None
+                failure = HubSpotError(
+                    N_("cannot reach HubSpot at {host} (after {attempts} retries); run the sync again to resume"),
+                    host=self.host,
+                    attempts=attempt,
+                )
             if attempt >= MAX_RETRIES:
-                raise HubSpotError(f"{failure} (after {attempt} retries); run the sync again to resume") from None
+                raise failure from None
             delay = wait if wait is not None else min(BACKOFF_SECONDS * 2**attempt, MAX_WAIT_SECONDS)
             attempt += 1
             self.traffic.retries += 1
@@ -123,10 +146,17 @@ class HubSpotApi:
     def _refusal(status: int, message: str) -> HubSpotError:
         if status in (401, 403):
             return HubSpotError(
-                f"HubSpot refused the access token ({status}): check HUBSPOT_ACCESS_TOKEN and the private app's "
-                "scopes (crm.objects.contacts.read, crm.lists.read, crm.lists.write)"
+                N_(
+                    "HubSpot refused the access token ({status}): check HUBSPOT_ACCESS_TOKEN and the private app's "
+                    "scopes (crm.objects.contacts.read, crm.lists.read, crm.lists.write)"
+                ),
+                status=str(status),
             )
-        return HubSpotError(f"HubSpot refused the request ({status}){': ' + message if message else ''}")
+        if message:
+            return HubSpotError(
+                N_("HubSpot refused the request ({status}): {message}"), status=str(status), message=message
+            )
+        return HubSpotError(N_("HubSpot refused the request ({status})"), status=str(status))
 
     # --- contacts -----------------------------------------------------------------------------------------
     def contacts_page(self, after: str | None) -> Page:
@@ -170,7 +200,10 @@ class HubSpotApi:
                 lambda: lists.get_by_name(list_name=name, object_type_id=CONTACT_OBJECT, _request_timeout=TIMEOUT)
             )
             if found.list.processing_type != "MANUAL":
-                raise HubSpotError(f"HubSpot's list {name!r} is an active list: choose another name for a static list")
+                raise HubSpotError(
+                    N_("HubSpot's list {name} is an active list: choose another name for a static list"),
+                    name=repr(name),
+                )
             return str(found.list.list_id), False
         except HubSpotError as exc:
             if "(404)" not in str(exc):
@@ -204,7 +237,9 @@ def connect(*, sleep: Callable[[float], None] = time.sleep) -> HubSpotApi:
     token = hubspot_token()
     if not token:
         raise HubSpotError(
-            "no HubSpot access token: set HUBSPOT_ACCESS_TOKEN (a private app's token) in the environment "
-            "or in .streamlit/secrets.toml"
+            N_(
+                "no HubSpot access token: set HUBSPOT_ACCESS_TOKEN (a private app's token) in the environment "
+                "or in .streamlit/secrets.toml"
+            )
         )
     return HubSpotApi(token, host=hubspot_url(), sleep=sleep)

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from core.i18n import N_
 from core.rules.requester import Requester
 from core.rules.roles import Action
 from core.rules.selection import Selection
@@ -51,9 +52,9 @@ class PushResult:
 def _name(name: str) -> str:
     value = name.strip()
     if not value:
-        raise HubSpotError("give the HubSpot list a name")
+        raise HubSpotError(N_("give the HubSpot list a name"))
     if len(value) > 200:
-        raise HubSpotError("a HubSpot list name is at most 200 characters")
+        raise HubSpotError(N_("a HubSpot list name is at most 200 characters"))
     return value
 
 

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from core.clock import utc_now
+from core.i18n import N_
 from core.rules import hubspot as props
 from core.rules.requester import Requester
 from core.rules.roles import Action
@@ -126,7 +127,7 @@ def _next(mode: str, cursor: PageCursor, page: Page) -> PageCursor | None:
     if mode == "incremental" and int(page.after) + SEARCH_PAGE_SIZE > SEARCH_WINDOW:
         latest = props.latest_modified(page.contacts)
         if latest is None or latest <= (cursor.window_ms or 0):
-            raise HubSpotError("more than 10,000 contacts share one modification time in HubSpot: run a full sync")
+            raise HubSpotError(N_("more than 10,000 contacts share one modification time in HubSpot: run a full sync"))
         return PageCursor(latest, None)
     return PageCursor(cursor.window_ms, page.after)
 
@@ -175,7 +176,7 @@ class _BatchWriter:
         self.pages = []
         if self.progress:
             share = min(1.0, run.fetched / run.total) if run.total else (0.0 if cursor else 1.0)
-            self.progress(share, f"{run.fetched:,} of {run.total or run.fetched:,} contacts")
+            self.progress(share, f"{run.fetched:,} of {run.total or run.fetched:,} contacts")  # the sidebar translates
 
 
 def _summary(run: runs.SyncRun) -> dict[str, Any]:
