@@ -14,7 +14,7 @@ from core.services.breakdown import UNKNOWN, marketing_breakdown, source_label
 from core.services.history import DEFAULT_DAYS, History, data_version, get_history
 from core.settings import database_url
 from pages.shared import i18n, session
-from pages.shared.i18n import _, ngettext
+from pages.shared.i18n import _, ngettext, pgettext
 from pages.usage._charts import localise
 
 MARKETING, NON_MARKETING, TIER = "#2e7d32", "#9e9e9e", "#c62828"
@@ -30,9 +30,14 @@ def _mark_text(t: Translator, day: date, n: int, projected: bool) -> str:
 def _figure(history: History, t: Translator) -> go.Figure:
     days = [d.day for d in history.days]
     figure = go.Figure()
-    figure.add_scatter(name=_("Marketing"), x=days, y=[d.marketing for d in history.days], line_color=MARKETING)
     figure.add_scatter(
-        name=_("Non-marketing"), x=days, y=[d.non_marketing for d in history.days], line_color=NON_MARKETING
+        name=pgettext("contacts", "Marketing"), x=days, y=[d.marketing for d in history.days], line_color=MARKETING
+    )
+    figure.add_scatter(
+        name=pgettext("contacts", "Non-marketing"),
+        x=days,
+        y=[d.non_marketing for d in history.days],
+        line_color=NON_MARKETING,
     )
     figure.add_scatter(
         name=_("Billed tier"),
@@ -77,9 +82,12 @@ def render_history(today: date) -> None:
     """Marketing and non-marketing contacts per day, the billed tier as a step line, update dates marked."""
     cols = st.columns([1, 1, 3])
     start = cols[0].date_input(
-        _("From"), value=today - timedelta(days=DEFAULT_DAYS), key=f"history_from_{today}", format="YYYY-MM-DD"
+        pgettext("date range", "From"),
+        value=today - timedelta(days=DEFAULT_DAYS),
+        key=f"history_from_{today}",
+        format="YYYY-MM-DD",
     )
-    end = cols[1].date_input(_("To"), value=today, key=f"history_to_{today}", format="YYYY-MM-DD")
+    end = cols[1].date_input(pgettext("date range", "To"), value=today, key=f"history_to_{today}", format="YYYY-MM-DD")
     version = data_version(session.engine())
     history = session.run(lambda: _history(database_url(), version, today, start, end))
     if history is None:

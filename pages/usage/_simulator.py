@@ -23,7 +23,7 @@ def render_simulator(today: date, next_update: date) -> None:
     result = session.run(lambda: simulate(session.engine(), today=today, on=day))
     if result is None:
         return
-    cols = st.columns(5)
+    cols = st.columns([1, 1, 1, 1.4, 1])  # the price is the widest figure (890,00 USD in Polish)
     cols[0].metric(_("Marketing on that day"), session.number(result.marketing))
     cols[1].metric(_("Non-marketing on that day"), session.number(result.non_marketing))
     cols[2].metric(_("Billed tier on that day"), session.number(result.tier_limit))

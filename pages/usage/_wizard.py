@@ -13,7 +13,7 @@ from core.services import wizard
 from pages.shared import allowed, session, text
 from pages.shared.allowed import Action
 from pages.shared.filter_builder import filter_builder
-from pages.shared.i18n import _, ngettext
+from pages.shared.i18n import _, ngettext, pgettext, t
 from pages.shared.messages import outdated_text
 from pages.usage._simulator import effect_metrics
 from pages.usage._wizard_flow import FILTER_KEY, SHOWN, buttons, go, reset
@@ -38,9 +38,11 @@ def _unengaged(today: date) -> None:
     if counts is not None:
         cols = st.columns(4)
         cols[0].metric(
-            _("Hard bounced"), session.number(counts.hard_bounced), help=_("Marketing contacts, not yet pending")
+            pgettext("contacts", "Hard bounced"),
+            session.number(counts.hard_bounced),
+            help=_("Marketing contacts, not yet pending"),
         )
-        cols[1].metric(_("Unsubscribed from all email"), session.number(counts.unsubscribed))
+        cols[1].metric(pgettext("contacts", "Unsubscribed from all email"), session.number(counts.unsubscribed))
         cols[2].metric(_("Unengaged marketing contacts"), session.number(counts.marketing), help=_("Either of the two"))
         cols[3].metric(_("Already pending or non-marketing"), session.number(counts.not_included))
         st.caption(
@@ -98,7 +100,7 @@ def _figures(selection: Selection, review: wizard.Review) -> None:
     st.caption(
         _(
             "Selected: {selection}. They leave on the next update date, {day}.",
-            selection=text.plain(selection.describe()),
+            selection=text.plain(selection.describe(t())),
             day=on,
         )
     )

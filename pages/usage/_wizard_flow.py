@@ -8,7 +8,7 @@ from typing import Any
 import streamlit as st
 
 from pages.shared.filter_builder import clear
-from pages.shared.i18n import _
+from pages.shared.i18n import _, pgettext
 
 FILTER_KEY = "wiz_filter"
 SHOWN = "wiz_shown"  # the Review's figures as last drawn: what Update contacts confirms (docs/domain.md §10)
@@ -43,7 +43,7 @@ def buttons(
     row = st.container(horizontal=True)
     if row.button(_("Back"), key="wiz_back", icon=":material/arrow_back:"):
         go(back)
-    clicked_next = row.button(next_label or _("Next"), key=next_key, type="primary", disabled=disabled)
+    clicked_next = row.button(next_label or pgettext("wizard", "Next"), key=next_key, type="primary", disabled=disabled)
     clicked_skip = skip and row.button(_("Skip"), key="wiz_skip")
     if row.button(_("Cancel"), key="wiz_cancel"):
         reset()

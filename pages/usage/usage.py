@@ -8,7 +8,7 @@ from core.services.forecast import one_decimal
 from core.services.history import recent_update_runs
 from core.services.usage import get_usage
 from pages.shared import access, i18n, session, simulation
-from pages.shared.i18n import _, ngettext
+from pages.shared.i18n import _, ngettext, pgettext
 from pages.usage import _forecast as usage_forecast
 from pages.usage import _history as usage_history
 from pages.usage import _simulator as usage_simulator
@@ -58,7 +58,7 @@ cols[0].metric(
     session.number(usage.tier_limit),
     help=_("{price} a month", price=amount(usage.monthly_price, usage.currency, t)),
 )
-cols[1].metric(_("Percent of tier"), f"{one_decimal(usage.percent_of_tier, t)} %")
+cols[1].metric(_("Percent of tier"), _("{percent} %", percent=one_decimal(usage.percent_of_tier, t)))
 cols[2].metric(_("Next update date"), i18n.day(usage.next_update_date))
 cols[3].metric(
     _("Renewal date"),
@@ -95,7 +95,7 @@ figure = go.Figure()
 contacts = [_("Contacts")]
 figure.add_bar(name=_("Marketing (staying)"), x=contacts, y=[usage.marketing - usage.pending], marker_color="#2e7d32")
 figure.add_bar(name=_("Marketing contacts until next update"), x=contacts, y=[usage.pending], marker_color="#f9a825")
-figure.add_bar(name=_("Non-marketing"), x=contacts, y=[usage.non_marketing], marker_color="#9e9e9e")
+figure.add_bar(name=pgettext("contacts", "Non-marketing"), x=contacts, y=[usage.non_marketing], marker_color="#9e9e9e")
 figure.add_hline(
     y=usage.tier_limit,
     line_dash="dash",

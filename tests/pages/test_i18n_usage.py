@@ -2,26 +2,26 @@
 say their sentences, numbers, dates and money in Polish (``1 675``, ``1 sty 2027``, ``890,00 USD``), the charts'
 date axes are labelled by Babel (``sty 2027``: Plotly alone writes English month names), and no English is left.
 
-Strict mode is on: a sentence missing from the catalogue raises instead of showing English. The sidebar belongs
-to another catalogue (admin) and is checked by ``test_i18n_pages``; these tests read the page's main area."""
+Strict mode is on: a sentence missing from the catalogue raises instead of showing English."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
 from datetime import date
-from types import SimpleNamespace
+from pathlib import Path
 from typing import Any
 
 import pytest
+from babel.messages.pofile import read_po
 from streamlit.testing.v1 import AppTest
 
-from core.i18n import LANGUAGE_ENV, STRICT_ENV
-from tests.pages.i18n_app import english_words, visible_texts
+from core.i18n import ENGLISH, LANGUAGE_ENV, STRICT_ENV, translator
+from core.rules.money import MoneyEffect, PriceOn, amount, describe
+from tests.pages.i18n_app import english_left
 from tests.pages.usage_app import add_condition, click, keep_running_app_py, metrics, open_tab
 
 NBSP = "\u00a0"
-FILTER_BUILDER = ("Add condition", "Remove this condition", "Contacts must match every condition.")  # contacts
 ENGLISH_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -42,12 +42,6 @@ def polish(monkeypatch: pytest.MonkeyPatch, open_app: Callable[..., AppTest]) ->
     return _open
 
 
-def english_in_main(at: AppTest) -> list[str]:
-    """The texts of the page's main area (tabs, charts, tables, the wizard) that still contain English."""
-    texts = visible_texts(SimpleNamespace(_tree=at.main))  # type: ignore[arg-type]  # visible_texts reads ._tree
-    return sorted({text for text in texts if english_words(text)})
-
-
 def figure(at: AppTest, index: int) -> dict[str, Any]:
     return dict(json.loads(at.get("plotly_chart")[index].proto.spec))
 
@@ -64,7 +58,7 @@ def test_the_page_says_its_figures_in_polish(polish: Callable[[], AppTest]) -> N
     assert shown["Kontakty marketingowe"] == f"1{NBSP}675"
     assert shown["Kontakty marketingowe do następnej aktualizacji"] == "92"
     assert shown["Rozliczany poziom kontaktów"] == f"2{NBSP}000"
-    assert shown["Procent poziomu kontaktów"] == "83,8 %"
+    assert shown["Procent poziomu kontaktów"] == f"83,8{NBSP}%"
     assert shown["Data następnej aktualizacji"] == "1 gru 2026"
     assert shown["Data odnowienia"] == "30 sty 2027"
     assert shown["Miesięczny koszt teraz"] == f"890,00{NBSP}USD"
@@ -73,7 +67,7 @@ def test_the_page_says_its_figures_in_polish(polish: Callable[[], AppTest]) -> N
     help_texts = {m.label: m.help for m in at.metric}
     assert help_texts["Rozliczany poziom kontaktów"] == f"890,00{NBSP}USD miesięcznie"
     assert at.warning[0].value == (
-        f"Kontakty marketingowe stanowią co najmniej 75 % poziomu kontaktów (1{NBSP}675 z 2{NBSP}000)."
+        f"Kontakty marketingowe stanowią co najmniej 75{NBSP}% poziomu kontaktów (1{NBSP}675 z 2{NBSP}000)."
     )
     runs = next(c.value for c in at.caption if c.value.startswith("Ostatnie aktualizacje"))
     assert runs.startswith("Ostatnie aktualizacje — 1 lis 2026: 69 kontaktów zmieniło status na niemarketingowy · ")
@@ -85,7 +79,7 @@ def test_the_page_says_its_figures_in_polish(polish: Callable[[], AppTest]) -> N
     ]
     assert main["layout"]["annotations"][0]["text"] == f"Rozliczany poziom kontaktów 2{NBSP}000"
     assert main["layout"]["separators"] == f",{NBSP}", "Plotly's own numbers: 1 675, not 1,675"
-    assert english_in_main(at) == []
+    assert english_left(at) == []
 
 
 def test_the_history_chart_labels_its_months_in_polish(polish: Callable[[], AppTest]) -> None:
@@ -101,7 +95,7 @@ def test_the_history_chart_labels_its_months_in_polish(polish: Callable[[], AppT
     marks = history["data"][3]
     assert "1 lis 2026: 69 kontaktów zmieniło status na niemarketingowy" in marks["customdata"]
     assert "%{x|" not in marks["hovertemplate"], "a Plotly date format prints English month names"
-    assert english_in_main(at) == []
+    assert english_left(at) == []
 
 
 def test_why_this_number_in_polish(polish: Callable[[], AppTest]) -> None:
@@ -112,7 +106,7 @@ def test_why_this_number_in_polish(polish: Callable[[], AppTest]) -> None:
     assert by_source["layout"]["title"]["text"] == "Według tego, co uczyniło je marketingowymi"
     assert "formularz" in by_source["data"][0]["y"] and "form" not in by_source["data"][0]["y"]
     assert by_stage["layout"]["title"]["text"] == "Według etapu cyklu życia"
-    assert english_in_main(at) == []
+    assert english_left(at) == []
 
 
 def test_the_simulator_tab_in_polish(polish: Callable[[], AppTest]) -> None:
@@ -139,7 +133,7 @@ def test_the_simulator_tab_in_polish(polish: Callable[[], AppTest]) -> None:
         c.value for c in at.caption
     ]
     # the filter builder's own words belong to the contacts catalogue
-    assert [text for text in english_in_main(at) if text not in FILTER_BUILDER] == []
+    assert english_left(at) == []
 
 
 def test_the_forecast_tab_in_polish(polish: Callable[[], AppTest]) -> None:
@@ -169,7 +163,7 @@ def test_the_forecast_tab_in_polish(polish: Callable[[], AppTest]) -> None:
     captions = " ".join(c.value for c in at.caption)
     assert "**Metoda.** Nowe kontakty:" in captions and "**Symulator.** Symulator (i „Symuluj na dzień”)" in captions
     assert any(m.value.startswith("**Tempo:** nowe kontakty dziennie: ") for m in at.markdown)
-    assert english_in_main(at) == []
+    assert english_left(at) == []
 
 
 def test_the_wizard_in_polish_from_its_introduction_to_its_result(polish: Callable[[], AppTest]) -> None:
@@ -177,7 +171,7 @@ def test_the_wizard_in_polish_from_its_introduction_to_its_result(polish: Callab
     intro = next(m.value for m in at.markdown if m.value.startswith("Uporządkuj kontakty"))
     assert "do daty następnej aktualizacji (**1 gru 2026**)" in intro
     assert at.button(key="wiz_start").label == "Rozpocznij"
-    assert english_in_main(at) == []
+    assert english_left(at) == []
 
     click(at, "wiz_start")
     assert at.subheader[0].value == "1. Niezaangażowane kontakty"
@@ -190,12 +184,12 @@ def test_the_wizard_in_polish_from_its_introduction_to_its_result(polish: Callab
     assert "Wstępnie wybrane: **Dalej** uwzględnia tych 199 kontaktów, **Pomiń** je pomija." in [
         c.value for c in at.caption
     ]
-    assert english_in_main(at) == []
+    assert english_left(at) == []
 
     click(at, "wiz_next")
     assert at.subheader[0].value == "2. Filtry i listy"
     assert at.multiselect(key="wiz_lists_pick").label == "Listy statyczne"
-    assert [text for text in english_in_main(at) if text not in FILTER_BUILDER] == []
+    assert english_left(at) == []
 
     click(at, "wiz_next")
     assert at.subheader[0].value == "3. Przegląd i aktualizacja"
@@ -203,18 +197,19 @@ def test_the_wizard_in_polish_from_its_introduction_to_its_result(polish: Callab
     assert shown["Staną się niemarketingowe"] == "199"
     assert shown["Marketingowe po aktualizacji"] == f"1{NBSP}384"
     assert at.button(key="wiz_update").label == "Zaktualizuj kontakty"
-    selected = next(c.value for c in at.caption if c.value.startswith("Wybrane: "))
-    assert selected.endswith(". Odejdą w dniu następnej aktualizacji, 1 gru 2026.")
-    # the selection's own words (core.rules.selection) belong to the contacts catalogue
-    assert [text for text in english_in_main(at) if text != selected] == []
+    assert (
+        "Wybrane: niezaangażowane kontakty (twarde odbicie lub wypisanie ze wszystkich e-maili). "
+        "Odejdą w dniu następnej aktualizacji, 1 gru 2026."
+    ) in [c.value for c in at.caption]
+    assert english_left(at) == []
 
     click(at, "wiz_update")
     assert at.success[0].value == (
         "Zaktualizowano kontakty: 199 kontaktów zmieni status na niemarketingowy dnia 1 gru 2026 "
-        "(do tego czasu nadal marketingowe); nieuwzględnione: 187 (już oczekujące lub niemarketingowe)."
+        "(do tego czasu nadal marketingowe); pominięte: 187 (już oczekujące lub niemarketingowe)."
     )
     assert at.button(key="wiz_again").label == "Zarządzaj kolejnymi kontaktami"
-    assert english_in_main(at) == []
+    assert english_left(at) == []
 
 
 def test_english_keeps_its_figures_and_plotlys_own_date_axis(open_app: Callable[..., AppTest]) -> None:
@@ -224,3 +219,57 @@ def test_english_keeps_its_figures_and_plotlys_own_date_axis(open_app: Callable[
     forecast = figure(at, 1)
     assert "ticktext" not in forecast["layout"].get("xaxis", {}) and "separators" not in forecast["layout"]
     assert forecast["data"][2]["customdata"][:2] == ["Dec 2026", "Jan 2027"]
+
+
+def test_the_money_sentence_in_polish_and_in_english() -> None:
+    """``describe`` says the same effect in either language; English stays the sentence the command line knows."""
+    price = {2_000: 890, 7_000: 1_140}
+
+    def on(day: date, before: int, after: int) -> PriceOn:
+        return PriceOn(day, 0, 0, before, after, price[before], price[after])
+
+    effect = MoneyEffect(
+        "USD",
+        on(date(2026, 11, 26), 7_000, 7_000),
+        on(date(2026, 12, 1), 7_000, 7_000),
+        on(date(2027, 1, 15), 7_000, 2_000),
+    )
+    assert (
+        describe(effect)
+        == describe(effect, ENGLISH)
+        == (
+            "Money: now 1,140 USD a month (unchanged); from the update date 01 Dec 2026 1,140 USD a month (unchanged); "
+            "from renewal 15 Jan 2027 890 USD a month (−250 USD; tier 2,000). A lower tier applies from 15 Jan 2027, "
+            "not before."
+        )
+    )
+    assert describe(effect, translator("pl")) == (
+        f"Koszt: teraz 1{NBSP}140,00{NBSP}USD miesięcznie (bez zmian); od daty aktualizacji 1 gru 2026 "
+        f"1{NBSP}140,00{NBSP}USD miesięcznie (bez zmian); od odnowienia 15 sty 2027 890,00{NBSP}USD miesięcznie "
+        f"(−250,00{NBSP}USD; poziom kontaktów 2{NBSP}000). Niższy poziom kontaktów obowiązuje od 15 sty 2027, "
+        "nie wcześniej."
+    )
+    assert amount(1_140, "USD") == "1,140 USD" and amount(890, "USD", translator("pl")) == f"890,00{NBSP}USD"
+
+
+def test_the_page_reads_its_own_catalogue_where_another_shares_a_sentence() -> None:
+    """The catalogues are merged into one: a short sentence another feature translates differently ("Marketing"
+    as one contact's status) must not replace the Usage page's (its chart's contacts): a context keeps them apart."""
+    catalogue = Path(__file__).parents[2] / "core/i18n/locale/pl/LC_MESSAGES/usage.po"
+    with catalogue.open("rb") as f:
+        usage = read_po(f, locale="pl")
+    polish = translator("pl")
+    differ = []
+    for message in usage:
+        if not message.id:
+            continue
+        if isinstance(message.id, tuple):
+            shown = tuple(polish.catalogue.ngettext(*message.id, n) for n in (1, 2, 5))
+            wanted = tuple(message.string)
+        elif message.context:
+            shown, wanted = polish.catalogue.pgettext(message.context, message.id), message.string
+        else:
+            shown, wanted = polish.catalogue.gettext(message.id), message.string
+        if shown != wanted:
+            differ.append((message.id, shown, wanted))
+    assert differ == []

@@ -9,6 +9,7 @@ editor without Marketing contact access, in front of workflows that read what th
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
@@ -41,6 +42,7 @@ from core.services.imports import service as imports
 from core.services.permissions import permissions
 from core.services.workflows import definitions as workflows
 from core.services.workflows import engine as workflow_engine
+from core.settings import HUBSPOT_TOKEN_ENV, HUBSPOT_URL_ENV
 from core.store.engine import make_engine
 from core.store.schema import metadata
 from tests.conftest import TODAY
@@ -110,6 +112,23 @@ def _with_hubspot(call: Callable[[Engine, str, HubSpotApi], Any]) -> Call:
             return call(engine, actor, HubSpotApi(hubspot.token, host=url))
 
     return against_hubspot
+
+
+def _with_hubspot_configured(call: Call) -> Call:
+    """Run ``call`` with the deployment's HubSpot settings naming a local HubSpot (what a background sync reads)."""
+
+    def configured(engine: Engine, actor: str) -> Any:
+        with running() as (url, hubspot):
+            hubspot.add_contact(1, email="from.hubspot@example.com", hs_marketable_status=True)
+            saved = {k: os.environ.get(k) for k in (HUBSPOT_TOKEN_ENV, HUBSPOT_URL_ENV)}
+            os.environ.update({HUBSPOT_TOKEN_ENV: hubspot.token, HUBSPOT_URL_ENV: url})
+            try:
+                return call(engine, actor)
+            finally:
+                for key, value in saved.items():
+                    os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
+
+    return configured
 
 
 T = {"today": TODAY}
@@ -228,6 +247,9 @@ CASES: dict[str, Case] = {
     ),
     "background.import_job (no status)": case(A.EDIT_CONTACTS)(
         lambda e, a: _waited(e, background.import_job(e, _csv(""), actor=a, **T))
+    ),
+    "background.sync_job": case(A.EDIT_CONTACTS, A.CHANGE_STATUS)(
+        _with_hubspot_configured(lambda e, a: _waited(e, background.sync_job(e, actor=a, **T)))
     ),
     "hubspot.sync.sync": case(A.EDIT_CONTACTS, A.CHANGE_STATUS)(
         _with_hubspot(lambda e, a, api: hubspot_sync.sync(e, actor=a, api=api, **T))
