@@ -157,3 +157,16 @@ def test_packed_rows_fold_as_row_objects_do(seed: int) -> None:
     )
     assert _records(found) == _records(expected)
     assert found.event_counts() == expected.event_counts()
+
+
+def test_a_packed_time_is_what_the_writer_hands_sqlite_and_postgresql() -> None:
+    from core.store.bulk_contacts import Cells
+
+    text = "Email,Create Date,Last Activity Date\na@example.com,2026-01-02 03:04:05,2026-01-03T04:05:06+02:00\n"
+    (row,), _ = parse_csv(text)
+    rows = pack_csv(source_of(text.encode()))
+    created, activity = packed.cells(rows.keys[0], rows.row(0))[4:6]
+    for sqlite in (True, False):
+        cells = Cells(sqlite=sqlite)
+        assert cells.stamp_text(created) == cells.stamp(row.fields["created_at"])
+        assert cells.stamp_text(activity) == cells.stamp(row.fields["last_activity_at"])

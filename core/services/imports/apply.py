@@ -116,6 +116,7 @@ class _NewRows:
 
     def __init__(self, cells: Cells, folded: Folded, *, by: Requester, now: datetime, effective: date) -> None:
         self.stamp, self.created_default, made = cells.stamp, cells.stamp(now), cells.source(by, now)
+        self.stamp_text = cells.stamp_text
         # The state and source columns: one tuple per state, and whether the import made the contact marketing.
         self.tails = {
             (s, bool(m)): cells.state(s, effective) + (made if m else NO_SOURCE) for s in State for m in (0, 1)
@@ -152,7 +153,7 @@ class _NewRows:
         rows = self.folded.rows
         assert rows is not None
         email, first, last, stage, created_at, last_activity, bounced, unsubscribed = packed.cells(key, rows.row(row))
-        stamp = self.stamp
+        stamp = self.stamp_text
         head = (
             contact_id,
             email,

@@ -6,7 +6,8 @@ that row's number (``fold.fold_packed``) and the writer reads the row from there
 A packed row: its status request (one character), whether it has a Record ID (one character), then its line,
 email (empty when it is its match key), Record ID, last-modified time and ``FIELD_COLUMNS`` values, separated by
 NUL (which no cell holds: a row with one is rejected). A field the row does not fill is empty; one it fills starts
-with ``=`` (an empty name is not a missing one).
+with ``=`` (an empty name is not a missing one). Create and last activity times are kept as SQLite stores them
+(``core.store.bulk_contacts.Cells.stamp``), so that the writer hands them over as they are there.
 """
 
 from __future__ import annotations
@@ -113,8 +114,8 @@ def pack(row: IncomingRow) -> str:
         f"\0{'' if first is None else '=' + first}"
         f"\0{'' if last is None else '=' + last}"
         f"\0{'' if stage is None else '=' + stage}"
-        f"\0{'' if created is None else created.isoformat()}"
-        f"\0{'' if activity is None else activity.isoformat()}"
+        f"\0{'' if created is None else created.isoformat(' ', 'microseconds')}"
+        f"\0{'' if activity is None else activity.isoformat(' ', 'microseconds')}"
         f"\0{'b' if get('hard_bounced') else ''}{'' if unsubscribed is None else 'u' if unsubscribed else 'n'}"
     )
 
@@ -126,15 +127,16 @@ def code_of(request: StatusRequest | None, *, has_id: bool = False) -> int:
 
 def cells(key: str, packed: str) -> tuple[Any, ...]:
     """What a new contact's row takes from a packed row: its email, first and last names, lifecycle stage, created and
-    last activity times (None: not given), hard bounced and unsubscribed (False: not given)."""
+    last activity times (as text, the way SQLite stores them: ``core.store.bulk_contacts.Cells.stamp_text``; None: not
+    given), hard bounced and unsubscribed (False: not given)."""
     _, email, _, _, first, last, stage, created, activity, flags = packed[2:].split("\0")
     return (
         email or key,
         first[1:] if first else None,
         last[1:] if last else None,
         stage[1:] if stage else None,
-        datetime.fromisoformat(created) if created else None,
-        datetime.fromisoformat(activity) if activity else None,
+        created or None,
+        activity or None,
         "b" in flags,
         "u" in flags,
     )

@@ -275,8 +275,9 @@ def read_rows(
             continue
         if mark:
             del tail[:mark]
-        yield from held
-        held.clear()
+        if held:
+            yield from held
+            held.clear()
         last = line
         joined = "".join(cells)  # one string test instead of one per cell (big files)
         if not joined.strip():
