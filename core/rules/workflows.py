@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from core.errors import DomainError
+from core.errors import DomainError, rendered
 from core.i18n import ENGLISH, N_, Translator, message_text
 from core.rules.filters import Condition, FilterError, parse_filter
 from core.rules.status import MarketingStatus, State, transition
@@ -29,8 +29,10 @@ class WorkflowError(DomainError):
     filter's), shown in the same language."""
 
     def text(self, t: Translator) -> str:
+        if not self.message or not self.params:
+            return super().text(t)
         params = {k: message_text(v, t) if isinstance(v, BaseException) else v for k, v in self.params.items()}
-        return t(self.message, **params) if self.message else str(self)
+        return t(self.message, **rendered(params, t))
 
 
 CRITERIA_REFUSED = N_("enrollment criteria: {error}")  # error: the filter's own message

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,13 +9,12 @@ import streamlit as st
 
 from core.errors import ConfirmationOutdated, TierUpgradeRequired
 from core.rules.confirmation import Confirmed
-from core.rules.filters import Condition
 from core.services.workflows import definitions as service
 from core.services.workflows.definitions import Workflow
 from pages.shared import allowed, i18n, session
 from pages.shared.allowed import Action
 from pages.shared.filter_builder import filter_builder
-from pages.shared.i18n import _
+from pages.shared.i18n import _, pgettext
 from pages.shared.messages import flash, outdated_text
 from pages.shared.text import plain
 from pages.workflows._editor_actions import action_row, add_action
@@ -37,13 +35,6 @@ class TierRaise:
     def promise(self) -> Confirmed:
         """Consent to this tier and price binds: a save that would now go elsewhere is refused (§10)."""
         return Confirmed(tier_limit=self.after, monthly_price=self.monthly_price_after)
-
-
-def condition_text(condition: Condition) -> str:
-    """An enrollment condition as the list of workflows shows it, in the session's language when the filter
-    rules can say it in one (``describe(t)``)."""
-    describe: Any = condition.describe
-    return str(describe(i18n.t()) if inspect.signature(describe).parameters else describe())
 
 
 def _seed(chosen: Workflow | None) -> None:
@@ -105,7 +96,10 @@ def editor(engine: Any, chosen: Workflow | None, *, refused: bool) -> None:
     lists = service.static_list_names(engine)
     st.subheader(_("New workflow") if chosen is None else _("Edit {name}", name=plain(repr(chosen.name))))
     st.text_input(
-        _("Name"), key="wf_name", max_chars=200, placeholder=_("e.g. Unsubscribed leads become non-marketing")
+        pgettext("workflow", "Name"),
+        key="wf_name",
+        max_chars=200,
+        placeholder=_("e.g. Unsubscribed leads become non-marketing"),
     )
     st.markdown(_("**Enrollment criteria**"))
     criteria = filter_builder(FILTER_KEY, list_names=lists)

@@ -7,14 +7,23 @@ from typing import Any
 import streamlit as st
 
 from core.rules.workflows import ActionType
-from pages.shared.i18n import N_, _
+from pages.shared.i18n import N_, _, pgettext
 
 ACTION_TYPES = {
     ActionType.SET_MARKETING_STATUS.value: N_("Set marketing contact status"),
     ActionType.ADD_TO_LIST.value: N_("Add to static list"),
     ActionType.REMOVE_FROM_LIST.value: N_("Remove from static list"),
 }
-STATUSES = {"non_marketing": N_("Non-marketing"), "marketing": N_("Marketing")}
+STATUSES = ("non_marketing", "marketing")
+
+
+def _status(value: str) -> str:
+    """The status an action sets (Polish: the status's adjective, "niemarketingowy")."""
+    words = {
+        "non_marketing": pgettext("status to set", "Non-marketing"),
+        "marketing": pgettext("status to set", "Marketing"),
+    }
+    return words[value]
 
 
 def add_action() -> None:
@@ -46,7 +55,7 @@ def action_row(number: int, row: dict[str, Any], lists: list[str]) -> dict[str, 
         _("Value"),
         choices,
         index=index,
-        format_func=lambda v: _(STATUSES[v]) if v in STATUSES else v,
+        format_func=lambda v: _status(v) if kind == "set_marketing_status" else v,
         key=f"wf_action_{row['id']}_{kind}",
         label_visibility="collapsed",
         placeholder=_("Choose a list") if lists else _("No static list yet"),

@@ -5,11 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
-from babel.numbers import get_decimal_symbol, get_group_symbol
 
-from core.i18n import Translator
 from core.rules.workflows import action_label
 from core.services.workflows import log as workflow_log
 from core.services.workflows.definitions import Workflow
@@ -17,8 +14,7 @@ from core.services.workflows.engine import said
 from pages.shared import i18n
 from pages.shared.i18n import N_, _, pgettext
 from pages.shared.text import plain
-
-COLOURS = ("#1565c0", "#2e7d32", "#6a1b9a", "#ef6c00", "#00838f", "#ad1457")
+from pages.workflows._log_chart import chart
 
 
 def _outcome(outcome: str) -> str:
@@ -30,55 +26,6 @@ def _outcome(outcome: str) -> str:
         "blocked": pgettext("attempt outcome", "blocked"),
     }
     return words.get(outcome, outcome)
-
-
-def _run_start(t: Translator, at: Any) -> str:
-    """A run's start on the chart's axis: ``05 Dec<br>14:05:09`` / ``5 gru<br>14:05:09``."""
-    return f"{t.day_month(at)}<br>{at:%H:%M:%S}"
-
-
-def _chart(rows: list[dict[str, Any]]) -> None:
-    t = i18n.t()
-    frame = pd.DataFrame(rows)
-    frame["at"] = [_run_start(t, at) for at in pd.to_datetime(frame["at"])]
-    frame["action"] = [action_label(str(a), t) for a in frame["action"]]
-    figure = go.Figure()
-    for i, (action, part) in enumerate(frame.groupby("action", sort=True)):
-        figure.add_bar(
-            name=str(action), x=part["at"].tolist(), y=part["applied"].tolist(), marker_color=COLOURS[i % len(COLOURS)]
-        )
-    retried = frame.groupby("at", as_index=False)["retried"].sum()
-    retried = retried[retried["retried"] > 0]
-    if not retried.empty:
-        figure.add_scatter(
-            name=_("Attempts retried"),
-            x=retried["at"].tolist(),
-            y=retried["retried"].tolist(),
-            mode="markers",
-            yaxis="y2",
-            marker={"symbol": "x", "size": 11, "color": "#c62828"},
-        )
-    figure.update_layout(
-        barmode="stack",
-        showlegend=True,
-        height=320,
-        margin={"t": 30, "b": 10},
-        separators=get_decimal_symbol(t.language) + get_group_symbol(t.language),  # 1,583 / 1 583 on the axes
-        yaxis={"title": _("Enrollments done"), "tickformat": ","},
-        yaxis2={
-            "title": _("Attempts retried"),
-            "overlaying": "y",
-            "side": "right",
-            "rangemode": "tozero",
-            "showgrid": False,
-            "tickformat": ",d",
-            "dtick": 1 if frame["retried"].max() < 10 else None,
-        },
-        legend={"orientation": "h", "y": -0.3, "traceorder": "normal"},
-        # room for ten runs at least, so that one run is a bar and not the whole chart
-        xaxis={"title": _("Run (start)"), "type": "category", "range": [-0.5, max(9.5, frame["at"].nunique() - 0.5)]},
-    )
-    st.plotly_chart(figure, key="wf_chart")
 
 
 def _attempts(engine: Any, chosen: Workflow | None) -> None:
@@ -183,7 +130,7 @@ def log(engine: Any, chosen: Workflow | None) -> None:
     st.subheader(_("Run log: {name}", name=plain(chosen.name)) if chosen else _("Run log"))
     per_run = workflow_log.actions_per_run(engine, workflow_id=chosen.id if chosen else None)
     if per_run:
-        _chart(per_run)
+        chart(per_run)
     tabs = st.tabs([_("Attempts"), _("Runs (all workflows)"), _("Failed enrollments")])
     with tabs[0]:
         _attempts(engine, chosen)

@@ -54,7 +54,7 @@ if flows:
                 names["name"]: w.name,
                 names["on"]: w.enabled,
                 **{names[k]: w.counts[k] for k in ("enrolled", "completed", "retrying", "failed", "active")},
-                names["criteria"]: "; ".join(workflows_editor.condition_text(c) for c in w.definition.criteria),
+                names["criteria"]: "; ".join(c.describe(t) for c in w.definition.criteria),
                 names["actions"]: " → ".join(a.describe(t) for a in w.definition.actions),
             }
             for w in flows

@@ -84,7 +84,7 @@ def _chart_texts(spec: Any, key: str = "") -> Iterator[str]:
 def _frame_texts(frame: pd.DataFrame) -> Iterator[str]:
     yield from (str(c) for c in frame.columns)
     for column in frame.columns:
-        if frame[column].dtype == object:
+        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column].dtype):  # pandas 3: str
             yield from (v for v in frame[column].head(50) if isinstance(v, str))
 
 

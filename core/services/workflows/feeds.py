@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Connection, and_, func, select
 
-from core.errors import PermissionDenied
+from core.errors import PermissionDenied, translated
 from core.i18n import ENGLISH, N_, Translator
 from core.rules.filters import FilterError
 from core.rules.roles import Action, refusal
@@ -89,12 +89,12 @@ def require_grant_if_feeding(unit: Unit, touch: Touch, touched: Contacts) -> Non
 class FeedsStatusWorkflows(PermissionDenied):
     """A change by someone without Marketing contact access would enroll contacts in enabled status workflows."""
 
-    def __init__(self, reason: str, fed: list[Fed]) -> None:
+    def __init__(self, reason: str, fed: list[Fed]) -> None:  # reason: the rules' refusal (a Sentence)
         super().__init__(FEEDS, reason=reason, names=_names(fed, ENGLISH))
         self.fed = fed
 
     def text(self, t: Translator) -> str:
-        return t(FEEDS, reason=self.params["reason"], names=_names(self.fed, t))
+        return t(FEEDS, reason=translated(self.params["reason"], t), names=_names(self.fed, t))
 
 
 FEEDS = N_(
