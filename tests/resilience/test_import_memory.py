@@ -2,8 +2,9 @@
 rows kept packed, not decoded whole and held as objects (which took 12 to 14 times the file's size).
 
 The import runs in its own process, as ``python -m core import FILE`` runs it (the file read from its path; parse,
-fold and write in one transaction); its peak resident memory above what the process held just before the import
-began is compared with the file's size. SQLite's page cache is set small there: it is bounded by the database (64 MB
+fold and write in one transaction). The peak of the memory it allocates from the moment the import begins (the peak
+resident memory less the files mapped, whose pages come and go with the machine's other work) above what it held
+then is compared with the file's size. SQLite's page cache is set small there: it is bounded by the database (64 MB
 by default), not by the file, and is not what is measured.
 """
 
@@ -24,7 +25,7 @@ MEGABYTES = 16
 LIMIT = 4.0  # peak memory growth, in times the file's size
 
 CHILD = """
-import json, resource, sys
+import json, sys
 from datetime import date
 from pathlib import Path
 
@@ -46,11 +47,25 @@ def small_cache(dbapi, _):  # after make_engine's own pragmas
 
 
 import_csv(engine, b"Email\\nwarm@example.com\\n", today=date(2026, 11, 26), actor="t")  # every module loaded
-status = Path("/proc/self/status").read_text()
-before = int(next(line for line in status.splitlines() if line.startswith("VmRSS:")).split()[1])  # now, in kB
+
+
+def status():
+    found = (line.split() for line in Path("/proc/self/status").read_text().splitlines())
+    wanted = ("Rss", "VmHWM")
+    return {fields[0].rstrip(":"): int(fields[1]) for fields in found if fields and fields[0].startswith(wanted)}
+
+
+try:
+    Path("/proc/self/clear_refs").write_text("5")  # the peak (VmHWM) counts from here
+except OSError:
+    pass  # it counts from the start: the comparison is only stricter
+before = status()["RssAnon"]
 done = import_csv(engine, path, today=date(2026, 11, 26), actor="t", consent=Consent(tier_upgrade=True))
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"created": done.created, "rejected": len(done.rejected), "growth_kb": peak - before}))
+after = status()
+# The peak of memory allocated (anonymous): the peak resident memory less the files mapped (libraries' pages, which
+# come and go with the machine's other work).
+growth = after["VmHWM"] - after["RssFile"] - after["RssShmem"] - before
+print(json.dumps({"created": done.created, "rejected": len(done.rejected), "growth_kb": growth, **after}))
 """
 
 
@@ -78,4 +93,4 @@ def test_a_big_import_takes_less_than_four_times_its_file_in_memory(tmp_path: Pa
     found = json.loads(done.stdout.strip().splitlines()[-1])
     assert (found["created"], found["rejected"]) == (rows, 0)
     ratio = found["growth_kb"] / size_kb
-    assert ratio < LIMIT, f"the import of a {size_kb / 1024:.0f} MB file grew by {ratio:.1f} times its size"
+    assert ratio < LIMIT, f"the import of a {size_kb / 1024:.0f} MB file grew by {ratio:.1f} times its size: {found}"
