@@ -7,8 +7,8 @@ from pages.shared.i18n import _
 
 st.set_page_config(page_title="Marketable", page_icon=":material/campaign:", layout="wide")
 session.start_run()
-layout.apply()
 language.settle()
+layout.apply()
 
 SECTIONS = {
     _("Usage"): [

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from core.errors import InvalidValue
+from core.i18n import N_
 from core.settings import TODAY_ENV, pinned_today
 
 
@@ -26,7 +28,9 @@ def deployment_today(timezone: str) -> date:
     try:
         return date.fromisoformat(pinned)
     except ValueError:
-        raise ValueError(f"{TODAY_ENV} must be a date YYYY-MM-DD, got {pinned!r}") from None
+        raise InvalidValue(
+            N_("{setting} must be a date YYYY-MM-DD, got {text}"), setting=TODAY_ENV, text=repr(pinned)
+        ) from None
 
 
 def moment(today: date, timezone: str = "UTC") -> datetime:

@@ -15,18 +15,30 @@ class Sentence(str):
     code, the command line's JSON and the logs see: it *is* that string) and ``text(t)`` is the same sentence in
     ``t``'s language. A rule that answers "why not" with a string returns one, and a ``DomainError`` made from it
     (even through ``str(error)``) keeps it translatable. A field may itself be a ``Sentence`` (a word such as
-    ``N_("email")``) or a ``Joined`` list of them."""
+    ``N_("email")``) or a ``Joined`` list of them. A sentence about a count: ``Sentence.ngettext("{n} contact was
+    confirmed", "{n} contacts were confirmed", n)`` (Polish has three forms)."""
 
     message: str
     params: dict[str, Any]
+    plural: str | None = None  # ngettext's: the plural form, and the count that picks the form
+    n: int = 0
 
     def __new__(cls, message: str, /, **params: Any) -> Sentence:
         sentence = super().__new__(cls, ENGLISH(message, **params) if params else message)
         sentence.message, sentence.params = message, params
         return sentence
 
+    @classmethod
+    def ngettext(cls, singular: str, plural: str, n: int, /, **params: Any) -> Sentence:
+        """The form of a sentence for ``n``; ``{n}`` is filled with ``n`` (extracted like ``ngettext``)."""
+        sentence = str.__new__(cls, ENGLISH.ngettext(singular, plural, n, **params))
+        sentence.message, sentence.params, sentence.plural, sentence.n = singular, params, plural, n
+        return sentence
+
     def text(self, t: Translator) -> str:
         """The sentence in ``t``'s language."""
+        if self.plural is not None:
+            return t.ngettext(self.message, self.plural, self.n, **rendered(self.params, t))
         return t(self.message, **rendered(self.params, t)) if self.params else t(self.message)
 
 
@@ -69,11 +81,13 @@ class DomainError(Exception):
 
     def __init__(self, message: str = "", /, **params: Any) -> None:
         if isinstance(message, Sentence) and not params:
-            sentence: Sentence = message
-            message, params = sentence.message, dict(sentence.params)
+            given: Sentence = message
+            self.sentence = given
+            message, params = given.message, dict(given.params)
+        else:
+            self.sentence = Sentence(message, **params)
         self.message = message
         self.params = params
-        self.sentence = Sentence(message, **params)
         super().__init__(str(self.sentence))
 
     def __str__(self) -> str:
@@ -99,11 +113,16 @@ class NotInitialised(DomainError):
 class UnknownContacts(DomainError):
     def __init__(self, kind: str, missing: list[str]) -> None:
         if len(missing) > 20:
+            more = len(missing) - 20  # English says "and 1 more" and "and 5 more"; Polish needs the count's form
             super().__init__(
-                N_("no contact with {kind} {shown} and {more} more"),
-                kind=Sentence(kind),
-                shown=", ".join(missing[:20]),
-                more=len(missing) - 20,
+                Sentence.ngettext(
+                    "no contact with {kind} {shown} and {more} more",
+                    "no contact with {kind} {shown} and {more} more",
+                    more,
+                    kind=Sentence(kind),
+                    shown=", ".join(missing[:20]),
+                    more=more,
+                )
             )
         else:
             super().__init__(N_("no contact with {kind} {shown}"), kind=Sentence(kind), shown=", ".join(missing))

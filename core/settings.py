@@ -6,6 +6,9 @@ import os
 import tomllib
 from pathlib import Path
 
+from core.errors import InvalidValue
+from core.i18n import N_
+
 DEFAULT_DB_URL = "sqlite:///data/marketable.db"
 DB_URL_ENV = "MARKETABLE_DB_URL"
 
@@ -32,7 +35,7 @@ def _env_int(name: str, default: int) -> int:
     if not raw:
         return default
     if not raw.isdigit():
-        raise ValueError(f"{name} must be a whole number, not {raw!r}")
+        raise InvalidValue(N_("{setting} must be a whole number, not {text}"), setting=name, text=repr(raw))
     return int(raw)
 
 

@@ -4,13 +4,13 @@ selection options and JSON-ready values. Command modules import this module, nev
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, TypeAlias
 
 from sqlalchemy import Engine
 
-from core.errors import DomainError
+from core.errors import DomainError, Sentence
 from core.i18n import N_
 from core.rules import record_id
 from core.rules.confirmation import Confirmed
@@ -25,8 +25,36 @@ class UsageError(DomainError):
     pass
 
 
+class TypeRefused(argparse.ArgumentTypeError):
+    """A value an option's type refuses. Its message is a ``Sentence``: the command line says it in
+    ``MARKETABLE_LANGUAGE`` (argparse passes ``str(error)`` on, which keeps it)."""
+
+    def __init__(self, message: str, /, **params: Any) -> None:
+        self.sentence = message if isinstance(message, Sentence) and not params else Sentence(message, **params)
+        super().__init__(str(self.sentence))
+
+    def __str__(self) -> str:
+        return self.sentence
+
+
 class Parser(argparse.ArgumentParser):
     """Bad arguments raise UsageError (exit 2, one line on stderr) instead of printing usage and exiting."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("exit_on_error", False)  # a refused argument reaches parse_known_args whole (below)
+        super().__init__(*args, **kwargs)
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        try:
+            return super().parse_known_args(args, namespace)
+        except argparse.ArgumentError as err:  # what argparse says as "argument --x: problem"
+            if err.argument_name is None:
+                raise UsageError(err.message) from None
+            raise UsageError(
+                N_("argument {argument}: {problem}"), argument=err.argument_name, problem=err.message
+            ) from None
 
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(message)
@@ -36,7 +64,7 @@ def parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+        raise TypeRefused(N_("expected a date YYYY-MM-DD, got {text}"), text=repr(text)) from None
 
 
 def parse_bool(text: str) -> bool:
@@ -45,7 +73,7 @@ def parse_bool(text: str) -> bool:
         return True
     if value in ("false", "off", "no", "0"):
         return False
-    raise argparse.ArgumentTypeError(f"expected true or false, got {text!r}")
+    raise TypeRefused(N_("expected true or false, got {text}"), text=repr(text))
 
 
 BIGGEST = 2**63 - 1  # the largest id, count or limit both engines store (SQLite and PostgreSQL BIGINT)
@@ -54,16 +82,22 @@ BIGGEST = 2**63 - 1  # the largest id, count or limit both engines store (SQLite
 def _digits(text: str, low: int, high: int, what: str) -> int:
     digits = text.strip().replace(",", "").replace("_", "")
     if not (digits.isascii() and digits.isdigit()) or not low <= int(digits) <= high:
-        raise argparse.ArgumentTypeError(f"expected {what}, {low:,} to {high:,} (ASCII digits), got {text!r}")
+        raise TypeRefused(
+            N_("expected {what}, {low} to {high} (ASCII digits), got {text}"),
+            what=Sentence(what),
+            low=low,
+            high=high,
+            text=repr(text),
+        )
     return int(digits)
 
 
 def parse_count(text: str) -> int:
     """A whole number, 0 or more, in ASCII digits (thousands separators allowed: 1,448), at most ``BIGGEST``."""
-    return _digits(text, 0, BIGGEST, "a whole number")
+    return _digits(text, 0, BIGGEST, N_("a whole number"))
 
 
-def whole_number(low: int = 0, high: int = BIGGEST, what: str = "a whole number") -> Callable[[str], int]:
+def whole_number(low: int = 0, high: int = BIGGEST, what: str = N_("a whole number")) -> Callable[[str], int]:
     """An argparse type: a whole number in ASCII digits between ``low`` and ``high`` (``int`` accepts ``١٢`` and
     numbers no engine stores)."""
 
@@ -74,7 +108,7 @@ def whole_number(low: int = 0, high: int = BIGGEST, what: str = "a whole number"
     return parse
 
 
-parse_id = whole_number(1, BIGGEST, "an id")
+parse_id = whole_number(1, BIGGEST, N_("an id"))
 
 
 def seconds(text: str) -> float:
@@ -84,7 +118,9 @@ def seconds(text: str) -> float:
     except ValueError:
         value = -1.0
     if not 0 <= value <= 86_400:  # also false for NaN
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, 0 to 86,400, got {text!r}")
+        raise TypeRefused(
+            N_("expected a number of seconds, {low} to {high}, got {text}"), low=0, high=86_400, text=repr(text)
+        )
     return value
 
 

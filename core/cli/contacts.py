@@ -22,6 +22,7 @@ from core.cli.common import (
     selection_from,
     whole_number,
 )
+from core.i18n import N_
 from core.rules.filters import parse_filter
 from core.rules.record_id import text_of
 from core.services import contact_detail, contacts, lists, sources, views
@@ -102,7 +103,7 @@ def _add_contacts(sub: Subcommands) -> None:
     actions = p.add_subparsers(dest="action", required=True, parser_class=Parser)
     q = actions.add_parser("page")
     _query_args(q)
-    q.add_argument("--limit", type=whole_number(1, 1000, "a page size"), default=contacts.PAGE_SIZE)
+    q.add_argument("--limit", type=whole_number(1, 1000, N_("a page size")), default=contacts.PAGE_SIZE)
     q.set_defaults(handler=_page)
     q = actions.add_parser("show")
     q.add_argument("--id", type=parse_id, required=True)

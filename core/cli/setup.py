@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from core.cli.common import BIGGEST, Subcommands, parse_date, whole_number
+from core.i18n import N_
 from core.rules.calendar import Commitment
 from core.rules.tiers import Edition
 from core.services import setup
@@ -36,10 +37,10 @@ def register(sub: Subcommands) -> None:
     p.add_argument("--start-date", type=parse_date)
     p.add_argument(
         "--demo",
-        type=whole_number(0, MAX_DEMO_CONTACTS, "a number of demo contacts"),
+        type=whole_number(0, MAX_DEMO_CONTACTS, N_("a number of demo contacts")),
         default=0,
         metavar="N",
         help=f"add N generated contacts (at most {MAX_DEMO_CONTACTS:,})",
     )
-    p.add_argument("--seed", type=whole_number(0, BIGGEST, "a seed"), default=1)
+    p.add_argument("--seed", type=whole_number(0, BIGGEST, N_("a seed")), default=1)
     p.set_defaults(handler=_init, creates_account=True)

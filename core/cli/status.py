@@ -78,5 +78,7 @@ def register(sub: Subcommands) -> None:
     p.add_argument("--on", type=parse_date)
     p.set_defaults(handler=_simulate)
     p = sub.add_parser("forecast", help="contacts, marketing contacts, tier and price on the coming update dates")
-    p.add_argument("--months", type=whole_number(1, 120, "a number of months"), default=forecast.MONTHS, metavar="N")
+    p.add_argument(
+        "--months", type=whole_number(1, 120, N_("a number of months")), default=forecast.MONTHS, metavar="N"
+    )
     p.set_defaults(handler=_forecast)

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from core.cli.common import Parser, Subcommands, UsageError, parse_date, whole_number
+from core.cli.common import Parser, Subcommands, TypeRefused, UsageError, parse_date, whole_number
 from core.i18n import N_
 from core.rules.roles import Role
 from core.services import audit, users
@@ -19,7 +19,7 @@ def _role(text: str) -> Role:
     try:
         return Role.parse(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+        raise TypeRefused(str(exc)) from None
 
 
 def _read_password() -> str:
@@ -127,9 +127,9 @@ def _add_audit(sub: Subcommands) -> None:
     p.add_argument("--source", help="source type, e.g. bulk_action, import, workflow, list, view, user, sign_in")
     p.add_argument("--since", type=parse_date, help="first day acted on, YYYY-MM-DD")
     p.add_argument("--until", type=parse_date, help="last day acted on, YYYY-MM-DD")
-    p.add_argument("--page", type=whole_number(1, 10**15, "a page number"), default=1)
+    p.add_argument("--page", type=whole_number(1, 10**15, N_("a page number")), default=1)
     p.add_argument(
-        "--limit", type=whole_number(1, 1000, "a page size"), default=100, help="entries per page (at most 1000)"
+        "--limit", type=whole_number(1, 1000, N_("a page size")), default=100, help="entries per page (at most 1000)"
     )
     p.add_argument("--csv", metavar="FILE", help="write every matching entry to FILE as CSV")
     p.set_defaults(handler=_audit)

@@ -61,5 +61,5 @@ def register(sub: Subcommands) -> None:
     p = sub.add_parser("jobs", help="background jobs and scheduled runs, newest first")
     p.add_argument("--id", type=parse_id, help="one job")
     p.add_argument("--kind", help="only this kind (set_status, import, apply_updates, workflows_run)")
-    p.add_argument("--limit", type=whole_number(1, 1000, "a number of jobs"), default=20)
+    p.add_argument("--limit", type=whole_number(1, 1000, N_("a number of jobs")), default=20)
     p.set_defaults(handler=_jobs)

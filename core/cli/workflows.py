@@ -103,12 +103,12 @@ def _run(args: argparse.Namespace, engine: Engine, today: date) -> dict[str, Any
 def _add_run(wsub: Subcommands) -> None:
     r = wsub.add_parser("run", help="enroll matching contacts and apply waiting actions (for cron)")
     r.add_argument("--workflow", type=parse_id, action="append", dest="workflow_ids", help="only this workflow id")
-    r.add_argument("--batch-size", type=whole_number(1, 100_000, "a batch size"), default=DEFAULT_BATCH_SIZE)
+    r.add_argument("--batch-size", type=whole_number(1, 100_000, N_("a batch size")), default=DEFAULT_BATCH_SIZE)
     r.add_argument("--pause", type=seconds, default=0.0, help="seconds between batches, to leave room to other writers")
     r.add_argument("--deadline", type=seconds, help="stop retrying after this many seconds (the next run goes on)")
     r.add_argument(
         "--busy-timeout-ms",
-        type=whole_number(0, 3_600_000, "milliseconds"),
+        type=whole_number(0, 3_600_000, N_(N_("milliseconds"))),
         default=DEFAULT_BUSY_TIMEOUT_MS,
         help="SQLite: wait for the lock",
     )
@@ -217,7 +217,7 @@ def _add_dry_run_and_log(wsub: Subcommands) -> None:
     d.set_defaults(handler=_dry_run)
     lg = wsub.add_parser("log", help="the newest attempts, with errors")
     lg.add_argument("--workflow", type=parse_id)
-    lg.add_argument("--limit", type=whole_number(1, 1000, "a number of attempts"), default=50)
+    lg.add_argument("--limit", type=whole_number(1, 1000, N_("a number of attempts")), default=50)
     lg.set_defaults(handler=_log)
 
 

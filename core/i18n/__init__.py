@@ -193,6 +193,9 @@ class Translator:
             return self.moment(value)
         if isinstance(value, date):
             return self.day(value)
+        render = getattr(value, "text", None)
+        if callable(render) and isinstance(value, (str, BaseException)):
+            return render(self)  # a core.errors.Sentence (a rule's reason) or an error: said in this language too
         return value
 
     # numbers, dates, money

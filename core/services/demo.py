@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from core.i18n import ENGLISH, N_, Translator
 from core.rules import tiers
 from core.rules.calendar import Commitment, next_update_date, renewal_dates_between, update_dates_between
 from core.rules.sources import ALWAYS_NON_MARKETING
@@ -84,12 +85,20 @@ SOURCES = (
     ("logged_email", 0.05),
 )
 # The tools demo contacts come from, by ID, so that the sources page lists them (picked by contact id, not by the
-# random generator, so the rest of the demo data stays what its seed made before).
+# random generator, so the rest of the demo data stays what its seed made before). A person reads these IDs on the
+# sources page and beside each contact: a deployment in another language gets them in its words (``tool_ids``).
 TOOL_IDS = {
-    "form": ("contact-us", "newsletter-signup", "webinar-registration"),
-    "chatflow": ("website-chat",),
-    "integration": ("crm-sync",),
+    "form": (N_("contact-us"), N_("newsletter-signup"), N_("webinar-registration")),
+    "chatflow": (N_("website-chat"),),
+    "integration": (N_("crm-sync"),),
 }
+
+
+def tool_ids(t: Translator = ENGLISH) -> dict[str, tuple[str, ...]]:
+    """The demo's tool IDs in ``t``'s language (``contact-us`` / ``formularz-kontaktowy``)."""
+    return {source: tuple(t(tool) for tool in tools) for source, tools in TOOL_IDS.items()}
+
+
 _NEVER_MARKETING = {source.value for source in ALWAYS_NON_MARKETING}
 _MARKETING, _PENDING, _NON_MARKETING = State.MARKETING.value, State.PENDING.value, State.NON_MARKETING.value
 
@@ -112,10 +121,11 @@ def generate(
     start_date: date,
     operation_id: int,
     sqlite: bool = False,
+    tools: dict[str, tuple[str, ...]] = TOOL_IDS,
 ) -> Iterator[tuple[tuple[Any, ...], list[tuple[Any, ...]]]]:
     """Yield (contact row, its event rows) for ``n`` contacts created between the history's start and ``today``,
     in ``bulk_contacts.CONTACT_COLUMNS`` / ``EVENT_COLUMNS`` order (values as the SQLite driver takes them if
-    ``sqlite``)."""
+    ``sqlite``); ``tools``: the IDs of the forms, chatflows and apps they come from (``tool_ids``)."""
     cells = Cells(sqlite=sqlite)
     stamp, day = cells.stamp, cells.day
     rng = random.Random(seed)
@@ -133,7 +143,7 @@ def generate(
         created = base + timedelta(seconds=int(rand() * span))
         r = rand()
         source = next(names[i] for i, c in enumerate(cumulative) if r <= c)
-        tool = TOOL_IDS[source][cid % len(TOOL_IDS[source])] if source in TOOL_IDS else None
+        tool = tools[source][cid % len(tools[source])] if source in tools else None
         activity = created + timedelta(days=int(rand() * (today - created.date()).days)) if rand() < 0.8 else None
         bounced, unsubscribed = rand() < 0.04, rand() < 0.08
         events: list[tuple[Any, ...]] = []
@@ -168,9 +178,10 @@ def insert_demo(
     start_date: date,
     operation_id: int,
     chunk: int = 50_000,
+    t: Translator = ENGLISH,
 ) -> DemoDays:
     """Insert generated contacts and events (the bulk writer); returns how many became marketing each day and
-    how many left on each update date."""
+    how many left on each update date. ``t``: the deployment's language, which names the demo's tools."""
     writer = BulkWriter(conn)
     left: dict[Any, int] = {}  # by the update date's cell (ISO text on SQLite)
     joined: dict[Any, int] = {}
@@ -187,6 +198,7 @@ def insert_demo(
         start_date=start_date,
         operation_id=operation_id,
         sqlite=writer.sqlite,
+        tools=tool_ids(t),
     ):
         rows.append(contact)
         for event in contact_events:

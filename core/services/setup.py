@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from core.clock import deployment_today, moment
 from core.errors import DomainError
-from core.i18n import N_
+from core.i18n import N_, translator
 from core.rules.calendar import Commitment
 from core.rules.requester import Requester
 from core.rules.tiers import Edition, Pricing
@@ -94,7 +94,14 @@ def _add_demo(conn: Connection, *, n: int, seed: int, today: date, actor: str) -
     before = marketing_count(conn)
     op = unit.start("demo")
     days = insert_demo(
-        conn, n=n, seed=seed, today=today, commitment=acct.commitment, start_date=acct.start_date, operation_id=op
+        conn,
+        n=n,
+        seed=seed,
+        today=today,
+        commitment=acct.commitment,
+        start_date=acct.start_date,
+        operation_id=op,
+        t=translator(),  # the deployment's language (MARKETABLE_LANGUAGE) names what a person reads first
     )
     # The update runs and tier changes the generated history implies (docs/domain.md §3, §4): the history starts
     # no earlier than the subscription, so none of them comes before it either.

@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import Engine
 
+from core.i18n import N_
 from core.rules.requester import SYSTEM, Requester
 from core.services.unit import changing
 from core.services.update_dates import UpdateResult, catch_up
@@ -22,9 +23,9 @@ def apply_updates(
     (a background job's reporter) hears when the catch-up starts and when it has committed."""
     with changing(engine, by=Requester(actor, "update"), today=today, catch_up_first=False) as unit:
         if progress:
-            progress(0.1, "applying the update dates that have come")
+            progress(0.1, N_("applying the update dates that have come"))  # a page translates a step it shows
         result, _ = catch_up(unit.conn, unit.account, today=today, now=unit.now, actor=actor)
         result.marketing = marketing_count(unit.conn)
         if progress:
-            progress(0.9, "committing")
+            progress(0.9, N_("committing"))
     return result

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, false, func, not_, or_, select, true
 
+from core.i18n import N_
 from core.rules import email_address
 from core.rules.filters import PENDING_PROPERTY, STATUS_PROPERTY, Condition, FilterError
 from core.rules.hubspot_labels import stage_value
@@ -16,6 +17,17 @@ from core.store import states
 from core.store.schema import contacts, list_members, static_lists
 
 _LOWERED = {"lifecycle_stage", "source_type", "status_source_type"}  # stored lower-case
+
+
+class UnknownList(FilterError):
+    """A filter or a selection names a static list that does not exist (a translatable ``FilterError``)."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = list(names)
+        super().__init__(N_("no static list named {names}"), names=", ".join(map(repr, self.names)))
+
+    def __reduce__(self) -> tuple[type[UnknownList], tuple[list[str]]]:
+        return UnknownList, (self.names,)
 
 
 def _stage_key(value: str) -> str:
@@ -32,7 +44,7 @@ def _list_ids(conn: Connection, names: tuple[str, ...]) -> list[int]:
     found = {name for _, name in rows}
     missing = [n for n in names if n not in found]
     if missing:
-        raise FilterError(f"no static list named {', '.join(map(repr, missing))}")
+        raise UnknownList(missing)
     return [i for i, _ in rows]
 
 

@@ -23,9 +23,8 @@ from sqlalchemy import insert as sa_insert
 from core.errors import DomainError, UnknownContacts
 from core.i18n import N_
 from core.rules import email_address
-from core.rules.filters import FilterError
 from core.rules.selection import Selection
-from core.store.filters import UNENGAGED, filter_clause, in_lists
+from core.store.filters import UNENGAGED, UnknownList, filter_clause, in_lists
 from core.store.record_ids import resolve_record_ids
 from core.store.schema import contacts, static_lists
 
@@ -89,7 +88,7 @@ def _emails_clause(conn: Connection, emails: tuple[str, ...]) -> ColumnElement[b
 def _list_clause(conn: Connection, name: str) -> ColumnElement[bool]:
     list_id = conn.execute(select(static_lists.c.id).where(static_lists.c.name == name)).scalar()
     if list_id is None:
-        raise FilterError(f"no static list named {name!r}")
+        raise UnknownList([name])
     return in_lists([list_id])
 
 

@@ -7,7 +7,12 @@ sideways instead)."""
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
+
+from core.i18n import SOURCE_LANGUAGE
+from pages.shared import i18n
 
 WRAP = """
 <style>
@@ -40,7 +45,33 @@ if (!window.marketableSidebar) {
 """
 
 
+def _css_text(text: str) -> str:
+    """A CSS string: JSON's escaping of quotes and backslashes is CSS's too; '<' is written as an escape."""
+    return json.dumps(text, ensure_ascii=False).replace("<", "\\3C ")
+
+
+def uploader_texts() -> str:
+    """Streamlit's file uploader writes "Upload" and "200MB per file • CSV" in English whatever the language: its
+    frontend has no setting for them (streamlit#13500). In another language the page shows them translated
+    instead (the English words are hidden, the translation drawn in their place); English needs nothing."""
+    if i18n.language() == SOURCE_LANGUAGE:
+        return ""
+    button = i18n._("Choose a file")
+    limit = i18n._("Up to {size} MB per file • CSV", size=int(st.get_option("server.maxUploadSize")))
+    dropzone = '[data-testid="stFileUploaderDropzone"]'
+    return f"""
+<style>
+{dropzone} button [data-testid="stMarkdownContainer"] p {{ display: none; }}
+{dropzone} button [data-testid="stMarkdownContainer"]::after {{ content: {_css_text(button)}; }}
+[data-testid="stFileUploaderDropzoneInstructions"] > div > span {{ display: none; }}
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {{
+  content: {_css_text(limit)}; font-size: 14px; line-height: 22.4px; color: rgba(31, 41, 51, 0.7);
+}}
+</style>
+"""
+
+
 def apply() -> None:
-    """Once per run, from app.py."""
-    st.html(WRAP)
+    """Once per run, from app.py (once the session's language is known)."""
+    st.html(WRAP + uploader_texts())
     st.html(CLOSE_AFTER_NAVIGATING, unsafe_allow_javascript=True)

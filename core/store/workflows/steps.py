@@ -27,6 +27,7 @@ from sqlalchemy import (
     update,
 )
 
+from core.i18n import N_
 from core.rules.workflows import ActionType, WorkflowAction
 from core.store import states
 from core.store.schema import (
@@ -45,7 +46,7 @@ from core.store.schema import (
 
 E = workflow_enrollments
 RUNS = workflow_action_runs
-CONTACT_DELETED = "the contact was deleted"
+CONTACT_DELETED = N_("the contact was deleted")  # stored English; the run log translates it where shown
 OPEN = text(OPEN_SQL)  # written as in the partial index, so that the database can use it
 
 
