@@ -129,15 +129,17 @@ def _known() -> dict[str, Record]:
     }
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(10))
 def test_packed_rows_fold_as_row_objects_do(seed: int) -> None:
     """Random files of repeated emails, Record IDs (ours, HubSpot's, known and new) and statuses."""
     rnd = random.Random(seed)
     statuses = ["", "Marketing contact", "Non-marketing contact"]
+    people = [f"p{i}" for i in range(seed * 40)]  # more emails: more contacts that one row made
+    ids = 5 + seed * 40  # HubSpot Record IDs that name no contact
     lines = [HEADER]
     for _ in range(300):
-        email = rnd.choice(["ada", "bob", "cy", "dee", "eve", "fay", "gus"]) + "@example.com"
-        rid = rnd.choice(["", "", "", "900", "mk-7", "mk-8", "901", "902"])
+        email = rnd.choice(["ada", "bob", "cy", "dee", "eve", "fay", "gus", *people]) + "@example.com"
+        rid = rnd.choice(["", "", "", "900", "mk-7", "mk-8", "901", "902", str(rnd.randrange(903, 903 + ids))])
         pending = rnd.choice(["", "", "true"])
         name = rnd.choice(["", "Ann", "Bo"])
         lines.append(

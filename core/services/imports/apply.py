@@ -123,9 +123,9 @@ class _NewRows:
         }
         self.source = (by.source_type, by.source_id)
         self.folded = folded
-        # A packed contact's state columns and Record ID, by its row's code (``packed.PackedRows.codes``).
+        # A packed contact's state and source columns, by its row's request's code (``packed.PackedRows.codes``).
         self.packed_tails = {
-            code: self.tails[outcome.state, bool(outcome.events)] + (None,)
+            code: self.tails[outcome.state, bool(outcome.events)]
             for request, outcome in folded.outcomes.items()
             for code in [packed.code_of(request)]
         }
@@ -167,7 +167,7 @@ class _NewRows:
             key,
             *self.source,
         )
-        return head + self.packed_tails[rows.codes[row]]
+        return head + self.packed_tails[rows.codes[row] & ~packed.HAS_ID] + (rows.hubspot_id(row),)
 
 
 def _write_new(
@@ -244,7 +244,7 @@ def _write_events(
             if first and entry.id is not None and entry.id >= first:
                 new += 1  # a new contact made a record (its id in order with the packed ones)
         else:
-            contact_id, events = new, packed_events[codes[entry]]
+            contact_id, events = new, packed_events[codes[entry] & ~packed.HAS_ID]
             new += 1
         for old, new_state, effective_on in events:  # in bulk_contacts.EVENT_COLUMNS order
             if (day := days.get(effective_on)) is None:

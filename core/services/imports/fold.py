@@ -83,7 +83,7 @@ class Folded:
         _, email, fields = packed.fields_of(key, self.rows.row(entry))
         fields["email"] = email
         outcome = self.outcomes[self.rows.request(entry)]
-        return Record(None, fields, outcome.state, list(outcome.events))
+        return Record(None, fields, outcome.state, list(outcome.events), hubspot_id=self.rows.hubspot_id(entry))
 
     def event_counts(self) -> dict[str, int]:
         """``event_counts`` of every contact folded."""
@@ -185,6 +185,8 @@ class _Folder:
 
     def __init__(self, existing: dict[str, Record], *, as_marketing: bool, today: date, effective: date) -> None:
         self.index = _Index(existing)
+        self.hubspot_rows: dict[int, int] = {}  # a packed contact's HubSpot Record ID: the number of its row
+        self.keys: list[str] = []  # the packed rows' match keys
         self.today, self.effective = today, effective
         self.folded = Folded(self.index.by_email, 0, 0)
         self.folded.outcomes = {  # a new contact's state and events depend on its row's request only: five at most
@@ -195,9 +197,15 @@ class _Folder:
     def by_email(self, key: str) -> Record | None:
         """The contact with this email (in lower case), a packed one made a record from now on."""
         found = self.index.by_email.get(key)
-        if isinstance(found, int):
-            found = self.index.by_email[key] = self.folded.record(key, found)
-        return found
+        return self._made_record(key, found) if isinstance(found, int) else found
+
+    def _made_record(self, key: str, row: int) -> Record:
+        """The packed contact of row ``row`` (by ``key``) made a record, known as a record from now on."""
+        record = self.index.by_email[key] = self.folded.record(key, row)
+        if record.hubspot_id is not None:
+            del self.hubspot_rows[record.hubspot_id]
+            self.index.name(record)
+        return record
 
     def row(self, row: IncomingRow) -> None:
         index, folded = self.index, self.folded
@@ -207,6 +215,8 @@ class _Folder:
         if row.record_id is None:  # the common case of a file without Record IDs: by email alone
             verdict, record, adopt = (Verdict.UPDATE, by_email, None) if by_email else (Verdict.CREATE, None, None)
         else:
+            if (hubspot := row.record_id.hubspot) is not None and (made := self.hubspot_rows.get(hubspot)) is not None:
+                self._made_record(self.keys[made], made)  # a packed contact that took this Record ID
             by_record = index.by_record.get(row.record_id)
             decision = decide(
                 row.record_id, row.email, by_record=index.known(by_record), by_email=index.known(by_email)
@@ -254,13 +264,23 @@ def fold_packed(
     rows: packed.PackedRows, existing: dict[str, Record], *, as_marketing: bool, today: date, effective: date
 ) -> Folded:
     """``fold_rows`` for a file's packed rows; a new contact one row made stays that row's number in
-    ``Folded.records`` (a new email without a Record ID: the common case of a big file). Empties ``rows.keys``."""
+    ``Folded.records``: a new email without a Record ID, or with a HubSpot Record ID that names no contact (the
+    common cases of a big file). Empties ``rows.keys``."""
     folder = _Folder(existing, as_marketing=as_marketing, today=today, effective=effective)
-    folder.folded.rows = rows
+    folder.folded.rows, folder.keys = rows, rows.keys
     by_email, fold, folded, has_id = folder.index.by_email, folder.row, folder.folded, packed.HAS_ID
+    by_record, hubspot_rows = folder.index.by_record, folder.hubspot_rows
     for i, (key, code) in enumerate(zip(rows.keys, rows.codes, strict=True)):
-        if code & has_id or key in by_email:
+        if key in by_email:
             fold(packed.unpack(key, rows.row(i)))
+        elif code & has_id:
+            hubspot = rows.hubspot_id(i)
+            if hubspot is None or hubspot in hubspot_rows or RecordId(hubspot=hubspot) in by_record:
+                fold(packed.unpack(key, rows.row(i)))
+            else:  # a new contact with that id (``decide``)
+                by_email[key] = i
+                hubspot_rows[hubspot] = i
+                folded.created += 1
         else:
             by_email[key] = i
             folded.created += 1

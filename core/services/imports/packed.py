@@ -46,6 +46,7 @@ class PackedRows:
     def __init__(self) -> None:
         self.keys: list[str] = []
         self.codes = bytearray()  # per row: its request's index in REQUESTS, plus HAS_ID if it has a Record ID
+        self.hubspot = array("q")  # per row up to the last with a HubSpot Record ID: that id (0: none)
         self.rejected: list[Rejection] = []
         self.count = 0
         self._blocks: list[tuple[bytes, array[int]]] = []  # compressed rows, and where each row ends in them
@@ -57,7 +58,11 @@ class PackedRows:
 
     def append(self, key: str, row: IncomingRow) -> None:
         self.keys.append(key)
-        self.codes.append(_INDEX[row.request] | (0 if row.record_id is None else HAS_ID))
+        rid = row.record_id
+        self.codes.append(_INDEX[row.request] | (0 if rid is None else HAS_ID))
+        if rid is not None and rid.hubspot is not None:
+            self.hubspot.extend([0] * (self.count - len(self.hubspot)))
+            self.hubspot.append(rid.hubspot)
         self._open.append(pack(row))
         self.count += 1
         if len(self._open) == BLOCK:
@@ -86,6 +91,10 @@ class PackedRows:
             self._cached = (number, text, ends)
         j = i % BLOCK
         return text[ends[j - 1] if j else 0 : ends[j]]
+
+    def hubspot_id(self, i: int) -> int | None:
+        """Row ``i``'s HubSpot Record ID, if it has one."""
+        return (self.hubspot[i] or None) if i < len(self.hubspot) else None
 
     def request(self, i: int) -> StatusRequest | None:
         return REQUESTS[self.codes[i] & ~HAS_ID]
