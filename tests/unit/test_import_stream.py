@@ -172,3 +172,12 @@ def test_a_packed_time_is_what_the_writer_hands_sqlite_and_postgresql() -> None:
         cells = Cells(sqlite=sqlite)
         assert cells.stamp_text(created) == cells.stamp(row.fields["created_at"])
         assert cells.stamp_text(activity) == cells.stamp(row.fields["last_activity_at"])
+
+
+def test_a_file_that_stops_being_utf8_once_checked_names_its_byte(tmp_path: Path) -> None:
+    path = tmp_path / "file.csv"
+    path.write_bytes(b"Email\na@example.com\n")
+    source = source_of(path)
+    path.write_bytes(b"Email\na@example.com\n\xff\n")  # changed while it is read
+    with pytest.raises(DomainError, match=re.escape("(byte 20)")):
+        pack_csv(source)

@@ -73,7 +73,11 @@ class Source:
         ``csv`` wants them (``newline=""``: line ends kept as they are)."""
         binary: IO[bytes] = io.BytesIO(self.data) if self.data is not None else self.path.open("rb")  # type: ignore[union-attr]
         with io.TextIOWrapper(binary, encoding="utf-8-sig", newline="") as text:
-            yield from text
+            try:
+                yield from text
+            except UnicodeDecodeError:  # a file on disk changed since it was checked: name its byte as ``decode``
+                self.check_utf8()
+                raise
 
     def check_utf8(self) -> None:
         """Raise as ``decode`` does (the same byte named) if the file is not UTF-8, reading it a block at a time."""
