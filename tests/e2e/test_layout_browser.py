@@ -29,6 +29,17 @@ PAGES = {  # url path -> the page's heading
     "audit": "Audit",
     "users": "Users",
 }
+PAGES_PL = {  # the same pages in Polish (MARKETABLE_LANGUAGE=pl): Polish labels are longer, and must not be cut either
+    "": "Użycie i limity",
+    "contacts": "Kontakty",
+    "import_contacts": "Importuj kontakty",
+    "sources": "Domyślny status według źródła",
+    "workflows": "Przepływy pracy",
+    "settings": "Ustawienia konta",
+    "audit": "Dziennik zmian",
+    "users": "Użytkownicy",
+}
+SIGN_IN = {"en": ("Username", "Password", "Sign in"), "pl": ("Nazwa użytkownika", "Hasło", "Zaloguj się")}
 # Labels whose text the browser had to cut (an ellipsis): buttons, tabs, popovers, page links, radio options,
 # metric values.
 CUT_LABELS = """() => [...document.querySelectorAll(
@@ -50,14 +61,15 @@ def _with_admin(db_url: str) -> None:
     engine.dispose()
 
 
-def _sign_in(page: Any, server: Server) -> None:
+def _sign_in(page: Any, server: Server, language: str = "en") -> None:
+    username, password, sign_in = SIGN_IN[language]
     page.goto(server.url)
     settle(page)
-    page.get_by_role("textbox", name="Username").fill("ada")
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("textbox", name=username).fill("ada")
+    page.get_by_role("textbox", name=password).fill(PASSWORD)
+    page.get_by_role("button", name=sign_in).click()
     settle(page)
-    page.get_by_role("heading", name="Usage & limits").wait_for()
+    page.get_by_role("heading", name=(PAGES if language == "en" else PAGES_PL)[""]).wait_for()
     page.wait_for_timeout(1_000)  # the session cookie
 
 
@@ -80,20 +92,24 @@ def _sidebar_covers_main(page: Any) -> bool:
     return bool(box and box["x"] + box["width"] > 40 and page.evaluate("window.innerWidth") < 700)
 
 
+@pytest.mark.parametrize("language", ["en", "pl"])
 @pytest.mark.parametrize("size", list(SIZES))
-def test_every_page_fits_a_laptop_and_a_phone(page: Any, start_server: Callable[..., Server], size: str) -> None:
+def test_every_page_fits_a_laptop_and_a_phone(
+    page: Any, start_server: Callable[..., Server], size: str, language: str
+) -> None:
     width, height = SIZES[size]
-    server = start_server(setup=_with_admin)
+    server = start_server(setup=_with_admin, env={"MARKETABLE_LANGUAGE": language})
     page.set_viewport_size({"width": width, "height": height})
-    _sign_in(page, server)
+    _sign_in(page, server, language)
     cut: dict[str, list[str]] = {}
-    for path, heading in PAGES.items():
+    suffix = "" if language == "en" else f"-{language}"
+    for path, heading in (PAGES if language == "en" else PAGES_PL).items():
         page.goto(f"{server.url}/{path}")
         settle(page)
         page.get_by_role("heading", name=heading, exact=True).first.wait_for()
         page.wait_for_timeout(500)
-        screenshot(page, f"layout-{size}-{path or 'usage'}-window")
-        _whole_page(page, f"layout-{size}-{path or 'usage'}")
+        screenshot(page, f"layout-{size}{suffix}-{path or 'usage'}-window")
+        _whole_page(page, f"layout-{size}{suffix}-{path or 'usage'}")
         assert not _sidebar_covers_main(page), f"{path or 'usage'}: the sidebar covers the page at {size} size"
         if found := page.evaluate(CUT_LABELS):
             cut[path or "usage"] = found
