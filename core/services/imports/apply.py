@@ -262,10 +262,11 @@ def _write(unit: Unit, folded: Folded, *, by: Requester, operation_id: int, prog
     writer = BulkWriter(unit.conn)
     now, effective = unit.now, unit.next_update
     changed = [(k, r) for k, r in folded.records.items() if isinstance(r, Record) and r.id is not None]
+    # Existing contacts first: an email one of them leaves (its Record ID moved it) may be a new contact's.
+    _write_updates(unit.conn, changed, by=by, now=now, effective=effective)
     first = _write_new(
         writer, folded, len(folded.records) - len(changed), by=by, now=now, effective=effective, progress=progress
     )
-    _write_updates(unit.conn, changed, by=by, now=now, effective=effective)
     _write_events(writer, folded, first, operation_id=operation_id, by=by, now=now)
 
 
