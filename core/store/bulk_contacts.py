@@ -60,6 +60,8 @@ class Cells:
 
     def __init__(self, *, sqlite: bool) -> None:
         self.stamp: Callable[[datetime], Any] = _sqlite_stamp if sqlite else _keep
+        # A timestamp given as text in SQLite's storage format (``_sqlite_stamp``), as an import's packed rows keep it.
+        self.stamp_text: Callable[[str], Any] = _keep if sqlite else datetime.fromisoformat
         self.day: Callable[[date], Any] = _sqlite_day if sqlite else _keep
         self._states: dict[tuple[State, date | None], tuple[Any, ...]] = {}
 

@@ -190,3 +190,17 @@ def test_emails_passed_on_between_contacts_in_one_file_land_without_a_clash(
     result = _import(cli, tmp_path, csv_text(rows, header=HUBSPOT))  # a -> x, b -> a, then x -> b: a swap
     assert (result["created"], result["updated"], result["rejected"]) == (0, 3, [])
     assert {e: c["hubspot_id"] for e, c in _by_email(engine).items()} == {"b@example.com": 1, "a@example.com": 2}
+
+
+def test_an_email_a_contact_leaves_can_be_taken_by_a_new_contact_in_the_same_file(
+    engine: Engine, cli: Cli, tmp_path: Path
+) -> None:
+    """A later HubSpot export: contact 1 moved from a@ to a2@, and a new person now has a@. Failed before with
+    UNIQUE constraint failed: contacts.email_lower (the new contact was written before the old one moved away)."""
+    add_contacts(engine, 1, email="a@example.com", hubspot_id=1)
+    rows = [("1", "a2@example.com", "", ""), ("", "a@example.com", "lead", "")]
+    result = _import(cli, tmp_path, csv_text(rows, header=HUBSPOT))
+    assert (result["created"], result["updated"], result["rejected"]) == (1, 1, [])
+    stored = _by_email(engine)
+    assert stored["a2@example.com"]["hubspot_id"] == 1
+    assert stored["a@example.com"]["hubspot_id"] is None and stored["a@example.com"]["lifecycle_stage"] == "lead"

@@ -417,7 +417,7 @@ def test_a_non_ascii_email_already_there_is_updated_not_created_twice(
 
 def test_the_file_is_parsed_before_the_write_lock_is_taken(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     order: list[str] = []
-    parse, changing = service.parse_csv, service.changing
+    parse, changing = service.pack_csv, service.changing
 
     def parsing(*args: Any, **kwargs: Any) -> Any:
         order.append("parse")
@@ -429,7 +429,7 @@ def test_the_file_is_parsed_before_the_write_lock_is_taken(engine: Engine, monke
         with changing(*args, **kwargs) as unit:
             yield unit
 
-    monkeypatch.setattr(service, "parse_csv", parsing)
+    monkeypatch.setattr(service, "pack_csv", parsing)
     monkeypatch.setattr(service, "changing", locking)
     assert service.import_csv(engine, b"Email\na@example.com\n", today=date(2026, 11, 26), actor="t").created == 1
     assert order == ["parse", "write lock"]
@@ -438,7 +438,7 @@ def test_the_file_is_parsed_before_the_write_lock_is_taken(engine: Engine, monke
 def test_dates_are_read_again_if_the_time_zone_changes_while_the_file_is_parsed(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    parse, zones = service.parse_csv, []
+    parse, zones = service.pack_csv, []
 
     def parsing(*args: Any, **kwargs: Any) -> Any:
         zones.append(kwargs["timezone"])
@@ -447,7 +447,7 @@ def test_dates_are_read_again_if_the_time_zone_changes_while_the_file_is_parsed(
                 conn.execute(update(account).values(timezone="Europe/Paris"))
         return parse(*args, **kwargs)
 
-    monkeypatch.setattr(service, "parse_csv", parsing)
+    monkeypatch.setattr(service, "pack_csv", parsing)
     data = b"Email,Create Date\na@example.com,2026-07-15T10:00:00Z\n"
     service.import_csv(engine, data, today=date(2026, 11, 26), actor="t")
     assert zones == ["UTC", "Europe/Paris"]

@@ -3,13 +3,20 @@ request, or a rejection with its line number. PURE: no database, no clock.
 
 Cells are read by ``core.rules.csvformat``; names and lifecycle stages are cleaned by
 ``core.rules.contact_fields``, the same rule as a contact typed in the dashboard or created by a tool.
+
+A big file is read as a stream (``Source``, ``read_rows``): its lines are decoded as the reader asks for them, never
+the whole text at once, and an import keeps each row packed in one string (``packed``), about a quarter of the
+memory of its objects.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
 
 from core.errors import DomainError, Sentence
 from core.i18n import N_
@@ -19,6 +26,7 @@ from core.rules.contact_fields import FieldError
 from core.rules.csvformat import CellError, StatusRequest
 from core.rules.record_id import RecordIdError
 from core.rules.record_id import parse as parse_record_id
+from core.services.imports import packed
 from core.services.imports.incoming import IncomingRow
 
 Rejection = dict[str, Any]  # {"line": ..., "reason": ...}: as the command line's JSON lists it (reason: a Sentence)
@@ -32,9 +40,84 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DomainError(
-            N_("the file is not UTF-8 text (byte {byte}); save it as CSV UTF-8"), byte=str(exc.start)
-        ) from None
+        raise _not_utf8(exc.start) from None
+
+
+def _not_utf8(byte: int) -> DomainError:
+    return DomainError(N_("the file is not UTF-8 text (byte {byte}); save it as CSV UTF-8"), byte=str(byte))
+
+
+_BLOCK = 1 << 20  # bytes read (and decoded) at a time
+
+
+class Source:
+    """An import's file, read as often as needed without its text ever being whole in memory: the bytes of an
+    upload, or a file on disk (read again from its path). Made by ``source_of``, which checks it is UTF-8."""
+
+    def __init__(self, data: bytes | None = None, path: Path | None = None) -> None:
+        self.data, self.path = data, path
+
+    def blocks(self) -> Iterator[bytes | memoryview]:
+        if self.data is not None:
+            view = memoryview(self.data)
+            for start in range(0, len(view), _BLOCK):
+                yield view[start : start + _BLOCK]
+            return
+        assert self.path is not None
+        with self.path.open("rb") as f:
+            while block := f.read(_BLOCK):
+                yield block
+
+    def lines(self) -> Iterator[str]:
+        """The file's lines, decoded one block at a time (a byte-order mark at the start ignored), split as
+        ``csv`` wants them (``newline=""``: line ends kept as they are)."""
+        binary: IO[bytes] = io.BytesIO(self.data) if self.data is not None else self.path.open("rb")  # type: ignore[union-attr]
+        with io.TextIOWrapper(binary, encoding="utf-8-sig", newline="") as text:
+            try:
+                yield from text
+            except UnicodeDecodeError:  # a file on disk changed since it was checked: name its byte as ``decode``
+                self.check_utf8()
+                raise
+
+    def check_utf8(self) -> None:
+        """Raise as ``decode`` does (the same byte named) if the file is not UTF-8, reading it a block at a time."""
+        base, carry, first = 0, b"", True  # base: where ``carry + block`` starts (after a byte-order mark)
+        for block in self.blocks():
+            data = carry + bytes(block)
+            if first and len(data) < 3 and codecs.BOM_UTF8.startswith(data):
+                carry = data  # too short to tell whether it starts with a byte-order mark
+                continue
+            if first:
+                first = False
+                if data.startswith(codecs.BOM_UTF8):
+                    data = data[3:]
+            try:
+                _, used = codecs.utf_8_decode(data, "strict", False)
+            except UnicodeDecodeError as exc:
+                raise _not_utf8(base + exc.start) from None
+            base, carry = base + used, data[used:]
+        if carry:
+            try:
+                codecs.utf_8_decode(carry[3:] if first and carry.startswith(codecs.BOM_UTF8) else carry, "strict", True)
+            except UnicodeDecodeError as exc:
+                raise _not_utf8(base + exc.start) from None
+
+
+def source_of(source: str | Path | bytes | IO[bytes]) -> Source:
+    """An import's file given by path, as bytes or as an open binary file (read whole, as an upload is), checked to
+    be UTF-8 text (``decode``'s error otherwise)."""
+    if isinstance(source, str | Path):
+        path = Path(source)
+        try:
+            with path.open("rb"):
+                pass
+        except OSError as exc:
+            raise DomainError(N_("cannot read {source}: {error}"), source=str(source), error=exc.strerror) from None
+        found = Source(path=path)
+    else:
+        found = Source(data=source if isinstance(source, bytes) else source.read())
+    found.check_utf8()
+    return found
 
 
 def header_map(header: list[str]) -> dict[str, int]:
@@ -117,65 +200,109 @@ class RowParser:
         return row
 
 
-def quote_left_open(tail: str) -> bool:
-    """Whether the file's last record (``tail``) runs to the end of the file inside a quoted cell: a quote opened
-    there was never closed, and the lenient reader took the rest of the file for one cell."""
+def quote_left_open(tail: str | Iterable[str]) -> bool:
+    """Whether the file's last record (``tail``: its text, or its lines) runs to the end of the file inside a quoted
+    cell: a quote opened there was never closed, and the lenient reader took the rest of the file for one cell."""
     try:
-        for _ in csv.reader(io.StringIO(tail, newline=""), strict=True):
+        for _ in csv.reader(io.StringIO(tail, newline="") if isinstance(tail, str) else tail, strict=True):
             pass
     except csv.Error as exc:
         return "unexpected end of data" in str(exc)
     return False
 
 
-def parse_csv(text: str, *, timezone: str = "UTC") -> tuple[list[ParsedRow], list[Rejection]]:
+def parse_csv(text: str | Source, *, timezone: str = "UTC") -> tuple[list[ParsedRow], list[Rejection]]:
     """Read every row; bad ones are returned with their line number and reason. Dates with an offset are
     converted to ``timezone`` (the account's)."""
-    buffer = io.StringIO(text, newline="")
-    reader = csv.reader(buffer)
+    if isinstance(text, Source):
+        lines, whole = text.lines(), text.lines
+    else:
+        lines, whole = iter(io.StringIO(text, newline="")), lambda: iter(io.StringIO(text, newline=""))
+    rows: list[ParsedRow] = []
+    rejected: list[Rejection] = []
+    for item in read_rows(lines, timezone=timezone, whole=whole):
+        if isinstance(item, dict):
+            rejected.append(item)
+        else:
+            rows.append(item)
+    return rows, rejected
+
+
+def pack_csv(source: Source, *, timezone: str = "UTC") -> packed.PackedRows:
+    """Read every row as ``parse_csv`` does, each kept packed (``packed``): what an import holds."""
+    found = packed.PackedRows()
+    rejected, append = found.rejected, found.append
+    for item in read_rows(source.lines(), timezone=timezone, whole=source.lines):
+        if isinstance(item, dict):
+            rejected.append(item)
+        else:
+            append(item.key, item)
+    found.close()
+    return found
+
+
+def read_rows(
+    lines: Iterable[str], *, timezone: str, whole: Callable[[], Iterable[str]]
+) -> Iterator[ParsedRow | Rejection]:
+    """The file's rows in order, as parsed rows or rejections (a dict with its line and reason), read as the lines
+    come (``whole``: the file's lines again, read only if its header runs over several lines)."""
+    tail: list[str] = []  # the lines from where the last record read started: a quote left open swallowed them
+
+    def kept(lines: Iterable[str]) -> Iterator[str]:
+        for line in lines:
+            tail.append(line)
+            yield line
+
+    reader = csv.reader(kept(lines))
     try:
         header = next(reader)
     except StopIteration:
         raise DomainError(N_("the file is empty")) from None
     except csv.Error as exc:
         raise DomainError(N_("line 1: {error}"), error=str(exc)) from None
-    if reader.line_num > 1 and quote_left_open(text):  # the header swallowed the whole file
+    if reader.line_num > 1 and quote_left_open(whole()):  # the header swallowed the whole file
         raise DomainError(N_("line 1: a quote opened in the header is never closed, so the file has no rows"))
     parse_row = RowParser(header_map(header), timezone)
-    rows: list[ParsedRow] = []
-    rejected: list[Rejection] = []
-    last = (0, 0)  # the line and offset where the last record starts
+    # The items of the last record read, and the rejections of malformed lines after it: held back until the next
+    # record, since a quote left open in that record swallows the rest of the file (``_reject_open_quote``).
+    held: list[ParsedRow | Rejection] = []
+    last = 0  # the line where the last record starts
+    del tail[:]
     while True:
-        line, offset = reader.line_num + 1, buffer.tell()  # where this record starts (a quoted cell may span lines)
+        line, mark = reader.line_num + 1, len(tail)  # where this record starts (a quoted cell may span lines)
         try:
             cells = next(reader)
         except StopIteration:
             break
         except csv.Error as exc:
-            rejected.append({"line": line, "reason": Sentence(N_("malformed CSV: {error}"), error=str(exc))})
+            held.append({"line": line, "reason": Sentence(N_("malformed CSV: {error}"), error=str(exc))})
             continue
-        last = (line, offset)
+        if mark:
+            del tail[:mark]
+        if held:
+            yield from held
+            held.clear()
+        last = line
         joined = "".join(cells)  # one string test instead of one per cell (big files)
         if not joined.strip():
             continue
         try:
             if "\x00" in joined:  # PostgreSQL refuses NUL in text: reject the row, not the file
                 raise CellError(Sentence(N_("a cell contains a NUL character")))
-            rows.append(parse_row(cells, line, "'" in joined))
+            held.append(parse_row(cells, line, "'" in joined))
         except (CellError, FieldError) as exc:
-            rejected.append({"line": line, "reason": fmt.reason_of(exc)})
-    if last[0] and quote_left_open(text[last[1] :]):
-        _reject_open_quote(rows, rejected, last[0], reader.line_num)
-    return rows, rejected
+            held.append({"line": line, "reason": fmt.reason_of(exc)})
+    if last and quote_left_open(tail):
+        _reject_open_quote(held, last, reader.line_num)
+    yield from held
 
 
-def _reject_open_quote(rows: list[ParsedRow], rejected: list[Rejection], line: int, last: int) -> None:
+def _reject_open_quote(held: list[ParsedRow | Rejection], line: int, last: int) -> None:
     """Reject the record a quote left open swallowed (docs/domain.md §9): it is not imported, and the lines it
-    took are named, so that no row disappears silently."""
-    if rows and rows[-1].line == line:
-        rows.pop()
-    elif rejected and rejected[-1]["line"] == line:
-        rejected.pop()
+    took are named, so that no row disappears silently. ``held``: the items of the file's last record and the
+    rejections after it."""
+    if held and (isinstance(held[0], IncomingRow) or len(held) == 1) and _line_of(held[0]) == line:
+        del held[0]  # its row; or its rejection, when no malformed line came after it
     where = {"line": str(line), "last": str(last)}  # line numbers, not amounts: unformatted
     reason = (
         N_(
@@ -188,4 +315,8 @@ def _reject_open_quote(rows: list[ParsedRow], rejected: list[Rejection], line: i
             "close the quote and import them again"
         )
     )
-    rejected.append({"line": line, "reason": Sentence(reason, **where)})
+    held.append({"line": line, "reason": Sentence(reason, **where)})
+
+
+def _line_of(item: ParsedRow | Rejection) -> int:
+    return item.line if isinstance(item, IncomingRow) else int(item["line"])

@@ -21,10 +21,10 @@ from core.rules import csvformat as fmt
 from core.rules import tiers
 from core.rules.calendar import next_update_date
 from core.rules.money import MoneyEffect
-from core.services.imports.fold import event_counts, fold_rows
+from core.services.imports.apply import existing_named
+from core.services.imports.fold import fold_packed
 from core.services.imports.gc_pause import paused_gc
-from core.services.imports.parse import parse_csv
-from core.services.imports.service import existing_records, read_text
+from core.services.imports.parse import Source, pack_csv, source_of
 from core.services.money import money_effect_in
 from core.services.usage import tier_on
 from core.store import engine as db
@@ -105,8 +105,8 @@ def column_mapping(header: list[str]) -> list[tuple[str, str]]:
     return mapping
 
 
-def _first_rows(text: str) -> tuple[list[str], list[dict[str, str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+def _first_rows(file: Source) -> tuple[list[str], list[dict[str, str]]]:
+    reader = csv.reader(file.lines())
     header = next(reader, [])
     rows: list[dict[str, str]] = []
     for cells in reader:
@@ -120,17 +120,18 @@ def preview_import(
     engine: Engine, source: str | Path | bytes | IO[bytes], *, today: date, as_marketing: bool = False
 ) -> ImportPreview:
     """What importing this file would do: created / updated / rejected, statuses, and the tier (writes nothing)."""
-    text = read_text(source)
-    header, first = _first_rows(text)
+    file = source_of(source)
+    header, first = _first_rows(file)
     with paused_gc(), db.read(engine) as conn:
         acct = load_account(conn)
-        rows, rejected = parse_csv(text, timezone=acct.timezone)
+        rows = pack_csv(file, timezone=acct.timezone)
+        rejected = rows.rejected
         effective = next_update_date(acct.commitment, acct.start_date, today)
-        existing = existing_records(conn, rows)
-        folded = fold_rows(rows, existing, as_marketing=as_marketing, today=today, effective=effective)
+        existing = existing_named(conn, rows.names())
+        folded = fold_packed(rows, existing, as_marketing=as_marketing, today=today, effective=effective)
         before = counts_on(conn, today).marketing
         tier_before = tier_on(conn, acct, today)
-        counts = event_counts(list(folded.records.values()))
+        counts = folded.event_counts()
         stays = counts["made_marketing"] + counts["undone"] - counts["scheduled"]
         money = money_effect_in(conn, acct, today=today, now_delta=counts["made_marketing"], update_delta=stays)
     after = before + counts["made_marketing"]
@@ -162,9 +163,8 @@ def preview_import(
 def rejected_lines_csv(source: bytes, rejected: list[dict[str, Any]], *, t: Translator = ENGLISH) -> bytes:
     """The rejected lines of a file as CSV: line number, reason, then the line's original cells (the file's own
     header). ``t``: the language of the first two columns' names and of the reasons (the dashboard's reader's)."""
-    text = read_text(source)
     wanted = {int(r["line"]): translated(r["reason"], t) for r in rejected}
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(source_of(source).lines())
     header = next(reader, [])
     out = io.StringIO()
     writer = csv.writer(out)
