@@ -96,7 +96,7 @@ rows = [
 ]
 table = pd.DataFrame(rows, columns=list(COLUMNS)).rename(columns=COLUMNS)
 st.dataframe(table, hide_index=True)
-nav = st.columns([1, 1, 6, 2])
+nav = st.columns([1.6, 1.6, 4.8, 2])  # room for the longer Polish labels (Poprzednia, Następna) on one line
 if nav[0].button(_("Previous"), key="audit_prev", disabled=page_number <= 1):
     st.session_state["audit_page"] = page_number - 1
     st.rerun()

@@ -53,6 +53,25 @@ CUT_LABELS = """() => [...document.querySelectorAll(
   .filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).textOverflow === 'ellipsis')
   .map(e => e.innerText.trim()).filter(t => t)"""
 
+# Words the browser broke across two lines inside a button ("Poprze- / dnia"): a label must wrap between words.
+BROKEN_WORDS = """() => {
+  const broken = [];
+  for (const button of document.querySelectorAll('[data-testid="stMain"] button')) {
+    if (button.offsetParent === null) continue;
+    const walker = document.createTreeWalker(button, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.parentElement.closest('[data-testid="stIconMaterial"]')) continue;
+      for (const word of node.data.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        if (new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1) broken.push(word[0]);
+      }
+    }
+  }
+  return broken;
+}"""
+
 
 def _with_admin(db_url: str) -> None:
     engine = make_engine(db_url)
@@ -113,6 +132,8 @@ def test_every_page_fits_a_laptop_and_a_phone(
         assert not _sidebar_covers_main(page), f"{path or 'usage'}: the sidebar covers the page at {size} size"
         if found := page.evaluate(CUT_LABELS):
             cut[path or "usage"] = found
+        if split := page.evaluate(BROKEN_WORDS):
+            cut[f"{path or 'usage'} (words broken)"] = split
     assert cut == {}, f"labels cut at {width}px: {cut}"
 
 
