@@ -124,7 +124,7 @@ def test_set_as_marketing_unlocks_after_typing_the_count_and_a_contact_opens(
     screenshot(page, "contacts_dialog_marketing")
     confirm.click()
     settle(page)
-    expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("2 contacts became marketing")
+    expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("2 contacts became marketing", timeout=20_000)
     _wait_metric(page, "Marketing", "10")
     _select_rows(page, [0])
     page.get_by_role("button", name="Open contact").click()
