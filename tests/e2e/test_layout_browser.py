@@ -57,7 +57,9 @@ CUT_LABELS = """() => [...document.querySelectorAll(
 BROKEN_WORDS = """() => {
   const broken = [];
   for (const button of document.querySelectorAll('[data-testid="stMain"] button')) {
-    if (button.offsetParent === null) continue;
+    const box = button.getBoundingClientRect();
+    const shown = button.checkVisibility({opacityProperty: true, visibilityProperty: true});
+    if (!shown || !box.width || !box.height || button.closest('details:not([open])')) continue;  // drawn, not hidden
     const walker = document.createTreeWalker(button, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       if (node.parentElement.closest('[data-testid="stIconMaterial"]')) continue;
