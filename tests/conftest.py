@@ -18,13 +18,14 @@ from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, inspect, text
 
 from core.cli import run
 from core.rules.calendar import Commitment
 from core.rules.tiers import Edition
 from core.services.setup import init
 from core.settings import TODAY_ENV
+from core.store import states
 from core.store.engine import make_engine
 
 PG_ENV = "MARKETABLE_TEST_PG_URL"
@@ -93,7 +94,16 @@ def engine(db_url: str) -> Iterator[Engine]:
         start_date=date(2026, 1, 15),
     )
     yield eng
+    assert_counts_kept(eng)
     eng.dispose()
+
+
+def assert_counts_kept(eng: Engine) -> None:
+    """The counts the triggers keep (migration 0013) equal a count of the status rows: checked after every test
+    that used the ``engine`` fixture, whatever it wrote and however (services, factories, raw SQL)."""
+    with eng.connect() as conn:
+        if inspect(conn).has_table("contact_state_counts"):
+            assert states.counted(conn) == states.scanned(conn), "the kept counts drifted from the status rows"
 
 
 class Cli:

@@ -7,7 +7,9 @@ profile in ``contacts``: a status change rewrites a small row and two small inde
 and its eight profile indexes. Only this module knows that: a query about contacts and their state reads
 ``ROWS`` (contacts joined to their status) or ``rows_for(clause)`` (the join only when the clause needs it),
 whole rows are ``ROW_COLUMNS``, and status rows are written by ``insert_states`` / ``update_states`` /
-``apply``. Everything that counts, filters, pages or changes contacts by state asks here; ``apply`` turns the
+``apply``. How many contacts are in each state is kept in ``contact_state_counts`` by triggers on the status table
+(migration 0013), so the account's counts are sums over a few rows (``counted``; ``scanned`` counts the rows).
+Everything that counts, filters, pages or changes contacts by state asks here; ``apply`` turns the
 transition table of ``core.rules.status`` into set-based SQL, and tests/store/test_states.py checks the SQL
 against the pure rule for every state and request on both engines.
 
@@ -30,6 +32,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
+    delete,
     false,
     func,
     insert,
@@ -44,9 +47,11 @@ from sqlalchemy.sql.util import find_tables
 from core.rules.requester import Requester
 from core.rules.status import MarketingStatus, Outcome, Request, State, Transition, UpdateDate, changes
 from core.store.events import EVENT_COLUMNS
-from core.store.schema import contact_status, contacts, status_events
+from core.store.schema import contact_state_counts, contact_status, contacts, status_events
 
 _C = contact_status.c
+_K = contact_state_counts.c
+NEVER = date(9999, 12, 31)  # the update date a contact that is not pending leaves on, in the kept counts
 STATE_COLUMNS = ("marketing_status", "pending_non_marketing", "effective_on")
 SOURCE_COLUMNS = ("status_source_type", "status_source_id", "status_changed_at")
 STATUS_COLUMNS = (*STATE_COLUMNS, *SOURCE_COLUMNS)  # a contact's status row, besides its contact_id
@@ -187,26 +192,60 @@ def leaves_on() -> ColumnElement[date]:
 
 
 def count_by_state(conn: Connection, where: ColumnElement[bool] | None = None) -> dict[State, int]:
-    """How many contacts (matching ``where``) are stored in each state: one GROUP BY on the status index."""
+    """How many contacts (matching ``where``) are stored in each state: the kept counts for all contacts
+    (``counted``), else one GROUP BY on the status index."""
+    found = dict.fromkeys(State, 0)
+    if where is None:
+        for (state, _), n in counted(conn).items():
+            found[state] += n
+        return found
     query = select(_C.marketing_status, _C.pending_non_marketing, func.count()).group_by(
         _C.marketing_status, _C.pending_non_marketing
     )
-    if where is not None:
-        query = query.select_from(_status_rows(where)).where(where)
-    found = dict.fromkeys(State, 0)
-    for status, pending, n in conn.execute(query):
+    for status, pending, n in conn.execute(query.select_from(_status_rows(where)).where(where)):
         found[State.of(status, bool(pending))] += int(n)
     return found
 
 
 def count_due(conn: Connection, on: date) -> int:
-    """How many pending contacts are due by ``on`` (the partial index of pending rows answers it)."""
-    return int(conn.execute(select(func.count()).select_from(contact_status).where(due_by(on))).scalar_one())
+    """How many pending contacts are due by ``on``: a sum over the kept counts of the update dates up to ``on``."""
+    query = select(func.coalesce(func.sum(_K.n), 0)).where(_K.state == State.PENDING.value, _K.leaves_on <= on)
+    return int(conn.execute(query).scalar_one())
 
 
 def count_billed(conn: Connection) -> int:
-    """How many contacts are billed now: marketing, pending ones included (the status index answers it)."""
-    return int(conn.execute(select(func.count()).select_from(contact_status).where(is_billed())).scalar_one())
+    """How many contacts are billed now: marketing, pending ones included (from the kept counts)."""
+    billed = (State.MARKETING.value, State.PENDING.value)
+    return int(conn.execute(select(func.coalesce(func.sum(_K.n), 0)).where(_K.state.in_(billed))).scalar_one())
+
+
+# --- The kept counts: contact_state_counts, written by triggers on contact_status (migration 0013) ---
+
+
+def counted(conn: Connection) -> dict[tuple[State, date | None], int]:
+    """The kept counts: contacts per (state, update date it leaves on; None when it is not pending)."""
+    rows = conn.execute(select(_K.state, _K.leaves_on, _K.n).where(_K.n != 0))
+    return {(State(s), on if s == State.PENDING.value and on < NEVER else None): int(n) for s, on, n in rows}
+
+
+def scanned(conn: Connection) -> dict[tuple[State, date | None], int]:
+    """The same counts computed from every status row (what ``counted`` must always equal)."""
+    leaves = case((and_(_C.marketing_status != MarketingStatus.NON_MARKETING.value, _PENDING), _C.effective_on))
+    rows = select(stored_state().label("state"), leaves.label("leaves_on")).subquery()
+    query = select(rows.c.state, rows.c.leaves_on, func.count()).group_by(rows.c.state, rows.c.leaves_on)
+    return {(State(s), on): int(n) for s, on, n in conn.execute(query)}
+
+
+def recount(conn: Connection) -> dict[tuple[State, date | None], tuple[int, int]]:
+    """Rewrite the kept counts from the status rows (after triggers were bypassed, say: a restore with triggers
+    disabled); what was wrong, as (kept, counted)."""
+    kept, found = counted(conn), scanned(conn)
+    wrong = {k: (kept.get(k, 0), found.get(k, 0)) for k in kept.keys() | found.keys() if kept.get(k) != found.get(k)}
+    if wrong:
+        conn.execute(delete(contact_state_counts))
+        if rows := [{"state": s.value, "leaves_on": on or NEVER, "n": n} for (s, on), n in found.items()]:
+            conn.execute(insert(contact_state_counts), rows)
+    return wrong
 
 
 def count_on(conn: Connection, where: ColumnElement[bool], day: date | None) -> dict[State, int]:

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from core.rules.sources import ALWAYS_NON_MARKETING
+from core.rules.status import State
 from core.services.workflows import definitions as wf
 from core.store import states
 from core.store.engine import make_engine
@@ -597,4 +598,38 @@ def test_the_preferences_migration_adds_its_table_and_keeps_every_row(db_url: st
     assert after.pop("user_preferences") == [] and after.pop("alembic_version") == [("0012_preferences",)]
     assert after == {k: v for k, v in before.items() if k != "alembic_version"}, "every existing row kept"
     assert step(command.downgrade, previous) == before
+    engine.dispose()
+
+
+def test_the_state_counts_migration_counts_the_contacts_there_and_keeps_every_row(db_url: str) -> None:
+    """0013_state_counts: a database at 0012 with contacts in every state gets the kept counts of those contacts,
+    which its triggers then keep; and back, every other row as it was."""
+    engine = _database_at_0007(db_url)
+    cfg = _config()
+
+    def step(move: Callable[[Config, str], None], target: str) -> dict[str, Any]:
+        with engine.connect().execution_options(write=True) as conn:
+            cfg.attributes["connection"] = conn
+            move(cfg, target)
+            conn.commit()
+        return snapshot(engine)
+
+    step(command.upgrade, "0012_preferences")
+    add_contacts(engine, 3, state="marketing", prefix="m")
+    add_contacts(engine, 2, state="pending", prefix="p", effective_on=date(2026, 12, 1))
+    add_contacts(engine, 1, state="non_marketing", prefix="n")
+    before = snapshot(engine)
+    after = step(command.upgrade, "0013_state_counts")
+    assert sorted(after.pop("contact_state_counts")) == sorted(
+        [("marketing", "9999-12-31", "3"), ("non_marketing", "9999-12-31", "1"), ("pending", "2026-12-01", "2")]
+    )
+    assert after.pop("alembic_version") == [("0013_state_counts",)]
+    assert after == {k: v for k, v in before.items() if k != "alembic_version"}, "every existing row kept"
+    add_contacts(engine, 2, state="non_marketing", prefix="later")  # counted by the triggers from now on
+    with engine.connect() as conn:
+        assert states.counted(conn) == states.scanned(conn)
+        assert states.count_by_state(conn)[State.NON_MARKETING] == 3
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM contacts WHERE email LIKE 'later%'"))
+    assert step(command.downgrade, "0012_preferences") == before
     engine.dispose()

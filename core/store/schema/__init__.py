@@ -10,6 +10,7 @@ from core.store.schema.jobs import jobs
 from core.store.schema.preferences import user_preferences
 from core.store.schema.tables import (
     account,
+    contact_state_counts,
     contact_status,
     contacts,
     list_members,
@@ -43,6 +44,7 @@ __all__ = [
     "OPEN_STATES",
     "RETRYING",
     "account",
+    "contact_state_counts",
     "contact_status",
     "contacts",
     "events_by_day",

@@ -96,6 +96,17 @@ contact_status = Table(
     postgresql_with={"fillfactor": 90},  # room on each page for the new row version of a status change
 )
 
+# How many contacts are in each state: kept by triggers on contact_status (migration 0013_state_counts), read by
+# core.store.states instead of counting the status rows. ``leaves_on``: a pending contact's update date, 9999-12-31
+# for every other state.
+contact_state_counts = Table(
+    "contact_state_counts",
+    metadata,
+    Column("state", String(20), primary_key=True),
+    Column("leaves_on", Date, primary_key=True),
+    Column("n", BigInteger, nullable=False),
+)
+
 static_lists = Table(
     "static_lists",
     metadata,
