@@ -26,7 +26,7 @@ from core.services.usage import get_usage
 from core.store import states
 from core.store.counts import counts_on, stored_counts
 from core.store.engine import make_engine
-from tests.conftest import TODAY, pin_today
+from tests.conftest import TODAY, Cli, pin_today
 from tests.factories import NEXT_UPDATE, add_contacts
 
 LATER = date(2027, 1, 1)
@@ -202,3 +202,11 @@ def test_any_sequence_of_changes_keeps_the_counts_equal_to_the_rows(
     for change, k in steps:
         CHANGES[change](engine, k)
         assert kept(engine) == scanned(engine)
+
+
+def test_init_on_an_existing_database_puts_wrong_counts_right(engine: Engine, db_url: str, mixed: list[int]) -> None:
+    """What an operator runs after a restore that bypassed the triggers: ``python -m core init``."""
+    run(engine, "DELETE FROM contact_state_counts")
+    assert Cli(db_url)("init")["counts_corrected"] == 4  # the four (state, update date) rows
+    assert kept(engine) == scanned(engine)
+    assert Cli(db_url)("init")["counts_corrected"] == 0
