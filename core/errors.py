@@ -69,6 +69,20 @@ def rendered(params: dict[str, Any], t: Translator) -> dict[str, Any]:
     return {key: translated(value, t) if isinstance(value, str) else value for key, value in params.items()}
 
 
+class SentenceError(ValueError):
+    """A value a pure rule refuses (an email address, a field too long), shaped like ``DomainError``: the English
+    sentence (``message``) and its fields (``params``); ``str()`` is the English, ``text(t)`` the sentence in ``t``'s
+    language, a field that is a ``Sentence`` itself (a field's label) translated too."""
+
+    def __init__(self, message: str, /, **params: Any) -> None:
+        self.message, self.params = message, params
+        self.sentence = Sentence(message, **params)
+        super().__init__(str(self.sentence))
+
+    def text(self, t: Translator) -> str:
+        return self.sentence.text(t)
+
+
 class DomainError(Exception):
     """Bad input or a request the rules refuse; the message is meant for the user.
 

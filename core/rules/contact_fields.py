@@ -5,9 +5,9 @@ and never longer than their columns."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-from core.i18n import ENGLISH, N_, Translator
+from core.errors import Sentence, SentenceError
+from core.i18n import N_
 from core.rules.hubspot_labels import stage_value
 
 LIMITS = {"first_name": 100, "last_name": 100, "lifecycle_stage": 40}
@@ -16,26 +16,9 @@ LOWER_CASE = frozenset({"lifecycle_stage"})
 TOO_LONG = N_("{field} is longer than {most} characters")
 
 
-class FieldName(str):
-    """A field's name in a message: one of ``LABELS`` is translated with it, a CSV column is shown as it is."""
-
-    __slots__ = ()
-
-
-class FieldError(ValueError):
-    """A field that cannot be stored; the message is for the person who typed it.
-
-    Shaped like ``DomainError``: the English sentence (``message``) and its fields (``params``); ``str()`` is the
-    English, ``text(t)`` the sentence in ``t``'s language."""
-
-    def __init__(self, message: str, /, **params: Any) -> None:
-        self.message = message
-        self.params = params
-        super().__init__(ENGLISH(message, **params) if params else message)
-
-    def text(self, t: Translator) -> str:
-        shown = {k: t(v) if isinstance(v, FieldName) else v for k, v in self.params.items()}
-        return t(self.message, **shown)
+class FieldError(SentenceError):
+    """A field that cannot be stored; the message is for the person who typed it. Its ``field`` is a ``Sentence``
+    (one of ``LABELS``, translated with the message) or a CSV column's name as it is."""
 
 
 def cleaner(key: str, *, label: str | None = None) -> Callable[[str], str | None]:
@@ -44,7 +27,7 @@ def cleaner(key: str, *, label: str | None = None) -> Callable[[str], str | None
     ``label`` names the field in the error (an import names its CSV column); by default ``LABELS[key]``.
     """
     limit = LIMITS[key]
-    name = label or FieldName(LABELS[key])  # a label given (a CSV column) is not translated
+    name = label or Sentence(LABELS[key])  # a label given (a CSV column) is not translated
 
     def clean_one(value: str) -> str | None:
         text = value.strip()

@@ -10,7 +10,8 @@ import re
 import unicodedata
 from typing import Any
 
-from core.i18n import ENGLISH, N_, Translator
+from core.errors import SentenceError
+from core.i18n import N_
 
 MAX_LENGTH = 254  # the longest address SMTP carries (RFC 5321); the email columns are this wide
 
@@ -20,19 +21,8 @@ _VALID = re.compile(
 )
 
 
-class EmailError(ValueError):
-    """An address that cannot be stored; the message says why ("missing email", "invalid email '...'").
-
-    Shaped like ``DomainError``: the English sentence (``message``) and its fields (``params``); ``str()`` is the
-    English, ``text(t)`` the sentence in ``t``'s language."""
-
-    def __init__(self, message: str, /, **params: Any) -> None:
-        self.message = message
-        self.params = params
-        super().__init__(ENGLISH(message, **params) if params else message)
-
-    def text(self, t: Translator) -> str:
-        return t(self.message, **self.params)
+class EmailError(SentenceError):
+    """An address that cannot be stored; the message says why ("missing email", "invalid email '...'")."""
 
     def capitalized(self) -> tuple[str, dict[str, Any]]:
         """The message as a sentence of its own (``Invalid email 'x'``) and its fields, for a ``DomainError``:

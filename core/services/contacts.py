@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Engine, delete, func, select, update
 
 from core.errors import DomainError
-from core.i18n import N_, Translator
+from core.i18n import N_
 from core.rules import contact_fields, email_address
 from core.rules.confirmation import Confirmed, Figures, hold_to
 from core.rules.filters import STATE_CONDITIONS, Condition, FilterError
@@ -53,11 +53,7 @@ class FieldRefused(DomainError):
     """A contact's field that cannot be stored (``contact_fields.FieldError``), its field's name translated too."""
 
     def __init__(self, error: contact_fields.FieldError) -> None:
-        super().__init__(error.message, **error.params)
-        self.error = error
-
-    def text(self, t: Translator) -> str:
-        return self.error.text(t)
+        super().__init__(error.sentence)
 
 
 @dataclass(frozen=True)
