@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from tests.conftest import PG_ENV
+from tests.conftest import PG_ENV, assert_counts_kept
 from tests.resilience.conftest import fingerprint, finish, replay_mismatches, run_core, scalar, start
 
 pytestmark = pytest.mark.slow
@@ -164,6 +164,7 @@ def test_kill_9_in_the_middle_of_a_bulk_change_and_of_apply_updates_leaves_all_o
     process = start(_killable(db_url), "set-status", "--to", "non-marketing", "--filter", EVERYONE, today=TODAY)
     _kill_while_writing(db_url, engine, process, into_write=0.5)
     assert fingerprint(engine) == before, "nothing of the killed change is left"
+    assert_counts_kept(engine)
     t = _step(steps, "set-status killed, checked", t)
     change = json.loads(run_core(db_url, "set-status", "--to", "non-marketing", "--filter", EVERYONE, today=TODAY).out)
     assert change["scheduled"] == marketing - already_pending and change["effective_on"] == UPDATE_DATE
@@ -183,5 +184,6 @@ def test_kill_9_in_the_middle_of_a_bulk_change_and_of_apply_updates_leaves_all_o
     assert json.loads(run_core(db_url, "apply-updates", today=UPDATE_DATE).out)["applied"] == []
     assert int(scalar(engine, "SELECT count(*) FROM contact_status WHERE marketing_status = 'marketing'")) == 0
     assert replay_mismatches(engine) == 0, "every contact's state equals the replay of its events"
+    assert_counts_kept(engine)
     _step(steps, "checked", t)
     print(f"{backend}: kills {KILLS[-2:]}; seconds {steps}")

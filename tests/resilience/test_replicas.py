@@ -20,6 +20,7 @@ from core.rules.selection import Selection
 from core.rules.status import MarketingStatus
 from core.services.setup import init
 from core.services.status import set_status
+from tests.conftest import assert_counts_kept
 from tests.resilience.conftest import ROOT, broken_chains, replay_mismatches, states_by_id
 from tests.resilience.test_concurrent_changes import _filter, _ids, _serial
 
@@ -78,6 +79,7 @@ def test_two_replicas_racing_long_changes_lose_no_update_and_apply_the_update_da
         if round_number == 0:
             assert runs == [*runs_before, "2026-08-01"], "the update date that had come: applied, once"
         assert replay_mismatches(engine) == 0 and broken_chains(engine) == 0
+        assert_counts_kept(engine)  # the counts the triggers keep, through both replicas' changes
 
 
 def _update_runs(engine: Engine) -> list[str]:
