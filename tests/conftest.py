@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 
 from core.cli import run
 from core.rules.calendar import Commitment
@@ -104,6 +104,19 @@ def assert_counts_kept(eng: Engine) -> None:
     with eng.connect() as conn:
         if inspect(conn).has_table("contact_state_counts"):
             assert states.counted(conn) == states.scanned(conn), "the kept counts drifted from the status rows"
+
+
+@pytest.fixture
+def statements() -> Iterator[list[str]]:
+    """Every SQL statement any engine sends while the test runs, in order."""
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(Engine, "before_cursor_execute", record)
 
 
 class Cli:

@@ -7,12 +7,9 @@ look-up), so that nothing proportional to the contacts table ever reaches Python
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable
 
 import pytest
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
 from tests.pages.usage_app import add_condition, click, keep_running_app_py, open_tab
@@ -24,18 +21,6 @@ READS_CONTACTS = re.compile(r"\bFROM\s+(contacts|status_events)\b", re.IGNORECAS
 @pytest.fixture(autouse=True)
 def _every_run_starts_from_app_py(monkeypatch: pytest.MonkeyPatch) -> None:
     keep_running_app_py(monkeypatch)
-
-
-@pytest.fixture
-def statements() -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", record)
-    yield seen
-    event.remove(Engine, "before_cursor_execute", record)
 
 
 def _row_reads(statements: list[str]) -> list[str]:

@@ -550,11 +550,9 @@ def test_the_record_id_migration_makes_a_stage_stored_by_its_label_one_stage_wit
     engine.dispose()
 
 
-def test_the_jobs_migration_adds_its_table_and_keeps_every_row(db_url: str) -> None:
-    """0011_jobs: a database at the revision before it, with contacts, gets the jobs table, nothing else touched;
-    and back."""
-    previous = str(ScriptDirectory.from_config(_config()).get_revision("0011_jobs").down_revision)
-    engine = _database_at_0007(db_url)
+def stepper(engine: Engine) -> Callable[[Callable[[Config, str], None], str], dict[str, Any]]:
+    """Moves ``engine``'s schema with an Alembic command (``command.upgrade`` / ``downgrade``) to a revision;
+    every row of every table afterwards (``snapshot``)."""
     cfg = _config()
 
     def step(move: Callable[[Config, str], None], target: str) -> dict[str, Any]:
@@ -564,6 +562,15 @@ def test_the_jobs_migration_adds_its_table_and_keeps_every_row(db_url: str) -> N
             conn.commit()
         return snapshot(engine)
 
+    return step
+
+
+def test_the_jobs_migration_adds_its_table_and_keeps_every_row(db_url: str) -> None:
+    """0011_jobs: a database at the revision before it, with contacts, gets the jobs table, nothing else touched;
+    and back."""
+    previous = str(ScriptDirectory.from_config(_config()).get_revision("0011_jobs").down_revision)
+    engine = _database_at_0007(db_url)
+    step = stepper(engine)
     step(command.upgrade, previous)
     add_contacts(engine, 3, state="marketing")
     before = snapshot(engine)
@@ -581,15 +588,7 @@ def test_the_preferences_migration_adds_its_table_and_keeps_every_row(db_url: st
     previous = str(ScriptDirectory.from_config(_config()).get_revision("0012_preferences").down_revision)
     assert previous == "0011_jobs"
     engine = _database_at_0007(db_url)
-    cfg = _config()
-
-    def step(move: Callable[[Config, str], None], target: str) -> dict[str, Any]:
-        with engine.connect().execution_options(write=True) as conn:
-            cfg.attributes["connection"] = conn
-            move(cfg, target)
-            conn.commit()
-        return snapshot(engine)
-
+    step = stepper(engine)
     step(command.upgrade, previous)
     add_contacts(engine, 3, state="marketing")
     before = snapshot(engine)
@@ -605,15 +604,7 @@ def test_the_state_counts_migration_counts_the_contacts_there_and_keeps_every_ro
     """0013_state_counts: a database at 0012 with contacts in every state gets the kept counts of those contacts,
     which its triggers then keep; and back, every other row as it was."""
     engine = _database_at_0007(db_url)
-    cfg = _config()
-
-    def step(move: Callable[[Config, str], None], target: str) -> dict[str, Any]:
-        with engine.connect().execution_options(write=True) as conn:
-            cfg.attributes["connection"] = conn
-            move(cfg, target)
-            conn.commit()
-        return snapshot(engine)
-
+    step = stepper(engine)
     step(command.upgrade, "0012_preferences")
     add_contacts(engine, 3, state="marketing", prefix="m")
     add_contacts(engine, 2, state="pending", prefix="p", effective_on=date(2026, 12, 1))

@@ -10,14 +10,14 @@ random sequences of changes (Hypothesis). The reads of the Usage page and of ``u
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, text
 
 from core.rules.status import State
 from core.services import updates
@@ -130,18 +130,6 @@ def test_recount_puts_right_counts_that_bypassed_triggers_left_wrong(engine: Eng
     assert kept(engine) == scanned(engine)
     with engine.begin() as conn:
         assert states.recount(conn) == {}
-
-
-@pytest.fixture
-def statements(engine: Engine) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    yield seen
-    event.remove(engine, "before_cursor_execute", record)
 
 
 def test_usage_reads_no_status_row(engine: Engine, mixed: list[int], statements: list[str]) -> None:
