@@ -198,3 +198,17 @@ def test_init_on_an_existing_database_puts_wrong_counts_right(engine: Engine, db
     assert Cli(db_url)("init")["counts_corrected"] == 4  # the four (state, update date) rows
     assert kept(engine) == scanned(engine)
     assert Cli(db_url)("init")["counts_corrected"] == 0
+
+
+@pytest.mark.postgres
+def test_a_session_with_another_search_path_still_keeps_the_counts(postgres_url: str) -> None:
+    """pg_restore and other tools write with an empty search_path: the triggers still find the counts table."""
+    engine = make_engine(postgres_url)
+    init(engine, today=TODAY, actor="test")
+    add_contacts(engine, 3, state="marketing")
+    schema = postgres_url.rsplit("search_path%3D", 1)[1]
+    with engine.begin() as conn:
+        conn.execute(text("SET LOCAL search_path = ''"))
+        conn.execute(text(f'UPDATE "{schema}".contact_status SET marketing_status = \'non_marketing\''))
+    assert kept(engine) == {(State.NON_MARKETING, None): 3} == scanned(engine)
+    engine.dispose()

@@ -71,6 +71,8 @@ PG_FUNCTIONS = {
 }
 PG_TABLES = {"INSERT": "NEW TABLE AS new_rows", "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows"}
 PG_TABLES["DELETE"] = "OLD TABLE AS old_rows"
+# the counts table is found where it was created, whatever the writing session's search_path (pg_restore empties it)
+SCHEMA = "SET search_path FROM CURRENT"
 
 
 def _sqlite_add(row: str) -> str:
@@ -110,15 +112,15 @@ def upgrade() -> None:
         for event, statement in PG_FUNCTIONS.items():
             name = f"contact_state_counts_{event.lower()}"
             op.execute(
-                f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {statement}; RETURN NULL; "
-                "END $$"
+                f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql {SCHEMA} AS $$ BEGIN {statement}; "
+                "RETURN NULL; END $$"
             )
             op.execute(
                 f"CREATE TRIGGER {name} AFTER {event} ON contact_status REFERENCING {PG_TABLES[event]} "
                 f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
             )
         op.execute(
-            "CREATE FUNCTION contact_state_counts_truncate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            f"CREATE FUNCTION contact_state_counts_truncate() RETURNS trigger LANGUAGE plpgsql {SCHEMA} AS $$ BEGIN "
             "DELETE FROM contact_state_counts; RETURN NULL; END $$"
         )
         op.execute(
