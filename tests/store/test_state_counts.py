@@ -209,6 +209,6 @@ def test_a_session_with_another_search_path_still_keeps_the_counts(postgres_url:
     schema = postgres_url.rsplit("search_path%3D", 1)[1]
     with engine.begin() as conn:
         conn.execute(text("SET LOCAL search_path = ''"))
-        conn.execute(text(f'UPDATE "{schema}".contact_status SET marketing_status = \'non_marketing\''))
+        conn.execute(text(f"UPDATE \"{schema}\".contact_status SET marketing_status = 'non_marketing'"))
     assert kept(engine) == {(State.NON_MARKETING, None): 3} == scanned(engine)
     engine.dispose()
