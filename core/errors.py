@@ -119,6 +119,19 @@ class InvalidValue(DomainError, ValueError):
     (argument parsing) still catches."""
 
 
+class DatabaseBusy(DomainError):
+    """Another change holds the database's one write lock past the wait (SQLite: an import or a bulk change running
+    in the background, say). Nothing of this change was written; the original error is its ``__cause__``."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            N_(
+                "the database is busy with another change (an import or a bulk change still running, say): nothing "
+                "was changed; try again when it has finished"
+            )
+        )
+
+
 class NotInitialised(DomainError):
     def __init__(self) -> None:
         super().__init__(N_("this database was never initialised: run `python -m core init` first"))

@@ -353,7 +353,7 @@ def classify(exc: BaseException) -> ErrorKind:
 
 def error_text(exc: BaseException, limit: int = 500) -> str:
     """The first line of the deepest driver message (what a person needs), prefixed with its type."""
-    orig = getattr(exc, "orig", None)
+    orig = getattr(exc, "orig", None) or getattr(exc.__cause__, "orig", None)  # a DatabaseBusy: its driver error
     base = orig if isinstance(orig, BaseException) else exc
     lines = str(base).strip().splitlines()
     first = lines[0] if lines else ""

@@ -13,8 +13,9 @@ from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError
 
+from core.errors import DatabaseBusy
 from core.settings import pool_sizes
 from core.store.schema import account
 
@@ -134,13 +135,21 @@ def write(engine: Engine) -> Iterator[Connection]:
 
     Writers are serialised on the account row (SQLite: BEGIN IMMEDIATE; PostgreSQL: SELECT ... FOR
     UPDATE), so counts, tier checks and set-based updates see no concurrent writer in between.
+
+    Another writer holding SQLite's write lock past the busy timeout is ``DatabaseBusy`` (a clear sentence for the
+    page and the command line; nothing was written), not the driver's "database is locked".
     """
     with engine.connect() as raw:
         conn = raw.execution_options(write=True)
-        with conn.begin():
-            if conn.dialect.name != "sqlite":
-                conn.execute(select(account.c.id).where(account.c.id == 1).with_for_update())
-            yield conn
+        try:
+            with conn.begin():
+                if conn.dialect.name != "sqlite":
+                    conn.execute(select(account.c.id).where(account.c.id == 1).with_for_update())
+                yield conn
+        except OperationalError as exc:
+            if conn.dialect.name == "sqlite" and "locked" in str(exc.orig).lower():
+                raise DatabaseBusy() from exc
+            raise
 
 
 @contextmanager
