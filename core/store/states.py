@@ -109,8 +109,8 @@ def is_state(state: State) -> ColumnElement[bool]:
     """Contacts stored in ``state``."""
     if state == State.NON_MARKETING:
         return _C.marketing_status == MarketingStatus.NON_MARKETING.value
-    if state == State.PENDING:
-        return _PENDING
+    if state == State.PENDING:  # as ``State.of``: a stray flag on a non-marketing row is ignored
+        return and_(_C.marketing_status != MarketingStatus.NON_MARKETING.value, _PENDING)
     return and_(_C.marketing_status == MarketingStatus.MARKETING.value, _NOT_PENDING)
 
 
@@ -131,7 +131,7 @@ def is_billed() -> ColumnElement[bool]:
 
 def due_by(day: date) -> ColumnElement[bool]:
     """Pending contacts whose update date has come by ``day`` (answered from the (effective_on, flag) index)."""
-    return and_(_PENDING, _C.effective_on <= day)
+    return and_(is_state(State.PENDING), _C.effective_on <= day)
 
 
 def stored_state() -> ColumnElement[str]:
@@ -161,7 +161,7 @@ def is_state_on(state: State, day: date | None) -> ColumnElement[bool]:
     if day is None:
         return is_state(state)
     if state == State.PENDING:
-        return and_(_PENDING, _C.effective_on > day)
+        return and_(is_state(State.PENDING), _C.effective_on > day)
     if state == State.NON_MARKETING:
         return or_(is_state(State.NON_MARKETING), due_by(day))
     return is_state(State.MARKETING)
@@ -225,15 +225,25 @@ def count_billed(conn: Connection) -> int:
 def counted(conn: Connection) -> dict[tuple[State, date | None], int]:
     """The kept counts: contacts per (state, update date it leaves on; None when it is not pending)."""
     rows = conn.execute(select(_K.state, _K.leaves_on, _K.n).where(_K.n != 0))
-    return {(State(s), on if s == State.PENDING.value and on < NEVER else None): int(n) for s, on, n in rows}
+    return {_key(s, on): int(n) for s, on, n in rows}
+
+
+def _key(state: str, leaves_on: date) -> tuple[State, date | None]:
+    """A kept count's key: a pending contact's update date; None for the other states and for a pending row
+    with no date (or the date "never": no "due by" counts either)."""
+    return State(state), leaves_on if state == State.PENDING.value and leaves_on < NEVER else None
 
 
 def scanned(conn: Connection) -> dict[tuple[State, date | None], int]:
     """The same counts computed from every status row (what ``counted`` must always equal)."""
-    leaves = case((and_(_C.marketing_status != MarketingStatus.NON_MARKETING.value, _PENDING), _C.effective_on))
+    leaves = case((is_state(State.PENDING), func.coalesce(_C.effective_on, NEVER)), else_=NEVER)
     rows = select(stored_state().label("state"), leaves.label("leaves_on")).subquery()
     query = select(rows.c.state, rows.c.leaves_on, func.count()).group_by(rows.c.state, rows.c.leaves_on)
-    return {(State(s), on): int(n) for s, on, n in conn.execute(query)}
+    found: dict[tuple[State, date | None], int] = {}
+    for s, on, n in conn.execute(query):
+        key = _key(s, on if isinstance(on, date) else date.fromisoformat(str(on)))
+        found[key] = found.get(key, 0) + int(n)
+    return found
 
 
 def recount(conn: Connection) -> dict[tuple[State, date | None], tuple[int, int]]:
