@@ -224,8 +224,10 @@ def count_billed(conn: Connection) -> int:
 
 def counted(conn: Connection) -> dict[tuple[State, date | None], int]:
     """The kept counts: contacts per (state, update date it leaves on; None when it is not pending)."""
-    rows = conn.execute(select(_K.state, _K.leaves_on, _K.n).where(_K.n != 0))
-    return {_key(s, on): int(n) for s, on, n in rows}
+    found: dict[tuple[State, date | None], int] = {}
+    for s, on, n in conn.execute(select(_K.state, _K.leaves_on, _K.n).where(_K.n != 0)):
+        found[_key(s, on)] = found.get(_key(s, on), 0) + int(n)
+    return found
 
 
 def _key(state: str, leaves_on: date) -> tuple[State, date | None]:
