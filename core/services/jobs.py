@@ -141,17 +141,27 @@ def _view(row: JobRow, now: datetime) -> Job:
     )
 
 
+def _checked(engine: Engine, row: JobRow, now: datetime) -> Job:
+    """``_view``, but a job judged dead from a row read while it was still running is read again: a job of this
+    process that finished between the read and the check (it leaves ``_live`` after its row says how it ended) is
+    shown as it ended, not as interrupted."""
+    job = _view(row, now)
+    if job.state == FAILED and row.state == RUNNING and (again := store.get(engine, row.id)) is not None:
+        return _view(again, now)
+    return job
+
+
 def job_status(engine: Engine, job_id: int) -> Job | None:
     """A job as it is now (None: no such job)."""
     row = store.get(engine, job_id)
-    return _view(row, utc_now()) if row is not None else None
+    return _checked(engine, row, utc_now()) if row is not None else None
 
 
 def recent_jobs(
     engine: Engine, *, requested_by: str | None = None, kind: str | None = None, limit: int = 20
 ) -> list[Job]:
     now = utc_now()
-    return [_view(r, now) for r in store.recent(engine, requested_by=requested_by, kind=kind, limit=limit)]
+    return [_checked(engine, r, now) for r in store.recent(engine, requested_by=requested_by, kind=kind, limit=limit)]
 
 
 def running_job(engine: Engine, *, kind: str) -> Job | None:
