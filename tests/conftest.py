@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
@@ -25,6 +26,7 @@ from core.rules.calendar import Commitment
 from core.rules.tiers import Edition
 from core.services.setup import init
 from core.settings import TODAY_ENV
+from core.store import engine as engine_module
 from core.store import states
 from core.store.engine import make_engine
 
@@ -117,6 +119,16 @@ def statements() -> Iterator[list[str]]:
     event.listen(Engine, "before_cursor_execute", record)
     yield seen
     event.remove(Engine, "before_cursor_execute", record)
+
+
+@pytest.fixture
+def locked(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], None]]:
+    """Call it to take SQLite's write lock from another connection (as a running change holds it) until the test
+    ends; this test's own connections wait 0.2 s for it, not the usual 5 s."""
+    monkeypatch.setattr(engine_module, "SQLITE_BUSY_TIMEOUT_MS", 200)  # read when a connection opens
+    other = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
+    yield lambda: other.execute("BEGIN IMMEDIATE") and None
+    other.close()
 
 
 class Cli:

@@ -10,9 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.pages.usage_app import keep_running_app_py
-from tests.services.test_database_busy import BUSY, locked, short_wait
-
-__all__ = ["locked", "short_wait"]  # fixtures used here
+from tests.services.test_database_busy import BUSY
 
 
 def test_a_page_says_the_database_is_busy_instead_of_a_traceback(

@@ -4,8 +4,7 @@ nothing. Before, the page showed SQLAlchemy's traceback ("database is locked") a
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 
@@ -13,25 +12,11 @@ from core.errors import DatabaseBusy
 from core.rules.selection import Selection
 from core.rules.status import MarketingStatus
 from core.services.status import set_status
-from core.store import engine as db
 from core.store.engine import make_engine
 from tests.conftest import TODAY, Cli
 from tests.factories import add_contacts, snapshot
 
 BUSY = "the database is busy with another change"
-
-
-@pytest.fixture
-def short_wait(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(db, "SQLITE_BUSY_TIMEOUT_MS", 200)  # read when a connection opens
-
-
-@pytest.fixture
-def locked(sqlite_url: str, short_wait: None) -> Iterator[Callable[[], None]]:
-    """Call it to take the write lock from another connection (as a running change holds it) until the test ends."""
-    other = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
-    yield lambda: other.execute("BEGIN IMMEDIATE") and None
-    other.close()
 
 
 def test_a_change_that_meets_another_writer_is_refused_clearly_and_writes_nothing(
